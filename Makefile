@@ -1,0 +1,42 @@
+# publish: `make` sets everything up and builds every seeds/*.md into dist/; `make test` tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= dist
+SEEDS  := $(wildcard seeds/*.md)
+PUBLISH := $(BIN)/publish
+STAMP  := $(VENV)/.installed
+SYSDEPS := $(VENV)/.sysdeps
+
+.PHONY: all build test lint clean pdf epub docx html setup
+all: build
+
+setup: $(STAMP) $(SYSDEPS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The venv is up to date when pyproject.toml has not changed since the install.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+$(SYSDEPS): scripts/sysdeps.sh | $(BIN)/python
+	sh scripts/sysdeps.sh
+	touch $@
+
+build: setup
+	$(PUBLISH) build $(SEEDS) --out $(OUT)
+
+pdf epub docx html: setup
+	$(PUBLISH) build $(SEEDS) --out $(OUT) --formats $@
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check publish tests scripts
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,94 @@
+"""``publish``: the command line. Errors are one line; tracebacks only with ``--debug``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from publish import __version__
+from publish.errors import PublishError, StrictError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        raise UsageError(f"{message} (see `publish {self.prog.split()[-1]} --help`)")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="publish", description="Chinese Markdown reports to EPUB, DOCX, PDF and HTML editions.")
+    p.add_argument("--version", action="version", version=f"publish {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    b = sub.add_parser("build", help="build editions of one or more sources")
+    b.add_argument("sources", nargs="*", metavar="SOURCE")
+    b.add_argument("--out", default="dist", metavar="DIR", help="output folder (default dist)")
+    b.add_argument("--formats", metavar="LIST", help="pdf,epub,docx,html (default all)")
+    b.add_argument("--editions", metavar="LIST", help="zh-Hans,zh-Hant-TW,zh-Hant-HK (default all)")
+    b.add_argument("--glossary", metavar="FILE", help="TOML glossary on top of the project default")
+    b.add_argument("--strict", action="store_true", help="any warning fails the build (exit 1)")
+    b.add_argument("--jobs", type=int, metavar="N", help="parallel workers (default: cores)")
+    b.add_argument("--quiet", action="store_true", help="no progress lines")
+    b.add_argument("--keep-quotes", action="store_true", help="keep “” in Traditional editions")
+    b.add_argument("--debug", action="store_true", help="show tracebacks")
+    r = sub.add_parser("refs", help="write SOURCE's references sidecar (<stem>.refs.yaml) to fill in")
+    r.add_argument("source", metavar="SOURCE")
+    r.add_argument("--force", action="store_true", help="overwrite an existing sidecar")
+    r.add_argument("--debug", action="store_true", help="show tracebacks")
+    return p
+
+
+def _build(args: argparse.Namespace) -> int:
+    from publish.build import build
+    from publish.build.build import stderr_line
+    from publish.config import load_config
+
+    config = load_config(
+        args.sources, out=args.out, formats=args.formats, editions=args.editions,
+        glossary=args.glossary, jobs=args.jobs, strict=args.strict, quiet=args.quiet,
+        debug=args.debug, quotes=not args.keep_quotes,
+    )
+    result = build(config, log=lambda line: print(line, file=sys.stderr))
+    for doc, d in result.warnings:
+        print(stderr_line(doc, d), file=sys.stderr)
+    if config.strict and result.warnings:
+        raise StrictError(f"--strict: {len(result.warnings)} warning(s); fix them or drop --strict")
+    return 0
+
+
+def _refs(args: argparse.Namespace) -> int:
+    from publish.build import prepare
+    from publish.references import sidecar
+    from publish.writers.common import write_bytes
+
+    source = Path(args.source)
+    doc = prepare(source)
+    target = source.with_name(source.stem + ".refs.yaml")
+    if target.exists() and not args.force:
+        raise UsageError(f"{target}: already exists; edit it, or pass --force to overwrite")
+    write_bytes(target, sidecar.template(doc.references).encode("utf-8"))
+    print(f"wrote {target} ({len(doc.references)} references)", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
+    try:
+        args = parser().parse_args(argv)
+        if args.command is None:
+            raise UsageError("no command; try `publish build SOURCE...` (see `publish --help`)")
+        return {"build": _build, "refs": _refs}[args.command](args)
+    except PublishError as exc:
+        if debug:
+            raise
+        print(f"publish: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("publish: interrupted; outputs already written are complete", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line unless --debug
+        if debug:
+            raise
+        print(f"publish: internal error: {type(exc).__name__}: {exc} (rerun with --debug and "
+              "report it)", file=sys.stderr)
+        return 1

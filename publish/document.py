@@ -1,0 +1,114 @@
+"""The document model shared by every stage.
+
+A :class:`Document` is filled stage by stage; each field says which stage fills it.
+An :class:`Edition` is one converted copy of the document's AST (editions stage),
+which every writer reads. No writer keeps its own copy of the logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Severity = Literal["info", "warning", "error"]
+AST = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """Something a stage did or suspects. ``code`` values are stable (see README)."""
+
+    code: str
+    severity: Severity
+    message: str
+    line: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "line": self.line,
+        }
+        if self.data:
+            out["data"] = self.data
+        return out
+
+
+@dataclass
+class Reference:
+    """One cited source (references stage). ``numbers`` are the author's own numbers."""
+
+    id: str
+    url: str
+    site: str
+    numbers: list[str] = field(default_factory=list)
+    title: str | None = None
+    csl: dict[str, Any] = field(default_factory=dict)  # extra CSL-JSON fields from the sidecar
+
+
+@dataclass
+class Metadata:
+    """Document metadata (manuscript stage: YAML front matter, else the first level-1 heading)."""
+
+    title: str = ""
+    subtitle: str = ""
+    author: list[str] = field(default_factory=list)
+    date: str = ""
+    lang: str = ""  # the source's own language tag, if it declares one
+
+
+@dataclass
+class Document:
+    """One source on its way through the pipeline."""
+
+    source: Path  # cli: the file as given
+    stem: str  # cli: safe output name derived from the source name
+    text: str = ""  # reading: decoded, normalised Markdown
+    encoding: str = ""  # reading: detected encoding
+    script: Literal["Hans", "Hant"] = "Hans"  # editions: the script the source is written in
+    region: str = ""  # editions: "TW" or "HK" for a Traditional source, when known
+    ast: AST = field(default_factory=dict)  # reading (pandoc), rewritten by manuscript + references
+    meta: Metadata = field(default_factory=Metadata)  # manuscript
+    references: list[Reference] = field(default_factory=list)  # references
+    removed: list[dict[str, Any]] = field(default_factory=list)  # manuscript: text cut out, kept
+    outline: list[str] = field(default_factory=list)  # manuscript: chapters a preamble promised
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # every stage
+    tables: int = 0  # manuscript: numbered table captions
+    citations: int = 0  # references: citation marks in the text
+
+    def warn(self, code: str, message: str, line: int | None = None, **data: Any) -> None:
+        self.diagnostics.append(Diagnostic(code, "warning", message, line, data))
+
+    def info(self, code: str, message: str, line: int | None = None, **data: Any) -> None:
+        self.diagnostics.append(Diagnostic(code, "info", message, line, data))
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity != "info"]
+
+
+@dataclass
+class Edition:
+    """One language edition of a document (editions stage); what every writer reads."""
+
+    code: str  # zh-Hans, zh-Hant-TW, zh-Hant-HK
+    doc: Document
+    ast: AST  # converted copy, bibliography included
+    title: str
+    labels: dict[str, str]  # fixed words in the edition's script: contents, references, table
+    phrases: list[dict[str, Any]] = field(default_factory=list)  # phrase changes for review
+
+    @property
+    def script(self) -> str:
+        return "Hans" if self.code == "zh-Hans" else "Hant"
+
+    @property
+    def region(self) -> str:
+        return {"zh-Hans": "SC", "zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}[self.code]
+
+    @property
+    def docx_lang(self) -> str:
+        return {"zh-Hans": "zh-CN", "zh-Hant-TW": "zh-TW", "zh-Hant-HK": "zh-HK"}[self.code]

@@ -1,0 +1,139 @@
+"""Make one edition: a converted copy of the document's AST, cited and labelled."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from publish.ast import elements, meta_text, meta_value
+from publish.document import Document, Edition
+from publish.editions.convert import Converter
+from publish.editions.glossary import Glossary
+from publish.editions.script import CONFIGS
+from publish.references import cite_edition
+
+EDITIONS = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
+
+# Words fixed around the text, in each edition's script.
+LABELS: dict[str, dict[str, str]] = {
+    "zh-Hans": {"contents": "目录", "references": "参考文献", "table": "表",
+                "edition": "简体中文版", "page": "页", "download": "下载", "phrases": "用词审校表"},
+    "zh-Hant-TW": {"contents": "目錄", "references": "參考文獻", "table": "表",
+                   "edition": "繁體中文（臺灣）版", "page": "頁", "download": "下載",
+                   "phrases": "用詞審校表"},
+    "zh-Hant-HK": {"contents": "目錄", "references": "參考文獻", "table": "表",
+                   "edition": "繁體中文（香港）版", "page": "頁", "download": "下載",
+                   "phrases": "用詞審校表"},
+}
+
+# Text nodes are converted run by run: Str, Space and SoftBreak in one inline list, joined
+# so that OpenCC sees whole phrases, then split back at the same separators.
+_SEPARATORS = {"Space": " ", "SoftBreak": "\n"}
+_SKIP = {"Code", "CodeBlock", "Math", "RawInline", "RawBlock", "Cite"}
+
+
+def _is_url_link(elem: dict[str, Any]) -> bool:
+    attr, inlines, (target, _) = elem["c"]
+    if "url" in attr[1] or "uri" in attr[1] or "email" in attr[1]:
+        return True
+    text = "".join(e["c"] for e in inlines if e["t"] == "Str")
+    return bool(text) and (text == target or text.startswith(("http://", "https://")))
+
+
+def _convert_inlines(inlines: list[dict[str, Any]], conv: Converter) -> None:
+    i = 0
+    n = len(inlines)
+    while i < n:
+        if inlines[i]["t"] != "Str":
+            i += 1
+            continue
+        j = i
+        while j < n and (inlines[j]["t"] == "Str" or inlines[j]["t"] in _SEPARATORS):
+            j += 1
+        run = inlines[i:j]
+        joined = "".join(e["c"] if e["t"] == "Str" else _SEPARATORS[e["t"]] for e in run)
+        converted = conv.text(joined)
+        if converted != joined:
+            parts = converted.replace("\n", " ").split(" ")
+            strs = [e for e in run if e["t"] == "Str"]
+            words = joined.replace("\n", " ").split(" ")
+            if len(parts) == len(words):
+                # Str nodes are the non-empty words, in order.
+                k = 0
+                for w, p in zip(words, parts, strict=True):
+                    if w:
+                        strs[k]["c"] = p
+                        k += 1
+            else:  # never expected; convert word by word rather than lose text
+                for e in strs:
+                    e["c"] = conv.text(e["c"])
+        i = j
+
+
+def convert_tree(value: Any, conv: Converter) -> None:
+    """Convert every human text node under ``value`` (iterative: deep nesting is fine)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            if any(isinstance(x, dict) and x.get("t") == "Str" for x in item):
+                _convert_inlines(item, conv)
+            stack.extend(item)
+        elif isinstance(item, dict) and "t" in item:
+            t = item["t"]
+            if t in _SKIP or (t == "Link" and _is_url_link(item)):
+                continue
+            c = item.get("c")
+            if t in ("Link", "Image"):
+                stack.append(c[1])  # alt text / link text, never the target
+            elif t in ("Div", "Span", "Header", "CodeBlock", "Table", "Figure"):
+                stack.append(c[1:] if t != "Header" else c[2])  # not the attributes
+            elif c is not None:
+                stack.append(c)
+
+
+def _convert_meta(meta: dict[str, Any], conv: Converter) -> None:
+    for key in ("title", "subtitle", "author", "date", "abstract", "description"):
+        if key in meta:
+            v = meta[key]
+            if v["t"] == "MetaString":
+                v["c"] = conv.text(v["c"])
+            else:
+                convert_tree(v, conv)
+    for item in meta.get("references", {}).get("c", []):
+        for key in ("title", "container-title", "publisher"):
+            v = item["c"].get(key)
+            if v and v["t"] == "MetaString":
+                v["c"] = conv.text(v["c"])
+
+
+def make_edition(doc: Document, code: str, glossary: Glossary, quotes: bool = True) -> Edition:
+    """Editions stage: convert a copy of ``doc.ast`` for ``code``, then cite it."""
+    config = CONFIGS[(doc.script, doc.region if doc.script == "Hant" else "")][code]
+
+    def locate(text: str) -> int | None:
+        at = doc.text.find(text)
+        return doc.text.count("\n", 0, at) + 1 if at >= 0 else None
+
+    conv = Converter(code, config, glossary, quotes=quotes, locate=locate)
+    ast = json.loads(json.dumps(doc.ast))  # a private copy; faster than copy.deepcopy
+    convert_tree(ast["blocks"], conv)
+    _convert_meta(ast["meta"], conv)
+    labels = LABELS[code]
+    meta = ast["meta"]
+    meta["lang"] = meta_value(code)
+    meta["toc-title"] = meta_value(labels["contents"])
+    ast, warnings = cite_edition(ast, labels["references"], f"{doc.source} ({code})")
+    for w in warnings:
+        doc.warn("pandoc-warning", f"{code}: {w}")
+    for e in elements(ast["blocks"]):
+        if e["t"] == "Div" and e["c"][0][0] == "refs":
+            e["c"][0][1].append("bibliography")
+    return Edition(
+        code=code,
+        doc=doc,
+        ast=ast,
+        title=meta_text(meta.get("title")),
+        labels=labels,
+        phrases=conv.review(),
+    )

@@ -1,0 +1,40 @@
+"""Which script a source is written in, and which OpenCC config makes each edition."""
+
+from __future__ import annotations
+
+import functools
+
+import opencc
+
+# (source script, source region) -> edition -> OpenCC config; None passes the text through.
+CONFIGS: dict[tuple[str, str], dict[str, str | None]] = {
+    # A Simplified source is first normalised to Simplified (stray Traditional characters).
+    ("Hans", ""): {"zh-Hans": "t2s", "zh-Hant-TW": "s2twp", "zh-Hant-HK": "s2hk"},
+    ("Hant", "TW"): {"zh-Hans": "tw2sp", "zh-Hant-TW": None, "zh-Hant-HK": "t2hk"},
+    ("Hant", "HK"): {"zh-Hans": "hk2s", "zh-Hant-TW": "t2tw", "zh-Hant-HK": None},
+}
+# The character-level twin of each phrase-level config: what differs between the two is a
+# phrase change a reviewer should see.
+CHARACTER_LEVEL = {"s2twp": "s2tw", "s2hk": "s2t", "tw2sp": "tw2s", "hk2s": "hk2s"}
+
+
+@functools.cache
+def converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def detect_script(text: str) -> str:
+    """"Hans" or "Hant": which conversion changes fewer characters of the text."""
+    sample = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")[:20000]
+    if not sample:
+        return "Hans"
+    to_hans = sum(a != b for a, b in zip(sample, converter("t2s").convert(sample), strict=False))
+    to_hant = sum(a != b for a, b in zip(sample, converter("s2t").convert(sample), strict=False))
+    return "Hant" if to_hans > to_hant else "Hans"
+
+
+def region_of(lang: str) -> str:
+    lang = lang.lower()
+    if lang.endswith(("-hk", "-mo")):
+        return "HK"
+    return "TW"

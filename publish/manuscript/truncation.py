@@ -1,0 +1,73 @@
+"""Does the source stop before its end? Checks the raw text's last lines and the outline.
+
+Every finding is a ``source-truncated`` warning saying why; nothing is invented to "finish"
+the text. A dangling citation link at the very end is repaired by the references stage.
+"""
+
+from __future__ import annotations
+
+import re
+
+from publish.ast import elements, stringify
+from publish.document import Document
+
+FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
+DANGLING_LINK = re.compile(r"\[[^\[\]]*\]?\]\((\S*)$")
+ENDINGS = "。！？!?.…」』”’\"')）】》:：;；~～*_`|"
+
+
+def _last_line(text: str) -> tuple[int, str]:
+    lines = text.rstrip().split("\n")
+    return len(lines), lines[-1].rstrip()
+
+
+def check_truncation(doc: Document) -> None:
+    text = doc.text
+    if not text.strip():
+        return
+    n, last = _last_line(text)
+    reasons: list[str] = []
+    fences = [ln for ln in text.split("\n") if FENCE.match(ln)]
+    if len(fences) % 2:
+        reasons.append("it ends inside a code block (a ``` fence is never closed)")
+    elif DANGLING_LINK.search(last) or last.endswith("...") and "](" in last:
+        reasons.append("it ends inside a link (the link's URL is cut off)")
+    elif last.lstrip().startswith("|"):
+        head = next(
+            (ln for ln in reversed(text.split("\n")[: n - 1]) if re.match(r"^\s*\|?\s*:?-+", ln)),
+            None,
+        )
+        cells = last.strip().strip("|").count("|") + 1
+        if not last.rstrip().endswith("|") or (head and cells < head.strip().strip("|").count("|") + 1):
+            reasons.append("it ends inside a table (the last row is incomplete)")
+    else:
+        blocks = doc.ast.get("blocks", [])
+        tail = blocks[-1] if blocks else None
+        if tail and tail["t"] == "Para":
+            end = stringify(tail["c"]).rstrip()
+            if end and end[-1] not in ENDINGS and not re.search(r"https?://\S+$", end):
+                reasons.append(f"its last sentence stops without punctuation: “…{end[-20:]}”")
+    missing = _missing_chapters(doc)
+    if missing:
+        reasons.append(
+            f"its outline promises {len(doc.outline)} chapters but {len(missing)} never come: "
+            + "、".join(missing)
+        )
+    for reason in reasons:
+        doc.warn("source-truncated", f"the source looks cut off: {reason}", n, reason=reason)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\s\d.、:：*（）()]+", "", s)
+
+
+def _missing_chapters(doc: Document) -> list[str]:
+    if not doc.outline:
+        return []
+    heads = [_norm(stringify(e["c"][2])) for e in elements(doc.ast["blocks"]) if e["t"] == "Header"]
+    missing = []
+    for item in doc.outline:
+        key = _norm(item)
+        if key and not any(key in h or h in key for h in heads if h):
+            missing.append(item)
+    return missing

@@ -1,0 +1,92 @@
+"""Detect a source's encoding and normalise its text."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from publish.errors import SourceError
+
+# Zero-width and format characters that only get in the way in a manuscript. The ZWJ
+# (U+200D) stays: emoji sequences need it.
+_INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff\u00ad]")
+# C0/C1 controls other than tab and newline.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: every other byte is mostly zero for ASCII-heavy text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def detect(data: bytes, name: str) -> str:
+    """The encoding of ``data``: BOM, then UTF-8, then UTF-16, then a Chinese legacy one."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    utf16 = _looks_utf16(data)
+    if utf16:
+        return utf16
+    if b"\x00" in data:
+        raise SourceError(f"{name}: looks like a binary file, not Markdown text; give a .md file")
+    # Legacy encodings: try the Chinese ones strictly, and prefer the one whose text is the
+    # most plausible (charset-normalizer scores coherence).
+    candidates = [enc for enc in ("gb18030", "big5") if _decodes(data, enc)]
+    if len(candidates) == 1:
+        return candidates[0]
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=candidates or None).best()
+    if best is None:
+        raise SourceError(
+            f"{name}: cannot tell the text encoding; save the file as UTF-8 and build again"
+        )
+    enc = best.encoding
+    return {"gb2312": "gb18030", "gbk": "gb18030", "big5hkscs": "big5"}.get(enc, enc)
+
+
+def _decodes(data: bytes, enc: str) -> bool:
+    try:
+        data.decode(enc)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decoded, normalised text and the encoding found. Raises :class:`SourceError`."""
+    if not data.strip():
+        raise SourceError(f"{name}: the file is empty; write the report in it and build again")
+    enc = detect(data, name)
+    try:
+        text = data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        raise SourceError(
+            f"{name}: cannot decode the file as {enc}; save it as UTF-8 and build again"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    if not text.strip():
+        raise SourceError(f"{name}: the file holds no text; write the report in it and build again")
+    return text, enc

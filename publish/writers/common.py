@@ -1,0 +1,94 @@
+"""What the HTML-based writers share: pandoc's HTML body and TOC, and the page template."""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from publish import __version__, pandoc
+from publish.document import Edition
+from publish.styles import STYLES
+
+BODY_MARK = "<!-- publish:body -->"
+
+
+@contextmanager
+def atomic(path: Path) -> Iterator[Path]:
+    """A temporary path in ``path``'s folder, renamed onto ``path`` only when the block
+    ends without error: readers never see a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    with atomic(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def html_parts(edition: Edition, extra: list[str] | None = None) -> tuple[str, str]:
+    """The edition's TOC and body as HTML fragments, from pandoc."""
+    args = [
+        "--standalone",
+        "--template",
+        str(STYLES / "pandoc" / "templates" / "parts.html"),
+        "--toc",
+        "--toc-depth=3",
+        "--section-divs",
+        "--wrap=none",
+        *(extra or ["--mathml"]),
+    ]
+    out, warnings = pandoc.convert(edition.ast, "html5", args, f"{edition.doc.source} (html)")
+    for w in warnings:
+        edition.doc.warn("pandoc-warning", f"{edition.code} html: {w}")
+    text = out.decode("utf-8")
+    toc, _, body = text.partition(BODY_MARK)
+    return toc.strip(), body.strip()
+
+
+@functools.cache
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(STYLES / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def css(*names: str) -> str:
+    return "\n".join((STYLES / n).read_text("utf-8") for n in names)
+
+
+def render_page(edition: Edition, toc: str, body: str, styles: list[str]) -> str:
+    m = edition.doc.meta
+    return _env().get_template("page.html.j2").render(
+        lang=edition.code,
+        title=edition.title,
+        subtitle=m.subtitle,
+        authors=m.author,
+        date=m.date,
+        labels=edition.labels,
+        version=__version__,
+        css=Markup(css(*styles)),
+        toc=Markup(toc),
+        body=Markup(body),
+    )
+
+
+def render(template: str, **context: object) -> str:
+    return _env().get_template(template).render(**context)
