@@ -16,7 +16,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="publish", description="Chinese Markdown reports to EPUB, DOCX, PDF and HTML editions.")
+    p = _Parser(
+        prog="publish", description="Chinese Markdown reports to EPUB, DOCX, PDF and HTML editions."
+    )
     p.add_argument("--version", action="version", version=f"publish {__version__}")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
     b = sub.add_parser("build", help="build editions of one or more sources")
@@ -30,7 +32,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress lines")
     b.add_argument("--keep-quotes", action="store_true", help="keep “” in Traditional editions")
     b.add_argument("--debug", action="store_true", help="show tracebacks")
-    r = sub.add_parser("refs", help="write SOURCE's references sidecar (<stem>.refs.yaml) to fill in")
+    r = sub.add_parser(
+        "refs", help="write SOURCE's references sidecar (<stem>.refs.yaml) to fill in"
+    )
     r.add_argument("source", metavar="SOURCE")
     r.add_argument("--force", action="store_true", help="overwrite an existing sidecar")
     r.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -43,9 +47,16 @@ def _build(args: argparse.Namespace) -> int:
     from publish.config import load_config
 
     config = load_config(
-        args.sources, out=args.out, formats=args.formats, editions=args.editions,
-        glossary=args.glossary, jobs=args.jobs, strict=args.strict, quiet=args.quiet,
-        debug=args.debug, quotes=not args.keep_quotes,
+        args.sources,
+        out=args.out,
+        formats=args.formats,
+        editions=args.editions,
+        glossary=args.glossary,
+        jobs=args.jobs,
+        strict=args.strict,
+        quiet=args.quiet,
+        debug=args.debug,
+        quotes=not args.keep_quotes,
     )
     result = build(config, log=lambda line: print(line, file=sys.stderr))
     for doc, d in result.warnings:
@@ -89,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line unless --debug
         if debug:
             raise
-        print(f"publish: internal error: {type(exc).__name__}: {exc} (rerun with --debug and "
-              "report it)", file=sys.stderr)
+        print(
+            f"publish: internal error: {type(exc).__name__}: {exc} (rerun with --debug and "
+            "report it)",
+            file=sys.stderr,
+        )
         return 1

@@ -30,13 +30,17 @@ class Config:
     quotes: bool = True  # Traditional editions use 「」『』
 
 
-def _choices(value: str | None, allowed: tuple[str, ...], what: str, problems: list[str]) -> tuple[str, ...]:
+def _choices(
+    value: str | None, allowed: tuple[str, ...], what: str, problems: list[str]
+) -> tuple[str, ...]:
     if value is None:
         return allowed
     items = [v.strip() for v in value.split(",") if v.strip()]
     bad = [v for v in items if v not in allowed]
     if bad or not items:
-        problems.append(f"--{what}: unknown {', '.join(bad) or '(empty)'}; choose from {','.join(allowed)}")
+        problems.append(
+            f"--{what}: unknown {', '.join(bad) or '(empty)'}; choose from {','.join(allowed)}"
+        )
     # keep the canonical order so outputs and the manifest are stable
     return tuple(a for a in allowed if a in items)
 

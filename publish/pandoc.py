@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import subprocess
-from pathlib import Path
 from typing import Any
 
 from publish.errors import BuildError
@@ -49,7 +48,9 @@ def convert(ast: dict[str, Any], to: str, args: list[str], what: str) -> tuple[b
     return run(["-f", "json", "-t", to, *args], data, what)
 
 
-def filter_json(ast: dict[str, Any], args: list[str], what: str) -> tuple[dict[str, Any], list[str]]:
+def filter_json(
+    ast: dict[str, Any], args: list[str], what: str
+) -> tuple[dict[str, Any], list[str]]:
     """JSON to JSON through pandoc (e.g. ``--citeproc``)."""
     out, warnings = convert(ast, "json", args, what)
     return json.loads(out), warnings

@@ -102,8 +102,13 @@ class Converter:
         """Phrase changes by first line, then source text."""
         items = sorted(self.phrases.values(), key=lambda p: (p.line or 0, p.source))
         return [
-            {"source": p.source, "result": p.result, "count": p.count, "line": p.line,
-             "kind": p.kind}
+            {
+                "source": p.source,
+                "result": p.result,
+                "count": p.count,
+                "line": p.line,
+                "kind": p.kind,
+            }
             for p in items
         ]
 
@@ -111,5 +116,8 @@ class Converter:
 def _quotes(text: str) -> str:
     """Chinese quotation marks in the Traditional way; an apostrophe in Latin text stays."""
     text = text.replace("“", "「").replace("”", "」")
-    return re.sub(r"‘([^‘’]*?)’", lambda m: f"『{m.group(1)}』" if HAN.search(m.group(1))
-                  else m.group(0), text)
+    return re.sub(
+        r"‘([^‘’]*?)’",
+        lambda m: f"『{m.group(1)}』" if HAN.search(m.group(1)) else m.group(0),
+        text,
+    )

@@ -16,14 +16,33 @@ EDITIONS = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
 
 # Words fixed around the text, in each edition's script.
 LABELS: dict[str, dict[str, str]] = {
-    "zh-Hans": {"contents": "目录", "references": "参考文献", "table": "表",
-                "edition": "简体中文版", "page": "页", "download": "下载", "phrases": "用词审校表"},
-    "zh-Hant-TW": {"contents": "目錄", "references": "參考文獻", "table": "表",
-                   "edition": "繁體中文（臺灣）版", "page": "頁", "download": "下載",
-                   "phrases": "用詞審校表"},
-    "zh-Hant-HK": {"contents": "目錄", "references": "參考文獻", "table": "表",
-                   "edition": "繁體中文（香港）版", "page": "頁", "download": "下載",
-                   "phrases": "用詞審校表"},
+    "zh-Hans": {
+        "contents": "目录",
+        "references": "参考文献",
+        "table": "表",
+        "edition": "简体中文版",
+        "page": "页",
+        "download": "下载",
+        "phrases": "用词审校表",
+    },
+    "zh-Hant-TW": {
+        "contents": "目錄",
+        "references": "參考文獻",
+        "table": "表",
+        "edition": "繁體中文（臺灣）版",
+        "page": "頁",
+        "download": "下載",
+        "phrases": "用詞審校表",
+    },
+    "zh-Hant-HK": {
+        "contents": "目錄",
+        "references": "參考文獻",
+        "table": "表",
+        "edition": "繁體中文（香港）版",
+        "page": "頁",
+        "download": "下載",
+        "phrases": "用詞審校表",
+    },
 }
 
 # Text nodes are converted run by run: Str, Space and SoftBreak in one inline list, joined

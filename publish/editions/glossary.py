@@ -55,14 +55,20 @@ def read_glossary(path: Path) -> Glossary:
         terms = {}
     for term, values in terms.items():
         if not isinstance(values, dict):
-            problems.append(f'term "{term}": give a table of editions, e.g. {{ "zh-Hant-TW" = "…" }}')
+            problems.append(
+                f'term "{term}": give a table of editions, e.g. {{ "zh-Hant-TW" = "…" }}'
+            )
             continue
         for ed, value in values.items():
             if ed not in EDITION_CODES:
-                problems.append(f'term "{term}": unknown edition "{ed}" (use {", ".join(EDITION_CODES)})')
+                problems.append(
+                    f'term "{term}": unknown edition "{ed}" (use {", ".join(EDITION_CODES)})'
+                )
             elif not isinstance(value, str) or not value:
                 problems.append(f'term "{term}": the {ed} value must be a non-empty string')
-        g.terms[term] = {k: v for k, v in values.items() if k in EDITION_CODES and isinstance(v, str)}
+        g.terms[term] = {
+            k: v for k, v in values.items() if k in EDITION_CODES and isinstance(v, str)
+        }
     keep = data.get("keep", {}).get("words", []) if isinstance(data.get("keep", {}), dict) else None
     if not isinstance(keep, list) or not all(isinstance(w, str) and w for w in keep):
         problems.append("[keep] words must be a list of non-empty strings")

@@ -24,7 +24,7 @@ def converter(config: str) -> opencc.OpenCC:
 
 
 def detect_script(text: str) -> str:
-    """"Hans" or "Hant": which conversion changes fewer characters of the text."""
+    """ "Hans" or "Hant": which conversion changes fewer characters of the text."""
     sample = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")[:20000]
     if not sample:
         return "Hans"

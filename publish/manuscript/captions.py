@@ -63,8 +63,15 @@ class TableCaptions(Filter):
         if m and text[:1] in "表T" and m.group(1):
             return None  # the author numbered it already
         title = m.group(2).strip() if m and text[:1] in "表T" else text
-        label = [{"t": "Span", "c": [["", ["table-label"], []], [
-            {"t": "Str", "c": "表"}, {"t": "Space"}, {"t": "Str", "c": str(doc.tables)}]]}]
+        label = [
+            {
+                "t": "Span",
+                "c": [
+                    ["", ["table-label"], []],
+                    [{"t": "Str", "c": "表"}, {"t": "Space"}, {"t": "Str", "c": str(doc.tables)}],
+                ],
+            }
+        ]
         rest = inlines_from_text(title)
         caption[1] = [{"t": "Plain", "c": label + ([{"t": "Space"}] + rest if rest else [])}]
         return None

@@ -81,9 +81,7 @@ def remove_chat(doc: Document) -> None:
     before = [ln for ln in lines[start:first] if ln.strip()]
     if before and OPENERS.match(before[0]):
         doc.outline = [
-            (m.group(1) or m.group(2)).strip()
-            for ln in before
-            if (m := OUTLINE_ITEM.match(ln))
+            (m.group(1) or m.group(2)).strip() for ln in before if (m := OUTLINE_ITEM.match(ln))
         ]
         _blank(doc, lines, start, first, "preamble")
     # Closing chatter: paragraphs after the last rule or the last block that speak to the user.

@@ -39,5 +39,7 @@ def take_metadata(doc: Document) -> None:
         doc.info("title-from-heading", f"title taken from the first heading: {m.title}")
     if not m.title:
         m.title = doc.stem
-        doc.warn("title-missing", "no title (no YAML title, no level-1 heading); using the file name")
+        doc.warn(
+            "title-missing", "no title (no YAML title, no level-1 heading); using the file name"
+        )
     meta["title"] = meta_value(m.title)

@@ -38,7 +38,9 @@ def check_truncation(doc: Document) -> None:
             None,
         )
         cells = last.strip().strip("|").count("|") + 1
-        if not last.rstrip().endswith("|") or (head and cells < head.strip().strip("|").count("|") + 1):
+        if not last.rstrip().endswith("|") or (
+            head and cells < head.strip().strip("|").count("|") + 1
+        ):
             reasons.append("it ends inside a table (the last row is incomplete)")
     else:
         blocks = doc.ast.get("blocks", [])

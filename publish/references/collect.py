@@ -21,10 +21,18 @@ CUT = ("...", "…")
 
 # Inline lists in which adjacent citations are merged into one mark.
 _INLINE_LISTS = {
-    "Para": lambda c: c, "Plain": lambda c: c, "Emph": lambda c: c, "Strong": lambda c: c,
-    "Underline": lambda c: c, "Strikeout": lambda c: c, "Superscript": lambda c: c,
-    "Subscript": lambda c: c, "SmallCaps": lambda c: c, "Header": lambda c: c[2],
-    "Span": lambda c: c[1], "Quoted": lambda c: c[1],
+    "Para": lambda c: c,
+    "Plain": lambda c: c,
+    "Emph": lambda c: c,
+    "Strong": lambda c: c,
+    "Underline": lambda c: c,
+    "Strikeout": lambda c: c,
+    "Superscript": lambda c: c,
+    "Subscript": lambda c: c,
+    "SmallCaps": lambda c: c,
+    "Header": lambda c: c[2],
+    "Span": lambda c: c[1],
+    "Quoted": lambda c: c[1],
 }
 
 

@@ -27,7 +27,7 @@ def normalize(url: str) -> str:
     except ValueError:
         port = None
     netloc = host if port is None or str(port) == DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
-    path = _requote(parts.path, "/:@!$&'()*+,;=-._~") .rstrip("/") or ""
+    path = _requote(parts.path, "/:@!$&'()*+,;=-._~").rstrip("/") or ""
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)

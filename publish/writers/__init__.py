@@ -10,7 +10,12 @@ from publish.document import Edition
 from publish.writers import docx, epub, html, pdf
 
 Writer = Callable[[Edition, Path], dict]
-WRITERS: dict[str, Writer] = {"pdf": pdf.write, "epub": epub.write, "docx": docx.write, "html": html.write}
+WRITERS: dict[str, Writer] = {
+    "pdf": pdf.write,
+    "epub": epub.write,
+    "docx": docx.write,
+    "html": html.write,
+}
 FORMATS = tuple(WRITERS)
 
 __all__ = ["FORMATS", "WRITERS"]

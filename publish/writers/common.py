@@ -76,17 +76,21 @@ def css(*names: str) -> str:
 
 def render_page(edition: Edition, toc: str, body: str, styles: list[str]) -> str:
     m = edition.doc.meta
-    return _env().get_template("page.html.j2").render(
-        lang=edition.code,
-        title=edition.title,
-        subtitle=m.subtitle,
-        authors=m.author,
-        date=m.date,
-        labels=edition.labels,
-        version=__version__,
-        css=Markup(css(*styles)),
-        toc=Markup(toc),
-        body=Markup(body),
+    return (
+        _env()
+        .get_template("page.html.j2")
+        .render(
+            lang=edition.code,
+            title=edition.title,
+            subtitle=m.subtitle,
+            authors=m.author,
+            date=m.date,
+            labels=edition.labels,
+            version=__version__,
+            css=Markup(css(*styles)),
+            toc=Markup(toc),
+            body=Markup(body),
+        )
     )
 
 

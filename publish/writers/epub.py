@@ -13,7 +13,9 @@ from publish.writers.common import atomic
 
 def identifier(edition: Edition) -> str:
     """Stable across rebuilds: derived from the source name and the edition."""
-    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"publish:{edition.doc.stem}:{edition.code}"))
+    return "urn:uuid:" + str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"publish:{edition.doc.stem}:{edition.code}")
+    )
 
 
 def write(edition: Edition, path: Path) -> dict:
@@ -26,12 +28,16 @@ def write(edition: Edition, path: Path) -> dict:
             ast,
             "epub3",
             [
-                "-o", str(tmp),
-                "--toc", "--toc-depth=3",
+                "-o",
+                str(tmp),
+                "--toc",
+                "--toc-depth=3",
                 "--split-level=1",
                 "--mathml",
-                "--css", str(STYLES / "epub.css"),
-                "--resource-path", str(edition.doc.source.parent),
+                "--css",
+                str(STYLES / "epub.css"),
+                "--resource-path",
+                str(edition.doc.source.parent),
             ],
             f"{edition.doc.source} (epub)",
         )

@@ -1,0 +1,115 @@
+"""Reading outputs back as a user's tools would: PDF text and fonts, EPUB XHTML, DOCX XML."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+from lxml import html as lhtml
+from pypdf import PdfReader
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def pdf(path: Path) -> PdfReader:
+    return PdfReader(str(path))
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in pdf(path).pages)
+
+
+def pdf_fonts(path: Path) -> set[str]:
+    """Base font names (subset prefix removed) used on any page."""
+    names: set[str] = set()
+    for page in pdf(path).pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            base = str(ref.get_object().get("/BaseFont", ""))
+            names.add(re.sub(r"^/?[A-Z]{6}\+", "", base.lstrip("/")))
+    return names
+
+
+def pdf_links(path: Path) -> list[str]:
+    out = []
+    for page in pdf(path).pages:
+        for a in page.get("/Annots", []) or []:
+            a = a.get_object()
+            act = a.get("/A")
+            if act is not None:
+                act = act.get_object()
+                out.append(str(act.get("/URI") or act.get("/D") or ""))
+            elif a.get("/Dest") is not None:
+                out.append(str(a.get("/Dest")))
+    return out
+
+
+def epub_files(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def epub_xhtml(path: Path) -> list[etree._Element]:
+    files = epub_files(path)
+    return [
+        etree.fromstring(data)
+        for name, data in sorted(files.items())
+        if name.endswith(".xhtml") and "nav" not in name
+    ]
+
+
+def docx_xml(path: Path, part: str = "word/document.xml") -> etree._Element:
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        return etree.fromstring(z.read(part))
+
+
+def html_doc(path: Path) -> lhtml.HtmlElement:
+    return lhtml.fromstring(path.read_bytes())
+
+
+# -- the reference list, from each format -------------------------------------------------
+URL = re.compile(r"(?:https?|ftp)://\S+")
+
+
+def _entry_url(text: str) -> str:
+    m = URL.search(text)
+    return m.group(0).rstrip(".") if m else ""
+
+
+def refs_html(path: Path) -> list[str]:
+    doc = html_doc(path)
+    return [" ".join(e.text_content().split()) for e in doc.xpath('//div[@id="refs"]/div')]
+
+
+def refs_epub(path: Path) -> list[str]:
+    out: list[str] = []
+    for tree in epub_xhtml(path):
+        for e in tree.xpath('//*[@id="refs"]/*[local-name()="div"]'):
+            out.append(" ".join("".join(e.itertext()).split()))
+    return out
+
+
+def refs_docx(path: Path) -> list[str]:
+    body = docx_xml(path)
+    out = []
+    for p in body.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(f"{W}val") == "Bibliography":
+            out.append(" ".join("".join(t.text or "" for t in p.iter(f"{W}t")).split()))
+    return out
+
+
+def refs_pdf(path: Path, heading: str) -> list[str]:
+    text = pdf_text(path)
+    tail = text[text.rfind(heading) :]
+    entries = re.split(r"\n(?=\[\d+\])", tail)[1:]
+    return [" ".join(e.split()) for e in entries]
+
+
+def ref_urls(entries: list[str]) -> list[str]:
+    """The URL of each entry, with breaks made by line wrapping removed."""
+    return [_entry_url(re.sub(r"(?<=[/\-_.])\s+", "", e)) for e in entries]
