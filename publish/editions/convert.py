@@ -6,12 +6,12 @@ code, math, raw HTML, identifiers and link targets (not text nodes; see ``editio
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from publish.editions.glossary import Glossary
+from publish.editions.phrases import changes
 from publish.editions.script import CHARACTER_LEVEL, converter
 
 URLISH = r"(?:https?|ftp|file|mailto):[^\s]+|www\.[^\s]+|[\w.+-]+@[\w-]+\.[\w.-]+"
@@ -79,17 +79,8 @@ class Converter:
         return result
 
     def _phrases(self, src: str, base: str, full: str, line: int | None) -> None:
-        if base == full:
-            return
-        same_length = len(base) == len(src)
-        sm = difflib.SequenceMatcher(None, base, full, autojunk=False)
-        for op, i1, i2, j1, j2 in sm.get_opcodes():
-            if op == "equal":
-                continue
-            if i2 - i1 == 1 and j2 - j1 == 1 and i1 > 0:
-                i1, j1 = i1 - 1, j1 - 1  # one character alone says little: show its neighbour
-            source = src[i1:i2] if same_length else base[i1:i2]
-            self._record(source, full[j1:j2], line, "opencc")
+        for source, result in changes(self.config or "", src, base, full):
+            self._record(source, result, line, "opencc")
 
     def _record(self, source: str, result: str, line: int | None, kind: str) -> None:
         p = self.phrases.get((source, result))

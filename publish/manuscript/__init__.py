@@ -10,13 +10,15 @@ from publish.ast import run_filters
 from publish.document import Document
 from publish.manuscript.captions import TableCaptions
 from publish.manuscript.chat import remove_chat
+from publish.manuscript.markers import escape_markers
 from publish.manuscript.metadata import take_metadata
 from publish.manuscript.truncation import check_truncation
 
 
 def clean_text(doc: Document) -> None:
-    """Before parsing: remove chat around the report."""
+    """Before parsing: remove chat around the report; keep "[…]*" note markers literal."""
     remove_chat(doc)
+    escape_markers(doc)
 
 
 def clean_ast(doc: Document) -> None:

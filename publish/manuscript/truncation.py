@@ -47,7 +47,10 @@ def check_truncation(doc: Document) -> None:
         tail = blocks[-1] if blocks else None
         if tail and tail["t"] == "Para":
             end = stringify(tail["c"]).rstrip()
-            if end and end[-1] not in ENDINGS and not re.search(r"https?://\S+$", end):
+            # Only prose: a paragraph with sentences in it that stops without ending one
+            # (a closing line such as a signature or a short label is not a cut).
+            prose = len(end) >= 20 and any(p in end[:-1] for p in "。！？；，")
+            if prose and end[-1] not in ENDINGS and not re.search(r"https?://\S+$", end):
                 reasons.append(f"its last sentence stops without punctuation: “…{end[-20:]}”")
     missing = _missing_chapters(doc)
     if missing:

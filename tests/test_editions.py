@@ -1,0 +1,178 @@
+"""Editions: what converts, what never does, the glossary, the review list, OpenCC golden."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from publish.editions.convert import Converter
+from publish.editions.glossary import load_glossary, read_glossary
+from publish.errors import UsageError
+from tests import readback
+from tests.conftest import CORPUS, ROOT, run_cli
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def main_html(path) -> str:
+    text = path.read_text("utf-8")
+    return text[text.index("<main>") : text.index("</main>")]
+
+
+@pytest.fixture(scope="module")
+def fixture_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ed")
+    proc = run_cli(
+        "build",
+        str(FIXTURES / "editions.md"),
+        "--out",
+        str(out),
+        "--formats",
+        "html,epub,docx",
+        "--glossary",
+        str(FIXTURES / "glossary-example.toml"),
+        "--quiet",
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out / "editions"
+
+
+def test_human_text_converts_per_edition(fixture_out):
+    hans = main_html(fixture_out / "editions.zh-Hans.html")
+    tw = main_html(fixture_out / "editions.zh-Hant-TW.html")
+    hk = main_html(fixture_out / "editions.zh-Hant-HK.html")
+    assert "软件在有限内存条件下优化数据" in hans
+    assert "軟體在有限記憶體條件下最佳化資料" in tw  # Taiwan phrasing (s2twp)
+    assert "軟件在有限內存條件下優化數據" in hk  # Hong Kong characters (s2hk)
+    assert "<h1>第一章 循環神經網路</h1>" in tw  # glossary beats OpenCC's 迴圈神經網路
+    assert "研究範式" in tw and "研究範式" in hk
+    for text in (hans, tw, hk):
+        assert "飞桨框架" in text  # kept word, in every edition
+    # quotation marks the Traditional way
+    assert "「這是『關鍵』問題。」" in tw and "“这是‘关键’问题。”" in hans
+
+
+def test_code_urls_math_attributes_never_convert(fixture_out):
+    pages = [
+        main_html(fixture_out / f"editions.{e}.html")
+        for e in ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
+    ]
+    for html in pages:
+        assert "<code>数据 = 软件()</code>" in html
+        assert 'href="https://example.com/数据/软件?q=优化"' in html
+        assert "https://example.org/软件" in html
+        assert '软件 <span class="op">=</span> <span class="st">&quot;数据&quot;</span>' in html
+        assert '<annotation encoding="application/x-tex">数据 + 1</annotation>' in html
+        assert 'title="数据"' in html
+        assert 'id="第一章-循环神经网络"' in html  # identifiers stay: links keep working
+    code = [re.findall(r"<code>.*?</code>", p) for p in pages]
+    assert code[0] == code[1] == code[2]
+
+
+def test_docx_and_epub_editions_convert_too(fixture_out):
+    tw_docx = readback.docx_xml(fixture_out / "editions.zh-Hant-TW.docx")
+    text = "".join(t.text or "" for t in tw_docx.iter(f"{readback.W}t"))
+    assert "軟體在有限記憶體條件下最佳化資料" in text and "数据 = 软件()" in text
+    xhtml = b"".join(readback.epub_files(fixture_out / "editions.zh-Hant-HK.epub").values())
+    assert "軟件在有限內存條件下優化數據".encode() in xhtml
+
+
+def test_review_list_in_report_and_page(fixture_out, seed_dir):
+    report = json.loads((seed_dir / "nn-llm-2024.report.json").read_text())
+    tw = report["editions"]["zh-Hant-TW"]["phrases"]
+    data = next(p for p in tw if p["source"] == "数据")
+    assert data["result"] == "資料" and data["count"] >= 8 and data["line"] == 20
+    assert {"source", "result", "count", "line"} <= set(data)
+    # the glossary's corrections are listed, OpenCC's wrong phrases are not produced
+    assert any(p["source"] == "循环神经网络" and p["result"] == "循環神經網路" for p in tw)
+    assert not any(p["result"] == "迴圈神經網路" for p in tw)
+    page = (seed_dir / report["editions"]["zh-Hant-TW"]["review"]).read_text()
+    assert "数据" in page and "資料" in page
+    # zh-Hans of a Simplified source changes nothing
+    assert report["editions"]["zh-Hans"]["phrases"] == []
+
+
+def test_seed_editions_read_in_their_script(seed_dir):
+    hans = main_html(seed_dir / "nn-llm-2024.zh-Hans.html")
+    tw = main_html(seed_dir / "nn-llm-2024.zh-Hant-TW.html")
+    hk = main_html(seed_dir / "nn-llm-2024.zh-Hant-HK.html")
+    assert "神经网络" in hans and "神經網路" in tw and "神經網絡" in hk
+    assert "記憶體條件" in tw and "記憶體模組件" not in tw  # glossary fix of 内存条件
+    for ed in ("zh-Hant-TW", "zh-Hant-HK"):
+        doc = readback.html_doc(seed_dir / f"nn-llm-2024.{ed}.html")
+        text = doc.xpath("//main")[0].text_content()  # text only: ids and URLs never convert
+        assert not re.search("[们这说软数据网络]", text.replace("nn-llm", ""))
+    # labels in the edition's script
+    assert "参考文献" in hans and "參考文獻" in tw and "參考文獻" in hk
+    urls = [re.findall(r'href="(http[^"]+)"', h) for h in (hans, tw, hk)]
+    assert urls[0] == urls[1] == urls[2] and len(urls[0]) >= 20
+
+
+def test_no_translation_warning_leaks(seed_out):
+    assert "translation" not in (seed_out / "stderr.txt").read_text().lower()
+
+
+@pytest.mark.parametrize(("edition", "config"), [("zh-Hant-TW", "s2twp"), ("zh-Hant-HK", "s2hk")])
+def test_opencc_golden(tmp_path, edition, config):
+    golden = CORPUS / "opencc-golden"
+    if not golden.exists():
+        pytest.skip("OpenCC golden files not present")
+    src = tmp_path / "us_constitution_zhs.md"
+    src.write_bytes((golden / "us_constitution_zhs.txt").read_bytes())
+    proc = run_cli(
+        "build",
+        str(src),
+        "--out",
+        str(tmp_path / "o"),
+        "--formats",
+        "html",
+        "--editions",
+        edition,
+        "--keep-quotes",
+        "--quiet",
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = readback.html_doc(
+        tmp_path / "o" / "us_constitution_zhs" / f"us_constitution_zhs.{edition}.html"
+    )
+    got = [" ".join(e.text_content().split()) for e in doc.xpath("//main//p | //main//li")]
+    want_text = (golden / f"us_constitution_zhs.{config}.txt").read_text("utf-8")
+    want = [
+        " ".join(p.split()).removeprefix("* ") for p in re.split(r"\n\s*\n", want_text) if p.strip()
+    ]
+    assert got == want
+
+
+def test_default_quotes_differ_only_in_quotation_marks():
+    conv = Converter("zh-Hant-TW", "s2twp", load_glossary(None))
+    keep = Converter("zh-Hant-TW", "s2twp", load_glossary(None), quotes=False)
+    text = "他说：“可以”，‘好’。It’s fine."
+    assert keep.text(text) == "他說：“可以”，‘好’。It’s fine."
+    assert conv.text(text) == "他說：「可以」，『好』。It’s fine."
+
+
+def test_glossary_errors_are_listed(tmp_path):
+    bad = tmp_path / "g.toml"
+    bad.write_text('[terms]\n"a" = { "zh-TW" = "b" }\n"c" = "d"\n[keep]\nwords = "x"\n')
+    with pytest.raises(UsageError) as err:
+        read_glossary(bad)
+    msg = str(err.value)
+    assert "zh-TW" in msg and '"c"' in msg and "[keep]" in msg
+
+
+def test_traditional_source_is_detected_and_passed_through(tmp_path):
+    src = CORPUS / "real-reports" / "10-zhtw-amd-ryzen-ai-readme.md"
+    if not src.exists():
+        pytest.skip("corpus not present")
+    proc = run_cli("build", str(src), "--out", str(tmp_path), "--formats", "html", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    folder = tmp_path / "10-zhtw-amd-ryzen-ai-readme"
+    report = json.loads((folder / "10-zhtw-amd-ryzen-ai-readme.report.json").read_text())
+    assert report["script"] == "Hant"
+    tw = main_html(folder / "10-zhtw-amd-ryzen-ai-readme.zh-Hant-TW.html")
+    hans = main_html(folder / "10-zhtw-amd-ryzen-ai-readme.zh-Hans.html")
+    assert "推論加速引擎" in tw  # the source's own text, untouched
+    assert "推论加速引擎" in hans
+    assert report["editions"]["zh-Hant-TW"]["phrases"] == []
