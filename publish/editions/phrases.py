@@ -119,7 +119,7 @@ def _entry(
             if value is None:
                 continue
             start = j1 - (i1 - s)
-            if start >= 0 and full[start : start + len(value)] == value:
-                if best is None or e - s > best[1] - best[0]:
-                    best = (s, e, value)
+            fits = start >= 0 and full[start : start + len(value)] == value
+            if fits and (best is None or e - s > best[1] - best[0]):
+                best = (s, e, value)
     return best
