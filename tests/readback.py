@@ -103,8 +103,24 @@ def refs_docx(path: Path) -> list[str]:
     return out
 
 
+def pdf_body_text(path: Path) -> str:
+    """Page text without the page-margin boxes (running title, page number), which
+    WeasyPrint draws after the page's content."""
+    reader = pdf(path)
+    title = reader.metadata.title if reader.metadata else None
+    pages = []
+    for page in reader.pages:
+        lines = (page.extract_text() or "").split("\n")
+        if lines and lines[-1].strip().isdigit():
+            lines.pop()
+        if lines and title and lines[-1].strip() == title:
+            lines.pop()
+        pages.append("\n".join(lines))
+    return "\n".join(pages)
+
+
 def refs_pdf(path: Path, heading: str) -> list[str]:
-    text = pdf_text(path)
+    text = pdf_body_text(path)
     tail = text[text.rfind(heading) :]
     entries = re.split(r"\n(?=\[\d+\])", tail)[1:]
     return [" ".join(e.split()) for e in entries]

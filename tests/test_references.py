@@ -1,0 +1,221 @@
+"""References: one list, numbered by first citation, the same in every edition and format."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import unquote
+
+import pytest
+
+from publish.references.urls import display, normalize
+from tests import readback
+from tests.conftest import EDITIONS, ROOT, run_cli
+
+FIXTURES = ROOT / "tests" / "fixtures"
+HK01 = (
+    "https://www.hk01.com/%E6%95%B8%E7%A2%BC%E7%94%9F%E6%B4%BB/1090647/%E5%9B%9E%E9%A6%962024"
+    "%E5%B9%B4ai%E6%8A%80%E8%A1%93%E9%80%B2%E5%B1%95-gpt-4%E5%A3%9F%E6%96%B7%E8%A2%AB%E6%89%93"
+    "%E7%A0%B4-%E5%A4%A7%E6%A8%A1%E5%9E%8B%E8%A8%93%E7%B7%B4%E6%88%90%E6%9C%AC%E9%99%8D%E4%BD%8E"
+)
+HEADING = {"zh-Hans": "参考文献", "zh-Hant-TW": "參考文獻", "zh-Hant-HK": "參考文獻"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("HTTPS://Example.COM/a", "https://example.com/a"),
+        ("https://example.com:443/a", "https://example.com/a"),
+        ("http://example.com:80/a/", "http://example.com/a"),
+        ("https://example.com/%E6%95%B8", "https://example.com/數"),
+        ("https://example.com/a?utm_source=x&id=3", "https://example.com/a?id=3"),
+        ("https://example.com/a?b=2&a=1", "https://example.com/a?a=1&b=2"),
+    ],
+)
+def test_same_source(a, b):
+    assert normalize(a) == normalize(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("https://example.com/a", "https://example.com/b"),
+        ("https://example.com/a?id=3", "https://example.com/a?id=4"),
+        ("http://example.com:8080/a", "http://example.com/a"),
+    ],
+)
+def test_different_sources(a, b):
+    assert normalize(a) != normalize(b)
+
+
+def test_display_decodes_text_but_not_spaces():
+    assert display(HK01).startswith("https://www.hk01.com/數碼生活/1090647/回首2024年ai")
+    assert display("https://e.com/a%20b") == "https://e.com/a%20b"
+    assert display("https://e.com/%FF") == "https://e.com/%FF"
+
+
+def test_seed_report(seed_dir):
+    report = json.loads((seed_dir / "nn-llm-2024.report.json").read_text())
+    refs = report["references"]
+    assert len(refs) == 20
+    assert refs[0]["url"] == "https://www.51cto.com/article/804811.html"
+    assert refs[0]["site"] == "51CTO" and refs[0]["cited_as"] == ["35"]
+    hai = [r for r in refs if "hai.stanford.edu" in r["url"]]
+    assert len(hai) == 1 and sorted(hai[0]["cited_as"]) == ["29", "8"]
+    hk = [r for r in refs if "hk01.com" in r["url"]]
+    assert len(hk) == 1 and hk[0]["url"] == HK01
+    assert report["citations"] == 31
+    codes = [d["code"] for d in report["diagnostics"]]
+    assert "reference-merged" in codes and "reference-url-repaired" in codes
+    repaired = next(d for d in report["diagnostics"] if d["code"] == "reference-url-repaired")
+    assert repaired["data"]["url"] == HK01 and repaired["line"] == 87
+
+
+def _lists(folder, stem, ed):
+    def path(fmt: str):
+        return folder / f"{stem}.{ed}.{fmt}"
+
+    return {
+        "html": readback.refs_html(path("html")),
+        "epub": readback.refs_epub(path("epub")),
+        "docx": readback.refs_docx(path("docx")),
+        "pdf": readback.refs_pdf(path("pdf"), HEADING[ed]),
+    }
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_same_list_in_every_format(seed_dir, ed):
+    lists = _lists(seed_dir, "nn-llm-2024", ed)
+    urls = {fmt: [unquote(u) for u in readback.ref_urls(entries)] for fmt, entries in lists.items()}
+    assert len(urls["html"]) == 20
+    for fmt in ("epub", "docx", "pdf"):
+        assert urls[fmt] == urls["html"], fmt
+    assert urls["html"][0] == "https://www.51cto.com/article/804811.html"
+    assert unquote(HK01) in urls["html"]
+    # numbered 1..20 in order, in every format
+    for fmt, entries in lists.items():
+        numbers = [int(re.match(r"\[(\d+)\]", e).group(1)) for e in entries]
+        assert numbers == list(range(1, 21)), fmt
+
+
+def test_same_list_in_every_edition(seed_dir):
+    per_edition = [
+        [
+            unquote(u)
+            for u in readback.ref_urls(readback.refs_html(seed_dir / f"nn-llm-2024.{ed}.html"))
+        ]
+        for ed in EDITIONS
+    ]
+    assert per_edition[0] == per_edition[1] == per_edition[2]
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_every_mark_links_to_its_entry(seed_dir, ed):
+    doc = readback.html_doc(seed_dir / f"nn-llm-2024.{ed}.html")
+    ids = {e.get("id") for e in doc.xpath('//div[@id="refs"]/div')}
+    marks = doc.xpath('//span[@class="citation"]')
+    # 31 citations in the text; two adjacent ones share one mark
+    cited = sum(len(m.get("data-cites").split()) for m in marks)
+    assert cited == 31
+    for m in marks:
+        assert m.xpath(".//sup"), "citation marks are superscript"
+        for a in m.xpath(".//a"):
+            assert a.get("href")[1:] in ids
+    docx = readback.docx_xml(seed_dir / f"nn-llm-2024.{ed}.docx")
+    marks = {b.get(f"{readback.W}name") for b in docx.iter(f"{readback.W}bookmarkStart")}
+    anchors = [h.get(f"{readback.W}anchor") for h in docx.iter(f"{readback.W}hyperlink")]
+    ref_links = [a for a in anchors if a and a.startswith("ref-")]
+    assert len(ref_links) >= 30 and all(a in marks for a in ref_links)
+    pdf_internal = [
+        d for d in readback.pdf_links(seed_dir / f"nn-llm-2024.{ed}.pdf") if "ref-" in d
+    ]
+    assert len(pdf_internal) >= 30
+
+
+@pytest.mark.parametrize("fmt", ["html", "epub", "docx", "pdf"])
+def test_no_raw_citation_text_left(seed_dir, fmt):
+    for ed in EDITIONS:
+        path = seed_dir / f"nn-llm-2024.{ed}.{fmt}"
+        if fmt == "pdf":
+            text = readback.pdf_text(path)
+        elif fmt == "html":
+            text = path.read_text()
+        else:
+            text = b"".join(readback.epub_files(path).values()).decode("utf-8", "replace")
+        assert not re.search(r"\[\[\d+\]\]", text)
+        assert "](http" not in text
+
+
+@pytest.fixture(scope="module")
+def refs_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("refs")
+    proc = run_cli(
+        "build",
+        str(FIXTURES / "refs.md"),
+        "--out",
+        str(out),
+        "--formats",
+        "html",
+        "--editions",
+        "zh-Hans",
+        "--quiet",
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out / "refs"
+
+
+def test_merge_conflict_repair_and_collapse(refs_out):
+    report = json.loads((refs_out / "refs.report.json").read_text())
+    urls = [r["url"] for r in report["references"]]
+    assert urls == [
+        "https://Example.COM:443/a/?utm_source=x",  # [7] and [4]: one source
+        "https://b.example.org/p",
+        "https://c.example.net/q",
+        "https://d.example.org/other",  # [2] a second time, another source
+    ]
+    codes = {d["code"] for d in report["diagnostics"]}
+    assert {"reference-merged", "reference-conflict", "reference-url-repaired"} <= codes
+    html = (refs_out / "refs.zh-Hans.html").read_text()
+    assert re.search(
+        r'data-cites="1 2 3"><sup>\[<a href="#ref-1"[^>]*>1</a>–<a href="#ref-3"', html
+    )
+    assert '<a href="https://example.com/doc">说明</a>' in html  # ordinary links stay
+    assert 'role="doc-noteref"' in html  # footnotes stay footnotes
+    assert "[[规则引擎]]" in html  # a wikilink is not a citation
+    assert not re.search(r"https://c\.exa(?!mple)", html)  # the cut URL is gone, not shown
+
+
+def test_sidecar_titles_and_refs_command(tmp_path):
+    src = tmp_path / "r.md"
+    src.write_text((FIXTURES / "refs.md").read_text())
+    proc = run_cli("refs", str(src))
+    assert proc.returncode == 0, proc.stderr
+    sidecar = tmp_path / "r.refs.yaml"
+    text = sidecar.read_text()
+    assert text.count("- number:") == 4 and "https://b.example.org/p" in text
+    assert run_cli("refs", str(src)).returncode == 2  # never overwrites silently
+    sidecar.write_text(text.replace('title: ""', 'title: "某文章标题"', 2))
+    proc = run_cli(
+        "build",
+        str(src),
+        "--out",
+        str(tmp_path / "o"),
+        "--formats",
+        "html",
+        "--editions",
+        "zh-Hant-TW",
+        "--quiet",
+    )
+    assert proc.returncode == 0, proc.stderr
+    entries = readback.refs_html(tmp_path / "o" / "r" / "r.zh-Hant-TW.html")
+    assert "某文章標題[EB/OL]" in entries[0] and "某文章標題[EB/OL]" in entries[1]
+    assert "d.example.org[EB/OL]" in entries[3]
+
+
+def test_bad_sidecar_is_one_line_error(tmp_path):
+    src = tmp_path / "r.md"
+    src.write_text("# T\n\n文[[1]](https://a.example/x)。\n")
+    (tmp_path / "r.refs.yaml").write_text("references: [unclosed\n")
+    proc = run_cli("build", str(src), "--out", str(tmp_path / "o"), "--formats", "html")
+    assert proc.returncode == 1
+    assert len(proc.stderr.strip().splitlines()) == 1 and "r.refs.yaml" in proc.stderr
