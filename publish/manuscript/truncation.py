@@ -60,6 +60,30 @@ def check_truncation(doc: Document) -> None:
         )
     for reason in reasons:
         doc.warn("source-truncated", f"the source looks cut off: {reason}", n, reason=reason)
+    _end_cleanly(doc)
+
+
+# "…见[这篇文章](https://exa" at the very end: the link text stays, the cut URL goes.
+# A number as link text is a citation: the references stage repairs those.
+PLAIN_DANGLING = re.compile(r"\[([^\[\]]*[^\[\]\d\s][^\[\]]*)\]\((\S*)$")
+
+
+def _end_cleanly(doc: Document) -> None:
+    blocks = doc.ast.get("blocks", [])
+    last = None
+    for e in elements(blocks[-1:]):
+        if e["t"] == "Str":
+            last = e
+    if last is None or not (m := PLAIN_DANGLING.search(last["c"])):
+        return
+    last["c"] = last["c"][: m.start()] + m.group(1)
+    doc.warn(
+        "link-cut",
+        f"the last link is cut off; its text “{m.group(1)}” is kept, the partial URL "
+        f"{m.group(2)} dropped",
+        _last_line(doc.text)[0],
+        url=m.group(2),
+    )
 
 
 def _norm(s: str) -> str:

@@ -22,16 +22,34 @@ _BOMS = [
 ]
 
 
+def _plausible(text: str) -> float:
+    """Share of characters a Chinese or English text is made of."""
+    ok = sum(
+        1
+        for c in text
+        if c in "\n\r\t"
+        or " " <= c <= "~"
+        or "\u3000" <= c <= "\u9fff"
+        or "\uff00" <= c <= "\uffef"
+        or "\u2000" <= c <= "\u206f"
+    )
+    return ok / max(1, len(text))
+
+
 def _looks_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: every other byte is mostly zero for ASCII-heavy text."""
+    """UTF-16 without a BOM: the byte order whose text reads as text."""
     if len(data) < 4 or len(data) % 2:
         return None
-    even, odd = data[0::2], data[1::2]
-    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
-        return "utf-16-le"
-    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
-        return "utf-16-be"
-    return None
+    best, score = None, 0.0
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        p = _plausible(text)
+        if p > score:
+            best, score = enc, p
+    return best if score > 0.95 else None
 
 
 def detect(data: bytes, name: str) -> str:

@@ -1,0 +1,194 @@
+"""Manuscript clean-up: chat, title, captions, headings, truncation — small fixtures and
+the seed, read back from the outputs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from publish.build import prepare
+from publish.document import Document
+from publish.manuscript.chat import remove_chat
+from tests import readback
+from tests.conftest import EDITIONS, SEED
+
+CHAT = ("好的，我将根据您提供的知识库内容", "接下来，我将开始撰写报告正文", "报告的主要内容如下")
+
+
+def doc_of(tmp_path: Path, text: str, name: str = "t.md") -> Document:
+    src = tmp_path / name
+    src.write_text(text, "utf-8")
+    return prepare(src)
+
+
+def codes(doc: Document) -> list[str]:
+    return [d.code for d in doc.diagnostics]
+
+
+def all_text(path: Path) -> str:
+    if path.suffix == ".pdf":
+        return readback.pdf_text(path)
+    if path.suffix == ".html":
+        return readback.html_doc(path).text_content()
+    files = readback.epub_files(path) if path.suffix == ".epub" else None
+    if files is not None:
+        return "".join(
+            "".join(readback.etree.fromstring(v).itertext())
+            for k, v in files.items()
+            if k.endswith(".xhtml")
+        )
+    return "".join(t.text or "" for t in readback.docx_xml(path).iter(f"{readback.W}t"))
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "epub", "docx", "html"])
+def test_seed_chat_is_gone_everywhere(seed_dir, fmt):
+    for ed in EDITIONS:
+        text = all_text(seed_dir / f"nn-llm-2024.{ed}.{fmt}")
+        for line in CHAT:
+            assert line not in text
+        assert "我將" not in text and "我将" not in text
+
+
+def test_seed_report_keeps_what_was_removed(seed_dir):
+    report = json.loads((seed_dir / "nn-llm-2024.report.json").read_text())
+    removed = report["removed"]
+    assert removed[0]["where"] == "preamble" and removed[0]["line"] == 1
+    assert CHAT[0] in removed[0]["text"] and CHAT[1] in removed[0]["text"]
+    truncated = [d for d in report["diagnostics"] if d["code"] == "source-truncated"]
+    reasons = " ".join(d["message"] for d in truncated)
+    assert "link" in reasons  # stops inside the [[23]] link
+    assert "多模态技术的融合与创新" in reasons and "应用场景的拓展与深化" in reasons
+    assert all(d["severity"] == "warning" for d in truncated)
+
+
+def test_seed_ends_cleanly(seed_dir):
+    html = readback.html_doc(seed_dir / "nn-llm-2024.zh-Hans.html")
+    last = html.xpath("//main//p")[-1]
+    text = last.text_content()
+    assert text.endswith("笔记本电脑上运行[18]") and "(" not in text
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "epub", "docx", "html"])
+def test_table_caption_numbered_in_every_format(seed_dir, fmt):
+    for ed in EDITIONS:
+        text = all_text(seed_dir / f"nn-llm-2024.{ed}.{fmt}")
+        assert re.search(r"表\s*1\s*2024年Transformer架[构構]主要[创創]新方向比[较較]", text), (
+            ed,
+            fmt,
+        )
+        assert "表：" not in text
+
+
+def test_headings_keep_author_numbers_once(seed_dir):
+    nav = readback.epub_files(seed_dir / "nn-llm-2024.zh-Hans.epub")
+    navs = [v.decode() for k, v in nav.items() if k.endswith("nav.xhtml")]
+    assert "1 2024年深度学习与大模型发展概述" in navs[0]
+    assert "2.1 Transformer架构的持续演进" in navs[0]
+    docx = readback.docx_xml(seed_dir / "nn-llm-2024.zh-Hans.docx")
+    heads = []
+    for p in docx.iter(f"{readback.W}p"):
+        style = p.find(f"{readback.W}pPr/{readback.W}pStyle")
+        if style is not None and style.get(f"{readback.W}val", "").startswith("Heading"):
+            heads.append("".join(t.text or "" for t in p.iter(f"{readback.W}t")))
+    assert "1 2024年深度学习与大模型发展概述" in heads
+    assert not any(re.match(r"^\d+(\.\d+)* \d+(\.\d+)* ", h) for h in heads)
+
+
+def test_east_asian_line_breaks(tmp_path):
+    doc = doc_of(tmp_path, "# 标题\n\n深度学习\n的发展。English\nwords here.\n")
+    para = doc.ast["blocks"][0]
+    text = "".join(e.get("c", " ") if e["t"] == "Str" else " " for e in para["c"])
+    assert "深度学习的发展。" in text and "English words" in text
+
+
+def test_yaml_front_matter_wins(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "---\ntitle: 真正的标题\nauthor: [张三, 李四]\ndate: 2024-12-01\n---\n\n# 第一章\n\n正文。\n",
+    )
+    assert doc.meta.title == "真正的标题"
+    assert doc.meta.author == ["张三", "李四"] and doc.meta.date == "2024-12-01"
+    assert doc.ast["blocks"][0]["t"] == "Header"  # the H1 is a chapter, not the title
+
+
+def test_title_from_single_h1_shifts_chapters(tmp_path):
+    doc = doc_of(tmp_path, "# 报告\n\n## 1 引言\n\n正文。\n\n### 1.1 背景\n\n正文。\n")
+    assert doc.meta.title == "报告"
+    levels = [b["c"][0] for b in doc.ast["blocks"] if b["t"] == "Header"]
+    assert levels == [1, 2]
+
+
+def test_preamble_only_when_it_is_chat(tmp_path):
+    doc = doc_of(tmp_path, "本报告讨论深度学习。\n\n# 标题\n\n正文。\n")
+    assert "preamble-removed" not in codes(doc)
+    doc = doc_of(tmp_path, "以下是为您整理的报告：\n\n# 标题\n\n正文。\n")
+    assert "preamble-removed" in codes(doc)
+    assert doc.removed[0]["text"] == "以下是为您整理的报告："
+
+
+def test_closing_chatter_removed(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 标题\n\n正文到此结束。\n\n---\n\n希望这份报告对您有所帮助！如需进一步分析，请告诉我。\n",
+    )
+    assert [r["where"] for r in doc.removed] == ["closing"]
+    assert "希望" not in json.dumps(doc.ast, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("tail", "reason"),
+    [
+        ("```python\nprint(1)\n", "code block"),
+        ("| a | b |\n|---|---|\n| 1 |", "table"),
+        ("见[链接](https://example.com/a", "link"),
+        ("这是一个很长的句子，说到这里的时候突然就停了下来没有说完", "sentence"),
+    ],
+)
+def test_truncation_signals(tmp_path, tail, reason):
+    doc = doc_of(tmp_path, f"# 标题\n\n正文。\n\n{tail}\n")
+    found = [d for d in doc.diagnostics if d.code == "source-truncated"]
+    assert found and reason in found[0].message
+
+
+def test_complete_text_is_not_truncated(tmp_path):
+    doc = doc_of(tmp_path, "# 标题\n\n正文写完了。\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert "source-truncated" not in codes(doc)
+
+
+def test_dangling_plain_link_ends_cleanly(tmp_path):
+    from tests.conftest import run_cli
+
+    src = tmp_path / "d.md"
+    src.write_text("# 标题\n\n正文。见[这篇文章](https://example.com/a-long-pa\n", "utf-8")
+    proc = run_cli(
+        "build",
+        str(src),
+        "--out",
+        str(tmp_path / "o"),
+        "--formats",
+        "html",
+        "--editions",
+        "zh-Hans",
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = (
+        readback.html_doc(tmp_path / "o" / "d" / "d.zh-Hans.html").xpath("//main")[0].text_content()
+    )
+    assert "](" not in text and "https://example.com/a-long-pa" not in text
+    assert "这篇文章" in text
+
+
+def test_seed_prepare_is_quiet_about_pandoc():
+    doc = prepare(SEED)
+    assert "pandoc-warning" not in codes(doc)
+    assert doc.tables == 1 and doc.citations == 31
+
+
+def test_remove_chat_keeps_line_numbers():
+    doc = Document(source=SEED, stem="x", text=SEED.read_text())
+    before = doc.text.count("\n")
+    remove_chat(doc)
+    assert doc.text.count("\n") == before
