@@ -107,7 +107,8 @@ def test_east_asian_line_breaks(tmp_path):
 def test_yaml_front_matter_wins(tmp_path):
     doc = doc_of(
         tmp_path,
-        "---\ntitle: 真正的标题\nauthor: [张三, 李四]\ndate: 2024-12-01\n---\n\n# 第一章\n\n正文。\n",
+        "---\ntitle: 真正的标题\nauthor: [张三, 李四]\ndate: 2024-12-01\n---\n\n"
+        "# 第一章\n\n正文。\n",
     )
     assert doc.meta.title == "真正的标题"
     assert doc.meta.author == ["张三", "李四"] and doc.meta.date == "2024-12-01"
