@@ -17,8 +17,17 @@ def pdf(path: Path) -> PdfReader:
     return PdfReader(str(path))
 
 
+def _pages_text(path: Path) -> list[str]:
+    # PyMuPDF, not pypdf: pypdf garbles WeasyPrint's fonts with a custom CMap encoding
+    # (text of a heading came out as "Mf~2mcfE"), where PyMuPDF and poppler read it right.
+    import pymupdf
+
+    with pymupdf.open(path) as doc:
+        return [page.get_text() for page in doc]
+
+
 def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in pdf(path).pages)
+    return "\n".join(_pages_text(path))
 
 
 def pdf_fonts(path: Path) -> set[str]:
@@ -109,8 +118,8 @@ def pdf_body_text(path: Path) -> str:
     reader = pdf(path)
     title = reader.metadata.title if reader.metadata else None
     pages = []
-    for page in reader.pages:
-        lines = (page.extract_text() or "").split("\n")
+    for text in _pages_text(path):
+        lines = text.rstrip("\n").split("\n")
         if lines and lines[-1].strip().isdigit():
             lines.pop()
         if lines and title and lines[-1].strip() == title:
@@ -122,6 +131,8 @@ def pdf_body_text(path: Path) -> str:
 def refs_pdf(path: Path, heading: str) -> list[str]:
     text = pdf_body_text(path)
     tail = text[text.rfind(heading) :]
+    # WeasyPrint draws list markers after a page's text: "2." or "•" alone on a line
+    tail = re.sub(r"(?m)^\s*(?:\d+\.|[•◦▪–])\s*$\n?", "", tail)
     entries = re.split(r"\n(?=\[\d+\])", tail)[1:]
     return [" ".join(e.split()) for e in entries]
 

@@ -12,7 +12,7 @@ from publish.ast import elements, stringify
 from publish.document import Document
 
 FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
-DANGLING_LINK = re.compile(r"\[[^\[\]]*\]?\]\((\S*)$")
+DANGLING_LINK = re.compile(r"\[[^\[\]]*\]?\]\(([^\s)]*)$")
 ENDINGS = "。！？!?.…」』”’\"')）】》:：;；~～*_`|"
 
 
@@ -46,7 +46,13 @@ def check_truncation(doc: Document) -> None:
         blocks = doc.ast.get("blocks", [])
         tail = blocks[-1] if blocks else None
         if tail and tail["t"] == "Para":
-            end = stringify(tail["c"]).rstrip()
+            # the last line of the paragraph (hard breaks split lines); list-like lines and
+            # labels are not prose
+            inl = tail["c"]
+            cut = max((i for i, e in enumerate(inl) if e["t"] == "LineBreak"), default=-1)
+            end = stringify(inl[cut + 1 :]).strip()
+            if re.match(r"^(?:[-*+•]|\d+[.)、])\s", end):
+                end = ""
             # Only prose: a paragraph with sentences in it that stops without ending one
             # (a closing line such as a signature or a short label is not a cut).
             prose = len(end) >= 20 and any(p in end[:-1] for p in "。！？；，")
