@@ -176,3 +176,9 @@ def test_traditional_source_is_detected_and_passed_through(tmp_path):
     assert "推論加速引擎" in tw  # the source's own text, untouched
     assert "推论加速引擎" in hans
     assert report["editions"]["zh-Hant-TW"]["phrases"] == []
+
+
+def test_stray_traditional_characters_are_normalised_and_listed():
+    conv = Converter("zh-Hans", "t2s", load_glossary(None))
+    assert conv.text("深度学习與数据") == "深度学习与数据"
+    assert [(p["source"], p["result"]) for p in conv.review()] == [("习與", "习与")]

@@ -45,6 +45,9 @@ class Converter:
         self.main = converter(self.config) if self.config else None
         base = CHARACTER_LEVEL.get(self.config or "")
         self.base = converter(base) if base and base != self.config else None
+        # t2s normalises stray Traditional characters in a Simplified source: each change
+        # is listed against the source itself.
+        self.against_source = self.config == "t2s"
         self.traditional = self.edition != "zh-Hans"
 
     def text(self, text: str, line: int | None = None) -> str:
@@ -74,8 +77,11 @@ class Converter:
         if not text or self.main is None or not HAN.search(text):
             return text
         result = self.main.convert(text)
-        if self.base is not None and result != text:
-            self._phrases(text, self.base.convert(text), result, line)
+        if result != text:
+            if self.base is not None:
+                self._phrases(text, self.base.convert(text), result, line)
+            elif self.against_source:
+                self._phrases(text, text, result, line)
         return result
 
     def _phrases(self, src: str, base: str, full: str, line: int | None) -> None:
