@@ -105,3 +105,13 @@ def test_index_links_resolve(seed_out):
     for h in hrefs:
         assert (seed_out / h).is_file(), h
         assert not h.startswith(("http:", "https:", "/"))
+
+
+def test_no_stray_warnings_on_stderr(seed_out):
+    """Only our own diagnostics and progress lines: no pandoc, WeasyPrint or Python noise."""
+    expected = {"preamble-removed", "source-truncated", "reference-url-repaired"}
+    for line in (seed_out / "stderr.txt").read_text().splitlines():
+        if line.startswith("built "):
+            continue
+        code = line.rsplit("[", 1)[-1].rstrip("]")
+        assert code in expected, line
