@@ -31,6 +31,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, metavar="N", help="parallel workers (default: cores)")
     b.add_argument("--quiet", action="store_true", help="no progress lines")
     b.add_argument("--keep-quotes", action="store_true", help="keep “” in Traditional editions")
+    b.add_argument(
+        "--review",
+        action="store_true",
+        help="DOCX for reviewers: line numbers, wide right margin, changes tracked",
+    )
     b.add_argument("--debug", action="store_true", help="show tracebacks")
     r = sub.add_parser(
         "refs", help="write SOURCE's references sidecar (<stem>.refs.yaml) to fill in"
@@ -38,6 +43,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("source", metavar="SOURCE")
     r.add_argument("--force", action="store_true", help="overwrite an existing sidecar")
     r.add_argument("--debug", action="store_true", help="show tracebacks")
+    v = sub.add_parser(
+        "review", help="list the comments and tracked changes in a reviewed DOCX, one a line"
+    )
+    v.add_argument("docx", metavar="FILE.docx")
+    v.add_argument("--source", metavar="SOURCE", help="the Markdown source, to give line numbers")
+    v.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
 
 
@@ -57,6 +68,7 @@ def _build(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         debug=args.debug,
         quotes=not args.keep_quotes,
+        review=args.review,
     )
     result = build(config, log=lambda line: print(line, file=sys.stderr))
     for doc, d in result.warnings:
@@ -81,6 +93,15 @@ def _refs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from publish.review import read_review
+
+    source = Path(args.source) if args.source else None
+    for line in read_review(Path(args.docx), source):
+        print(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
@@ -88,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
         if args.command is None:
             raise UsageError("no command; try `publish build SOURCE...` (see `publish --help`)")
-        return {"build": _build, "refs": _refs}[args.command](args)
+        return {"build": _build, "refs": _refs, "review": _review}[args.command](args)
     except PublishError as exc:
         if debug:
             raise

@@ -28,6 +28,12 @@ class Config:
     force: bool = False
     dry_run: bool = False
     quotes: bool = True  # Traditional editions use 「」『』
+    review: bool = False  # DOCX for reviewers: line numbers, wide right margin, track changes
+
+    @property
+    def writer_options(self) -> dict[str, dict[str, bool]]:
+        """Keyword arguments for each format's writer, beyond the edition and path."""
+        return {"docx": {"review": True}} if self.review else {}
 
 
 def _choices(

@@ -53,6 +53,7 @@ def _edition_job(
     folder: Path,
     glossary: Glossary,
     quotes: bool,
+    options: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """One edition of one document, all its formats (runs in a worker process)."""
     before = len(doc.diagnostics)
@@ -61,7 +62,7 @@ def _edition_job(
     for fmt in formats:
         path = folder / f"{doc.stem}.{code}.{fmt}"
         start = time.perf_counter()
-        info = WRITERS[fmt](edition, path)
+        info = WRITERS[fmt](edition, path, **(options or {}).get(fmt, {}))
         outputs.append(
             {
                 "path": path,
@@ -90,7 +91,14 @@ def build(config: Config, log=print) -> BuildResult:
             folder = config.out / doc.stem
             futures = {
                 code: pool.submit(
-                    _edition_job, doc, code, config.formats, folder, glossary, config.quotes
+                    _edition_job,
+                    doc,
+                    code,
+                    config.formats,
+                    folder,
+                    glossary,
+                    config.quotes,
+                    config.writer_options,
                 )
                 for code in config.editions
             }

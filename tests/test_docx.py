@@ -1,0 +1,369 @@
+"""The seed's DOCX editions read back as Word and LibreOffice would: styles, contents field,
+footer page number, East Asian fonts, citation links, captions; review mode; `publish
+review` on a commented, tracked DOCX; LibreOffice opening and printing each edition."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests import readback
+from tests.conftest import EDITIONS, SEED, run_cli
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = readback.W
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+
+CONTENTS = {"zh-Hans": "目录", "zh-Hant-TW": "目錄", "zh-Hant-HK": "目錄"}
+REFERENCES = {"zh-Hans": "参考文献", "zh-Hant-TW": "參考文獻", "zh-Hant-HK": "參考文獻"}
+# What reviewers have with Office on Windows and macOS, and the Noto face named after it.
+BODY_FONT = {"zh-Hans": "SimSun", "zh-Hant-TW": "PMingLiU", "zh-Hant-HK": "PMingLiU"}
+HEADING_FONT = {
+    "zh-Hans": "Microsoft YaHei",
+    "zh-Hant-TW": "Microsoft JhengHei",
+    "zh-Hant-HK": "Microsoft JhengHei",
+}
+NOTO = {"zh-Hans": "CJK SC", "zh-Hant-TW": "CJK TC", "zh-Hant-HK": "CJK HK"}
+SEED_CITATIONS = 31  # citation marks in the seed (the last one cut off with its URL)
+
+
+def docx(seed_dir: Path, ed: str) -> Path:
+    return seed_dir / f"nn-llm-2024.{ed}.docx"
+
+
+def text(e: etree._Element) -> str:
+    return "".join(t.text or "" for t in e.iter(f"{W}t"))
+
+
+def style_of(p: etree._Element) -> str:
+    s = p.find(f"{W}pPr/{W}pStyle")
+    return s.get(f"{W}val") if s is not None else ""
+
+
+def source_headings(full: bool = False) -> list[tuple]:
+    """(DOCX level, author's number[, whole text]) of each chapter heading in the seed. Its
+    one level-1 heading is the title, so chapters move up a level (README: manuscript)."""
+    out = []
+    for m in re.finditer(r"(?m)^(#{2,6}) ((\S+) .*)$", SEED.read_text("utf-8")):
+        level = len(m.group(1)) - 1
+        out.append((level, m.group(3), m.group(2).strip()) if full else (level, m.group(3)))
+    return out
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_headings_on_heading_styles_with_author_numbers(seed_dir, ed):
+    body = readback.docx_xml(docx(seed_dir, ed))
+    headings = [
+        (int(style_of(p).removeprefix("Heading")), text(p))
+        for p in body.iter(f"{W}p")
+        if re.fullmatch(r"Heading\d", style_of(p))
+    ]
+    expected = source_headings()
+    assert [(lvl, t.split(" ")[0]) for lvl, t in headings[:-1]] == expected
+    assert headings[-1] == (1, REFERENCES[ed])
+    assert {lvl for lvl, _ in headings} <= {1, 2, 3}
+    if ed == "zh-Hans":  # as written, and nothing numbered them again ("1 1 …")
+        assert [t for _, t in headings[:-1]] == [t for _, _, t in source_headings(full=True)]
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_contents_field_titled_in_the_edition_script(seed_dir, ed):
+    body = readback.docx_xml(docx(seed_dir, ed))
+    paragraphs = list(body.iter(f"{W}p"))
+    assert style_of(paragraphs[0]) == "Title"
+    instr = [i.text for i in body.iter(f"{W}instrText")]
+    instr += [f.get(f"{W}instr") for f in body.iter(f"{W}fldSimple")]
+    assert any(i and i.split()[0] == "TOC" for i in instr), instr
+    toc_heading = next(p for p in paragraphs if style_of(p) == "TOCHeading")
+    assert text(toc_heading) == CONTENTS[ed]
+    # the contents comes before the first chapter
+    assert paragraphs.index(toc_heading) < next(
+        i for i, p in enumerate(paragraphs) if style_of(p) == "Heading1"
+    )
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_footer_page_number_a4(seed_dir, ed):
+    path = docx(seed_dir, ed)
+    body = readback.docx_xml(path)
+    sect = body.find(f"{W}body/{W}sectPr")
+    size = sect.find(f"{W}pgSz")
+    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")  # A4 in twips
+    assert sect.find(f"{W}lnNumType") is None  # line numbers only in review copies
+    ref = sect.find(f"{W}footerReference")
+    rels = readback.docx_xml(path, "word/_rels/document.xml.rels")
+    target = next(r.get("Target") for r in rels if r.get("Id") == ref.get(f"{R}id"))
+    footer = readback.docx_xml(path, f"word/{target}")
+    fields = [i.text.strip() for i in footer.iter(f"{W}instrText")]
+    fields += [f.get(f"{W}instr").strip() for f in footer.iter(f"{W}fldSimple")]
+    assert "PAGE" in fields
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_named_east_asian_fonts_and_sizes(seed_dir, ed):
+    path = docx(seed_dir, ed)
+    styles = readback.docx_xml(path, "word/styles.xml")
+    default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+    fonts = default.find(f"{W}rFonts")
+    assert fonts.get(f"{W}eastAsia") == BODY_FONT[ed]
+    assert fonts.get(f"{W}ascii")  # a named Latin font, not a theme reference
+    assert not any(k.endswith("Theme") for k in fonts.attrib)
+    assert default.find(f"{W}sz").get(f"{W}val") == "21"  # 五号 10.5 pt
+    by_id = {s.get(f"{W}styleId"): s for s in styles.iter(f"{W}style")}
+    for sid in ("Heading1", "Heading2", "Heading3", "Title"):
+        f = by_id[sid].find(f"{W}rPr/{W}rFonts")
+        assert f.get(f"{W}eastAsia") == HEADING_FONT[ed], sid
+    # no style slants CJK text (the fonts have no italics: Word would fake them); pandoc's
+    # own syntax-highlighting styles (…Tok) are for code, which is Latin
+    slanted = [k for k, s in by_id.items() if s.find(f"{W}rPr/{W}i") is not None]
+    assert not [k for k in slanted if not k.endswith("Tok")]
+    table = readback.docx_xml(path, "word/fontTable.xml")
+    alt = {
+        f.get(f"{W}name"): f.find(f"{W}altName").get(f"{W}val")
+        for f in table.iter(f"{W}font")
+        if f.find(f"{W}altName") is not None
+    }
+    for name in (BODY_FONT[ed], HEADING_FONT[ed]):
+        assert NOTO[ed] in alt[name], alt
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_title_in_properties_matches_title_paragraph(seed_dir, ed):
+    path = docx(seed_dir, ed)
+    core = readback.docx_xml(path, "docProps/core.xml")
+    title = core.findtext("{http://purl.org/dc/elements/1.1/}title")
+    first = next(readback.docx_xml(path).iter(f"{W}p"))
+    assert title and title == text(first)
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_citations_link_to_bookmarked_reference_entries(seed_dir, ed):
+    body = readback.docx_xml(docx(seed_dir, ed)).find(f"{W}body")
+    # bookmarks on a reference entry: right before a Bibliography paragraph
+    entries = {}
+    kids = list(body)
+    for e, nxt in zip(kids, kids[1:], strict=False):
+        if e.tag == f"{W}bookmarkStart" and nxt.tag == f"{W}p" and style_of(nxt) == "Bibliography":
+            entries[e.get(f"{W}name")] = text(nxt)
+    assert len(entries) == len(readback.refs_docx(docx(seed_dir, ed)))
+    links = [
+        h
+        for p in body.iter(f"{W}p")
+        if style_of(p) != "Bibliography"
+        for h in p.iter(f"{W}hyperlink")
+        if h.get(f"{W}anchor")
+    ]
+    cites = [h for h in links if h.get(f"{W}anchor") in entries]
+    assert len(cites) == SEED_CITATIONS
+    for h in cites:
+        assert h.find(f"{W}r/{W}rPr/{W}vertAlign").get(f"{W}val") == "superscript"
+        # the mark is the entry's number: [n] in the text, [n] opening the entry
+        assert entries[h.get(f"{W}anchor")].startswith(f"[{text(h)}]")
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_table_caption_numbered_once_by_a_seq_field(seed_dir, ed):
+    body = readback.docx_xml(docx(seed_dir, ed)).find(f"{W}body")
+    kids = [k for k in body if k.tag in (f"{W}p", f"{W}tbl")]
+    tables = [i for i, k in enumerate(kids) if k.tag == f"{W}tbl"]
+    assert tables
+    for n, i in enumerate(tables, 1):
+        caption = kids[i - 1]
+        assert style_of(caption) == "TableCaption"
+        assert text(caption).startswith(f"表 {n} ")
+        assert not re.search(r"表 ?\d.*表 ?\d", text(caption))  # not "表 1: 表 1 …"
+        instr = " ".join(i.text for i in caption.iter(f"{W}instrText"))
+        assert instr.split()[:2] == ["SEQ", "Table"]
+        assert kids[i].find(f"{W}tblPr/{W}tblStyle").get(f"{W}val") == "Table"
+
+
+def test_three_line_table_style(seed_dir):
+    styles = readback.docx_xml(docx(seed_dir, "zh-Hans"), "word/styles.xml")
+    table = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == "Table")
+    borders = {b.tag.removeprefix(W): b.get(f"{W}val") for b in table.find(f".//{W}tblBorders")}
+    assert borders["top"] == borders["bottom"] == "single"
+    assert {borders[e] for e in ("left", "right", "insideH", "insideV")} <= {"nil", "none"}
+    head = table.find(f"{W}tblStylePr[@{W}type='firstRow']/{W}tcPr/{W}tcBorders/{W}bottom")
+    assert head.get(f"{W}val") == "single"
+
+
+@pytest.fixture(scope="module")
+def small_review(tmp_path_factory) -> Path:
+    """A small source with math, built with --review."""
+    folder = tmp_path_factory.mktemp("review")
+    src = folder / "formula.md"
+    src.write_text(
+        "# 公式测试\n\n## 1 质能方程\n\n爱因斯坦的质能方程 $E=mc^2$ 说明质量与能量等价。\n\n"
+        "$$\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}$$\n",
+        "utf-8",
+    )
+    proc = run_cli(
+        "build",
+        str(src),
+        "--out",
+        str(folder / "out"),
+        "--formats",
+        "docx",
+        "--editions",
+        "zh-Hans",
+        "--review",
+        "--quiet",
+    )
+    assert proc.returncode == 0, proc.stderr
+    return folder / "out" / "formula" / "formula.zh-Hans.docx"
+
+
+def test_review_adds_line_numbers_margin_and_tracking(small_review, seed_dir):
+    sect = readback.docx_xml(small_review).find(f"{W}body/{W}sectPr")
+    assert sect.find(f"{W}lnNumType").get(f"{W}countBy") == "1"
+    plain = readback.docx_xml(docx(seed_dir, "zh-Hans")).find(f"{W}body/{W}sectPr")
+    right = int(sect.find(f"{W}pgMar").get(f"{W}right"))
+    assert right > int(plain.find(f"{W}pgMar").get(f"{W}right")) + 1000
+    settings = readback.docx_xml(small_review, "word/settings.xml")
+    assert settings.find(f"{W}trackRevisions") is not None
+
+
+def test_math_is_native_word_equations(small_review):
+    body = readback.docx_xml(small_review)
+    assert len(list(body.iter(f"{M}oMath"))) == 2
+    assert len(list(body.iter(f"{M}oMathPara"))) == 1  # the display equation
+    assert "$" not in "".join(t.text or "" for t in body.iter(f"{W}t"))
+
+
+# -- a reviewed copy: a comment, an insertion and a deletion, as Word writes them ----------
+COMMENTS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:comments xmlns:w="{W_NS}"><w:comment w:id="7" w:author="审稿人" w:date="2025-01-02T03:04:05Z"
+w:initials="S"><w:p><w:r><w:t>请补充数据来源</w:t></w:r></w:p></w:comment></w:comments>"""
+
+
+def _w(tag: str, **attrs: str) -> etree._Element:
+    e = etree.Element(f"{W}{tag}")
+    for k, v in attrs.items():
+        e.set(f"{W}{k}", v)
+    return e
+
+
+def reviewed_copy(path: Path, target: Path) -> dict[str, str]:
+    """Comment the first run of the paragraph on long contexts, delete one of its bold
+    runs, insert a phrase at its end. Returns what was commented, deleted and inserted."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    body = etree.fromstring(parts["word/document.xml"])
+    p = next(p for p in body.iter(f"{W}p") if text(p).startswith("长上下文处理是"))
+    runs = [r for r in p.findall(f"{W}r") if text(r)]
+    first = runs[0]
+    first.addprevious(_w("commentRangeStart", id="7"))
+    first.addnext(_w("commentRangeEnd", id="7"))
+    ref = _w("r")
+    ref.append(_w("commentReference", id="7"))
+    p.find(f"{W}commentRangeEnd").addnext(ref)
+    gone = next(r for r in runs if r.find(f"{W}rPr/{W}b") is not None)
+    done = {"comment": text(first), "delete": text(gone), "insert": "（待核实）"}
+    deletion = _w("del", id="8", author="校对", date="2025-01-02T03:04:05Z")
+    gone.addprevious(deletion)
+    deletion.append(gone)
+    for t in gone.iter(f"{W}t"):
+        t.tag = f"{W}delText"
+    insertion = _w("ins", id="9", author="校对", date="2025-01-02T03:04:05Z")
+    run = _w("r")
+    t = _w("t")
+    t.text = "（待核实）"
+    run.append(t)
+    insertion.append(run)
+    p.append(insertion)
+    parts["word/document.xml"] = etree.tostring(body, xml_declaration=True, encoding="UTF-8")
+    parts["word/comments.xml"] = COMMENTS.encode("utf-8")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return done
+
+
+def test_publish_review_lists_comments_and_changes(seed_dir, tmp_path):
+    reviewed = tmp_path / "reviewed.docx"
+    done = reviewed_copy(docx(seed_dir, "zh-Hans"), reviewed)
+    proc = run_cli("review", str(reviewed), "--source", str(SEED))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 3, proc.stdout
+    # the paragraph's line in the source, found independently
+    line = next(
+        n for n, s in enumerate(SEED.read_text("utf-8").splitlines(), 1) if "长上下文处理是" in s
+    )
+    by_kind = {ln.split(": ", 2)[1].split(" ")[0]: ln for ln in lines}
+    assert set(by_kind) == {"comment", "delete", "insert"}
+    for ln in lines:
+        assert ln.startswith(f"{SEED}:{line}: "), ln
+    assert "(审稿人, 2025-01-02): 请补充数据来源" in by_kind["comment"]
+    assert f"[{done['comment'][:10]}" in by_kind["comment"]
+    assert f"(校对, 2025-01-02): {done['delete']}" in by_kind["delete"]
+    assert f"[-{done['delete']}]" in by_kind["delete"]
+    assert f"[+{done['insert']}]" in by_kind["insert"]
+    # without the source: the section heading, as the author numbered it
+    proc = run_cli("review", str(reviewed))
+    assert proc.returncode == 0, proc.stderr
+    assert all(": 2.1 Transformer" in ln for ln in proc.stdout.splitlines()), proc.stdout
+
+
+def test_publish_review_unreviewed_and_missing(seed_dir, tmp_path):
+    proc = run_cli("review", str(docx(seed_dir, "zh-Hans")))
+    assert proc.returncode == 0 and proc.stdout == "", proc.stdout
+    proc = run_cli("review", str(tmp_path / "nope.docx"))
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "nope.docx" in proc.stderr
+
+
+# -- LibreOffice opens and prints each edition ---------------------------------------------
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice not installed (Debian: libreoffice-writer-nogui, see scripts/sysdeps.sh)",
+)
+def test_libreoffice_opens_and_prints(seed_dir, tmp_path):
+    import pymupdf
+
+    out = tmp_path / "pdf"
+    files = [str(docx(seed_dir, ed)) for ed in EDITIONS]
+    proc = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *files,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for ed in EDITIONS:
+        pdf = out / f"nn-llm-2024.{ed}.pdf"
+        assert pdf.is_file(), proc.stdout + proc.stderr
+        title = readback.docx_xml(docx(seed_dir, ed), "docProps/core.xml").findtext(
+            "{http://purl.org/dc/elements/1.1/}title"
+        )
+        with pymupdf.open(pdf) as doc:
+            pages = [page.get_text() for page in doc]
+            width, height = doc[0].rect.width, doc[0].rect.height
+        assert round(width) == 595 and round(height) == 842  # A4 in points
+        assert len(pages) >= 3
+        flat = "".join("".join(p.split()) for p in pages)
+        assert "".join(title.split()) in flat
+        assert REFERENCES[ed] in flat and "表1" in flat
+        # the footer's PAGE field, printed as each page's number, below its text
+        for n, page in enumerate(pages, 1):
+            assert page.split()[-1] == str(n), (n, page[-80:])
+        fonts = readback.pdf_fonts(pdf)
+        assert any("CJK" in f or BODY_FONT[ed] in f for f in fonts), fonts
