@@ -357,6 +357,12 @@ def test_libreoffice_opens_and_prints(seed_dir, tmp_path):
         with pymupdf.open(pdf) as doc:
             pages = [page.get_text() for page in doc]
             width, height = doc[0].rect.width, doc[0].rect.height
+            jumps = [
+                ln["page"]
+                for page in doc
+                for ln in page.get_links()
+                if ln["kind"] == pymupdf.LINK_GOTO
+            ]
         assert round(width) == 595 and round(height) == 842  # A4 in points
         assert len(pages) >= 3
         flat = "".join("".join(p.split()) for p in pages)
@@ -365,5 +371,9 @@ def test_libreoffice_opens_and_prints(seed_dir, tmp_path):
         # the footer's PAGE field, printed as each page's number, below its text
         for n, page in enumerate(pages, 1):
             assert page.split()[-1] == str(n), (n, page[-80:])
+        # every citation still jumps to its entry, on the pages after the references heading
+        refs_page = max(i for i, p in enumerate(pages) if REFERENCES[ed] in "".join(p.split()))
+        assert len(jumps) == SEED_CITATIONS
+        assert all(j >= refs_page for j in jumps), (refs_page, jumps)
         fonts = readback.pdf_fonts(pdf)
         assert any("CJK" in f or BODY_FONT[ed] in f for f in fonts), fonts
