@@ -185,7 +185,9 @@ def styles_xml(root: etree._Element, region: Region) -> None:
     child(defaults, "lang", val="en-US", eastAsia=region.lang, bidi="ar-SA")
     _sort(defaults, RPR_ORDER)
     ppr_default = root.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
-    child(ppr_default, "spacing", after="0")
+    # Paragraphs with no style are Normal: loose list items. Spaced as body text; styles
+    # that are not body text (headings, captions, footer, notes) set their own.
+    child(ppr_default, "spacing", after="105", line="368", lineRule="atLeast")
 
     styles = {s.get(W + "styleId"): s for s in root.findall(W + "style")}
 
@@ -278,8 +280,9 @@ def styles_xml(root: etree._Element, region: Region) -> None:
     child(ppr(bib), "ind", left="567", hanging="567")
     size(rpr(bib), 19)
 
-    for sid in ("FootnoteText",):
-        size(rpr(style(sid)), 18)
+    notes = style("FootnoteText")
+    size(rpr(notes), 18)
+    child(ppr(notes), "spacing", after="60", line="240", lineRule="auto")
     hyperlink = style("Hyperlink", kind="character", name="Hyperlink")
     child(rpr(hyperlink), "color", val="0563C1")
     rpr(hyperlink).find(W + "color").attrib.pop(W + "themeColor", None)
@@ -289,6 +292,7 @@ def styles_xml(root: etree._Element, region: Region) -> None:
 
     footer = style("Footer", name="footer")
     child(footer, "basedOn", val="Normal")
+    child(ppr(footer), "spacing", after="0", line="240", lineRule="auto")
     child(ppr(footer), "jc", val="center")
     size(rpr(footer), 18)
 

@@ -6,10 +6,11 @@
 #   libpango-1.0-0, libpangoft2-1.0-0   WeasyPrint's text layout
 #   fontconfig            font discovery
 #   default-jre-headless  Java for EPUBCheck (tests and `make check`), unless java exists
-#   libreoffice-writer-nogui  `soffice` for the test that opens and prints each DOCX
-#                         (measured: 49 packages, about 15 s to download and install)
+#   libreoffice-writer-nogui, libreoffice-math-nogui  `soffice` for the test that opens
+#                         and prints each DOCX, equations included (measured: 50 packages,
+#                         about 15 s to download and install)
 set -eu
-PKGS="fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig libreoffice-writer-nogui"
+PKGS="fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig libreoffice-writer-nogui libreoffice-math-nogui"
 command -v java >/dev/null 2>&1 || PKGS="$PKGS default-jre-headless"
 [ "${WITH_OFFICE:-0}" = 1 ] && PKGS="$PKGS libreoffice-writer-nogui"
 missing=""

@@ -322,24 +322,26 @@ def test_publish_review_unreviewed_and_missing(seed_dir, tmp_path):
 
 
 # -- LibreOffice opens and prints each edition ---------------------------------------------
-@pytest.mark.skipif(
-    shutil.which("soffice") is None,
-    reason="LibreOffice not installed (Debian: libreoffice-writer-nogui, see scripts/sysdeps.sh)",
-)
-def test_libreoffice_opens_and_prints(seed_dir, tmp_path):
-    import pymupdf
-
-    out = tmp_path / "pdf"
-    files = [str(docx(seed_dir, ed)) for ed in EDITIONS]
+@pytest.fixture(scope="module")
+def printed(seed_dir, small_review, tmp_path_factory) -> Path:
+    """The seed's three DOCX editions and the small one with equations, printed to PDF by
+    LibreOffice (one run; its own profile, so it never waits on another soffice)."""
+    if shutil.which("soffice") is None:
+        pytest.skip(
+            "LibreOffice not installed (Debian: libreoffice-writer-nogui and "
+            "libreoffice-math-nogui; scripts/sysdeps.sh installs them)"
+        )
+    tmp = tmp_path_factory.mktemp("soffice")
+    files = [str(docx(seed_dir, ed)) for ed in EDITIONS] + [str(small_review)]
     proc = subprocess.run(
         [
             "soffice",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
             "--headless",
             "--convert-to",
             "pdf",
             "--outdir",
-            str(out),
+            str(tmp / "pdf"),
             *files,
         ],
         capture_output=True,
@@ -348,32 +350,50 @@ def test_libreoffice_opens_and_prints(seed_dir, tmp_path):
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    for ed in EDITIONS:
-        pdf = out / f"nn-llm-2024.{ed}.pdf"
-        assert pdf.is_file(), proc.stdout + proc.stderr
-        title = readback.docx_xml(docx(seed_dir, ed), "docProps/core.xml").findtext(
-            "{http://purl.org/dc/elements/1.1/}title"
-        )
-        with pymupdf.open(pdf) as doc:
-            pages = [page.get_text() for page in doc]
-            width, height = doc[0].rect.width, doc[0].rect.height
-            jumps = [
-                ln["page"]
-                for page in doc
-                for ln in page.get_links()
-                if ln["kind"] == pymupdf.LINK_GOTO
-            ]
-        assert round(width) == 595 and round(height) == 842  # A4 in points
-        assert len(pages) >= 3
-        flat = "".join("".join(p.split()) for p in pages)
-        assert "".join(title.split()) in flat
-        assert REFERENCES[ed] in flat and "表1" in flat
-        # the footer's PAGE field, printed as each page's number, below its text
-        for n, page in enumerate(pages, 1):
-            assert page.split()[-1] == str(n), (n, page[-80:])
-        # every citation still jumps to its entry, on the pages after the references heading
-        refs_page = max(i for i, p in enumerate(pages) if REFERENCES[ed] in "".join(p.split()))
-        assert len(jumps) == SEED_CITATIONS
-        assert all(j >= refs_page for j in jumps), (refs_page, jumps)
-        fonts = readback.pdf_fonts(pdf)
-        assert any("CJK" in f or BODY_FONT[ed] in f for f in fonts), fonts
+    return tmp / "pdf"
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_libreoffice_opens_and_prints(printed, seed_dir, ed):
+    import pymupdf
+
+    pdf = printed / f"nn-llm-2024.{ed}.pdf"
+    assert pdf.is_file()
+    title = readback.docx_xml(docx(seed_dir, ed), "docProps/core.xml").findtext(
+        "{http://purl.org/dc/elements/1.1/}title"
+    )
+    with pymupdf.open(pdf) as doc:
+        pages = [page.get_text() for page in doc]
+        width, height = doc[0].rect.width, doc[0].rect.height
+        jumps = [
+            ln["page"] for page in doc for ln in page.get_links() if ln["kind"] == pymupdf.LINK_GOTO
+        ]
+    assert round(width) == 595 and round(height) == 842  # A4 in points
+    assert len(pages) >= 3
+    flat = "".join("".join(p.split()) for p in pages)
+    assert "".join(title.split()) in flat
+    assert REFERENCES[ed] in flat and "表1" in flat
+    # the footer's PAGE field, printed as each page's number, below its text
+    for n, page in enumerate(pages, 1):
+        assert page.split()[-1] == str(n), (n, page[-80:])
+    # every citation still jumps to its entry, on the pages after the references heading
+    refs_page = max(i for i, p in enumerate(pages) if REFERENCES[ed] in "".join(p.split()))
+    assert len(jumps) == SEED_CITATIONS
+    assert all(j >= refs_page for j in jumps), (refs_page, jumps)
+    fonts = readback.pdf_fonts(pdf)
+    assert any("CJK" in f or BODY_FONT[ed] in f for f in fonts), fonts
+
+
+def test_libreoffice_prints_equations_and_line_numbers(printed):
+    import pymupdf
+
+    with pymupdf.open(printed / "formula.zh-Hans.pdf") as doc:
+        text = "".join(doc[0].get_text().split())
+    assert "E=mc2" in text  # the inline equation, superscript flattened
+    assert "∑" in text  # the display one
+    assert "质能方程" in text
+    # review copy: the lines numbered 1, 2, 3… in the left margin (22 mm = 62 pt)
+    with pymupdf.open(printed / "formula.zh-Hans.pdf") as doc:
+        margin = [w[4] for w in doc[0].get_text("words") if w[2] < 62]
+    assert margin and margin == [str(n) for n in range(1, len(margin) + 1)], margin
+    assert len(margin) >= 3
