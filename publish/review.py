@@ -13,11 +13,12 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from publish import pandoc
+from publish import pandoc, reading
 from publish.errors import SourceError
 
 CONTEXT = 16  # characters of text shown on each side of a change
@@ -160,6 +161,8 @@ def plain(inlines: list[Any]) -> str:
 def read_items(path: Path) -> tuple[Reader, list[Item]]:
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
+    if not zipfile.is_zipfile(path):
+        raise SourceError(f"{path}: not a DOCX file (give the .docx the reviewer sent back)")
     out, _ = pandoc.run(
         ["-f", "docx", "--track-changes=all", "-t", "json", str(path)],
         b"",
@@ -211,7 +214,8 @@ def read_review(path: Path, source: Path | None = None) -> list[str]:
     ``WHERE: KIND (AUTHOR, DATE): TEXT | at: …before[change]after…``; WHERE is the source
     line when ``source`` is given and the text is found there, else the section heading."""
     reader, items = read_items(path)
-    source_text = source.read_text("utf-8") if source is not None else None
+    # the source as the build reads it (any encoding it accepts); lines are kept as they are
+    source_text = reading.read(source, "review").text if source is not None else None
     lines = []
     for item in sorted(items, key=lambda i: (i.block, i.start)):
         block = reader.blocks[item.block] if item.block < len(reader.blocks) else ""

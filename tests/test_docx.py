@@ -319,6 +319,9 @@ def test_publish_review_unreviewed_and_missing(seed_dir, tmp_path):
     proc = run_cli("review", str(tmp_path / "nope.docx"))
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and "nope.docx" in proc.stderr
+    proc = run_cli("review", str(SEED))
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "not a DOCX" in proc.stderr
 
 
 # -- LibreOffice opens and prints each edition ---------------------------------------------
