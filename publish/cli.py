@@ -36,6 +36,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="DOCX for reviewers: line numbers, wide right margin, changes tracked",
     )
+    b.add_argument(
+        "--embed-fonts",
+        action="store_true",
+        help="EPUB carries the edition's fonts, subset to the characters used",
+    )
     b.add_argument("--debug", action="store_true", help="show tracebacks")
     r = sub.add_parser(
         "refs", help="write SOURCE's references sidecar (<stem>.refs.yaml) to fill in"
@@ -69,6 +74,7 @@ def _build(args: argparse.Namespace) -> int:
         debug=args.debug,
         quotes=not args.keep_quotes,
         review=args.review,
+        embed_fonts=args.embed_fonts,
     )
     result = build(config, log=lambda line: print(line, file=sys.stderr))
     for doc, d in result.warnings:

@@ -29,11 +29,17 @@ class Config:
     dry_run: bool = False
     quotes: bool = True  # Traditional editions use 「」『』
     review: bool = False  # DOCX for reviewers: line numbers, wide right margin, track changes
+    embed_fonts: bool = False  # EPUB carries the edition's fonts, subset to the text
 
     @property
     def writer_options(self) -> dict[str, dict[str, bool]]:
         """Keyword arguments for each format's writer, beyond the edition and path."""
-        return {"docx": {"review": True}} if self.review else {}
+        options: dict[str, dict[str, bool]] = {}
+        if self.review:
+            options["docx"] = {"review": True}
+        if self.embed_fonts:
+            options["epub"] = {"embed_fonts": True}
+        return options
 
 
 def _choices(

@@ -1,14 +1,88 @@
-"""The EPUB 3 edition, written by pandoc."""
+"""The EPUB 3 edition, written by pandoc from a repaired copy of the edition's AST.
+
+Before pandoc: the AST is made safe for XHTML (``xhtml.prepare``: identifiers, links,
+images, raw HTML), citations are linked both ways (``citations.link_both_ways``), and the
+metadata is set: a title with the edition as its ``edition`` part, an identifier derived
+from the source and edition, accessibility metadata (pandoc's own ``accessModes``,
+``accessibilityFeatures``… fields), a ``dc:date`` pandoc can parse (``--epub-metadata``),
+empty fields dropped (an empty ``dc:description`` is an EPUBCheck error), and fields that
+would make pandoc read arbitrary local files (``cover-image``, ``css``) dropped.
+
+pandoc writes the book with a generated SVG cover (styles/templates/cover.svg.j2),
+styles/epub.css, every heading level in the navigation, and, with ``embed_fonts``, the
+edition's fonts subset to the characters used (``fonts.py``). Its zip timestamps and
+``dcterms:modified`` follow SOURCE_DATE_EPOCH when it is set: two builds are then
+byte-identical.
+
+After pandoc, one pass over the chapter files: MathML gets an ``alttext`` (its TeX), links
+in raw HTML to an identifier in another chapter file get that file's name (pandoc rewrites
+only its own links), and every file is checked to be well-formed XML.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import os
+import re
+import tempfile
+import time
+import unicodedata
 import uuid
+import zipfile
+from html import escape, unescape
 from pathlib import Path
+from typing import Any
+
+from lxml import etree
 
 from publish import pandoc
+from publish.ast import Str, elements, inlines_from_text, meta_text, meta_value
 from publish.document import Edition
+from publish.editions.script import CONFIGS, converter
 from publish.styles import STYLES
-from publish.writers.common import atomic
+from publish.writers import citations, fonts, xhtml
+from publish.writers.common import atomic, render
+
+# Metadata pandoc would turn into DC elements or read files from: dropped when empty, or
+# (the file ones) always; the writer sets the cover and the stylesheet itself.
+DC_FIELDS = ("description", "subject", "publisher", "rights", "type", "format", "relation")
+DC_FIELDS += ("coverage", "contributor", "creator", "author", "date", "subtitle")
+FILE_FIELDS = ("cover-image", "css", "stylesheet", "epub-cover-image", "epub-fonts")
+
+# Cover: 1600 x 2560 (the 1:1.6 most stores ask for).
+COVER_W, COVER_H, COVER_MARGIN = 1600, 2560, 150
+COVER_COLORS = {
+    "zh-Hans": {"ground": "#1f3a5f", "accent": "#e0b04a", "ink": "#ffffff"},
+    "zh-Hant-TW": {"ground": "#4a1f2b", "accent": "#e0b04a", "ink": "#ffffff"},
+    "zh-Hant-HK": {"ground": "#1d4a42", "accent": "#e0b04a", "ink": "#ffffff"},
+}
+COVER_SANS = {
+    "SC": "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
+    "TC": "'Noto Sans CJK TC', 'Source Han Sans TC', 'PingFang TC', 'Microsoft JhengHei', "
+    "sans-serif",
+    "HK": "'Noto Sans CJK HK', 'Source Han Sans HC', 'PingFang HK', 'Microsoft JhengHei', "
+    "sans-serif",
+}
+# Characters that may not begin a line (Chinese line breaking): kept on the line before.
+NO_LINE_START = set("，。、；：！？）」』》〉】〕”’…—·,.;:!?)]}%")
+BREAK_AFTER = set("，、：；。！？）")
+
+BACK_LABEL = {"Hans": "返回引用处", "Hant": "返回引用處"}
+
+# accessibilitySummary, written in Simplified Chinese and converted with the edition's
+# OpenCC configuration (the same phrasing as the rest of the edition).
+SUMMARY = {
+    "base": "本书为可重排的文字电子书，阅读顺序与原文一致；目录列出全部各级标题，"
+    "标题层级提供结构导航。",
+    "tables": "表格带有标题和表头。",
+    "math": "数学公式以 MathML 标记，并以 TeX 原文作为替代文本。",
+    "images": "图片均附有文字说明。",
+    "images-partial": "部分图片缺少文字说明。",
+    "refs": "引用标注链接到参考文献条目，条目可链接回正文中的首次引用。",
+    "none": "不含闪烁、声音或动画等可能引发不适的内容。",
+    "unknown": "含有 GIF 动画图片，未评估闪烁风险。",
+}
 
 
 def identifier(edition: Edition) -> str:
@@ -18,29 +92,270 @@ def identifier(edition: Edition) -> str:
     )
 
 
-def write(edition: Edition, path: Path) -> dict:
-    ast = dict(edition.ast)
-    meta = dict(ast["meta"])
-    meta["identifier"] = {"t": "MetaString", "c": identifier(edition)}
-    ast["meta"] = meta
-    with atomic(path) as tmp:
-        _, warnings = pandoc.convert(
-            ast,
-            "epub3",
-            [
-                "-o",
-                str(tmp),
-                "--toc",
-                "--toc-depth=3",
-                "--split-level=1",
-                "--mathml",
-                "--css",
-                str(STYLES / "epub.css"),
-                "--resource-path",
-                str(edition.doc.source.parent),
-            ],
-            f"{edition.doc.source} (epub)",
-        )
-    for w in warnings:
-        edition.doc.warn("pandoc-warning", f"{edition.code} epub: {w}")
+def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
+    ast = json.loads(json.dumps(edition.ast))  # a private copy: repaired and annotated
+    base = edition.doc.source.parent
+    report = xhtml.prepare(ast, base)
+    for line in report.lines():
+        edition.doc.warn("epub-content", f"{edition.code} epub: {line}")
+    firsts = citations.link_both_ways(ast, BACK_LABEL[edition.script])
+    _metadata(edition, ast, cited=bool(firsts))
+    with tempfile.TemporaryDirectory(prefix="publish-epub-") as work, atomic(path) as tmp:
+        folder = Path(work)
+        cover = folder / "cover.svg"
+        cover.write_text(cover_svg(edition), "utf-8")
+        dcxml = folder / "metadata.xml"
+        dcxml.write_text(f"<dc:date>{escape(_dc_date(edition))}</dc:date>\n", "utf-8")
+        args = [
+            "-o",
+            str(tmp),
+            "--toc",
+            "--toc-depth=6",
+            "--split-level=1",
+            "--mathml",
+            "--css",
+            str(STYLES / "epub.css"),
+            "--epub-cover-image",
+            str(cover),
+            "--epub-metadata",
+            str(dcxml),
+            "--resource-path",
+            str(base),
+        ]
+        if embed_fonts:
+            args += _embed(edition, ast, folder)
+        _, warnings = pandoc.convert(ast, "epub3", args, f"{edition.doc.source} (epub)")
+        for w in warnings:
+            edition.doc.warn("pandoc-warning", f"{edition.code} epub: {w}")
+        for problem in finish(tmp):
+            edition.doc.warn("epub-content", f"{edition.code} epub: {problem}")
     return {}
+
+
+# -- metadata ----------------------------------------------------------------------------
+def _metadata(edition: Edition, ast: dict[str, Any], cited: bool) -> None:
+    meta = ast["meta"]
+    for key in FILE_FIELDS:
+        meta.pop(key, None)
+    for key in DC_FIELDS:
+        if key in meta and not meta_text(meta[key]).strip():
+            del meta[key]
+    # The edition as the title's "edition" part (a dc:title refined as such, and a line
+    # on the title page). Every value MetaInlines: given a MetaString "type", pandoc
+    # loses the title in the NCX and on the section it makes for text before the first
+    # heading.
+    title = meta.get("title") or meta_value(edition.title)
+    if title["t"] != "MetaInlines":
+        title = {"t": "MetaInlines", "c": inlines_from_text(meta_text(title))}
+    meta["title"] = {
+        "t": "MetaList",
+        "c": [
+            _title_part("main", title["c"]),
+            _title_part("edition", inlines_from_text(edition.labels["edition"])),
+        ],
+    }
+    meta["identifier"] = meta_value(identifier(edition))
+    meta["lang"] = meta_value(edition.code)
+    # Apple Books uses the book's fonts only when told to; they carry the region's forms.
+    meta["ibooks"] = meta_value({"specified-fonts": True})
+    has_math = any(e["t"] == "Math" for e in elements(ast["blocks"]))
+    has_tables = any(e["t"] == "Table" for e in elements(ast["blocks"]))
+    images, described = xhtml.has_images(ast)
+    gif = any(
+        e["t"] == "Image" and e["c"][2][0].lower().endswith(".gif") for e in elements(ast["blocks"])
+    )
+    features = ["tableOfContents", "structuralNavigation", "readingOrder"]
+    features += ["displayTransformability", "ARIA"]
+    if images and described:
+        features.append("alternativeText")
+    if has_math:
+        features.append("MathML")
+    modes = ["textual", "visual"] if images else ["textual"]
+    sufficient = ["textual"] if not images or described else []
+    sufficient += ["textual,visual"] if images else []
+    hazard = "unknown" if gif else "none"
+    parts = ["base"]
+    parts += ["tables"] if has_tables else []
+    parts += ["math"] if has_math else []
+    parts += (["images"] if described else ["images-partial"]) if images else []
+    parts += ["refs"] if cited else []
+    parts.append(hazard)
+    meta["accessModes"] = meta_value(modes)
+    meta["accessModeSufficient"] = meta_value(sufficient)
+    meta["accessibilityFeatures"] = meta_value(features)
+    meta["accessibilityHazards"] = meta_value([hazard])
+    meta["accessibilitySummary"] = meta_value(summary(edition.code, parts))
+
+
+def _title_part(kind: str, inlines: list[Any]) -> dict[str, Any]:
+    text = {"t": "MetaInlines", "c": inlines}
+    return {"t": "MetaMap", "c": {"type": {"t": "MetaInlines", "c": [Str(kind)]}, "text": text}}
+
+
+def summary(code: str, parts: list[str]) -> str:
+    text = "".join(SUMMARY[p] for p in parts)
+    config = CONFIGS[("Hans", "")][code]
+    return converter(config).convert(text) if config and config != "t2s" else text
+
+
+def _dc_date(edition: Edition) -> str:
+    """The source's date as W3C date (what dc:date must be), else the build time (what
+    pandoc itself would put); pandoc leaves dc:date empty for a date it cannot parse,
+    such as "2024年12月"."""
+    m = re.search(
+        r"(\d{4})(?:\s*[年\-/.]\s*(\d{1,2})(?:\s*[月\-/.]\s*(\d{1,2}))?)?",
+        unicodedata.normalize("NFKC", edition.doc.meta.date),
+    )
+    if m:
+        year, month, day = m.group(1), m.group(2), m.group(3)
+        if month and 1 <= int(month) <= 12:
+            if day and 1 <= int(day) <= 31:
+                return f"{year}-{int(month):02d}-{int(day):02d}"
+            return f"{year}-{int(month):02d}"
+        return year
+    return time.strftime("%Y-%m-%d", time.gmtime(_build_time()))  # pandoc takes no time
+
+
+def _build_time() -> float:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(epoch) if epoch.strip().isdigit() else time.time()
+
+
+# -- cover -------------------------------------------------------------------------------
+def cover_svg(edition: Edition) -> str:
+    title = edition.title or edition.doc.stem
+    width = COVER_W - 2 * COVER_MARGIN
+    size = 128
+    lines = wrap(title, width / size)
+    while len(lines) > 5 and size > 64:
+        size -= 8
+        lines = wrap(title, width / size)
+    top = 720
+    step = size * 1.35
+    title_lines = [{"text": t, "y": round(top + i * step)} for i, t in enumerate(lines)]
+    return render(
+        "cover.svg.j2",
+        lang=edition.code,
+        width=COVER_W,
+        height=COVER_H,
+        margin=COVER_MARGIN,
+        title=title,
+        title_lines=title_lines,
+        title_size=size,
+        rule_y=round(top + (len(lines) - 1) * step + size * 0.9),
+        edition=edition.labels["edition"],
+        authors=edition.doc.meta.author[:3],
+        sans=COVER_SANS[edition.region],
+        colors=COVER_COLORS[edition.code],
+    )
+
+
+def _width(ch: str) -> float:
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    return 0.3 if ch == " " else 0.6
+
+
+def wrap(text: str, limit: float) -> list[str]:
+    """``text`` in lines of at most ``limit`` ems, balanced (n lines of about equal width);
+    Latin words stay whole and closing punctuation never starts a line."""
+    words = re.findall(r"[A-Za-z0-9][A-Za-z0-9_.\-+/]*\s?|.", text.strip())
+    total = sum(_width(c) for c in text)
+    n = max(1, math.ceil(total / limit))
+    target = min(limit, total / n + 1)
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        w = sum(_width(c) for c in line + word)
+        full = w > target and word[0] not in NO_LINE_START
+        # a line close to full ends at a pause (after ，：、) rather than mid-word
+        pause = w > 0.7 * target and line[-1:] in BREAK_AFTER
+        if line and (full or pause):
+            lines.append(line.rstrip())
+            line = word.lstrip()
+        else:
+            line += word
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+# -- fonts -------------------------------------------------------------------------------
+def _embed(edition: Edition, ast: dict[str, Any], folder: Path) -> list[str]:
+    """Subset the edition's faces into ``folder``; pandoc arguments to embed them."""
+    m = edition.doc.meta
+    heading = " ".join([edition.title, edition.labels["edition"], edition.labels["contents"]])
+    text = " ".join([*m.author, m.date, m.subtitle, citations.BACK, "[]0123456789"])
+    used = fonts.faces_used(ast, edition.region, {"heading": heading, "text": text})
+    ext, fmt = fonts.font_format()
+    args: list[str] = []
+    rules: list[str] = []
+    for face, chars in used.items():
+        name = face.file_name(ext)
+        (folder / name).write_bytes(fonts.subset(face, chars))
+        args += ["--epub-embed-font", str(folder / name)]
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; font-style: normal; '
+            f"font-weight: {'bold' if face.bold else 'normal'}; "
+            f'src: url("../fonts/{name}") format("{fmt}"); }}'
+        )
+    css = folder / "fonts.css"
+    css.write_text("/* The edition's fonts, subset to this book. */\n" + "\n".join(rules) + "\n")
+    return [*args, "--css", str(css)]
+
+
+# -- after pandoc ------------------------------------------------------------------------
+MATH = re.compile(r"<math\b([^>]*)>(.*?)</math>", re.DOTALL)
+TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
+ID = re.compile(r'\sid="([^"]+)"')
+HREF = re.compile(r'(\shref=")#([^"]+)(")')
+
+
+def finish(path: Path) -> list[str]:
+    """Rewrite the chapter files pandoc wrote (see the module's doc); returns problems."""
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+        data = {i.filename: z.read(i) for i in infos}
+    pages = [n for n in data if n.endswith(".xhtml")]
+    owner: dict[str, str] = {}
+    for name in pages:
+        for ident in ID.findall(data[name].decode("utf-8")):
+            owner.setdefault(ident, name)
+    problems: list[str] = []
+    changed = False
+    for name in pages:
+        text = data[name].decode("utf-8")
+        new = MATH.sub(_alttext, text)
+        mine = set(ID.findall(new))
+
+        def relink(m: re.Match[str], name: str = name, mine: set[str] = mine) -> str:
+            ident = unescape(m.group(2))
+            other = owner.get(ident)
+            if ident in mine or other is None:
+                return m.group(0)
+            rel = os.path.relpath(other, os.path.dirname(name))
+            return f"{m.group(1)}{rel}#{m.group(2)}{m.group(3)}"
+
+        new = HREF.sub(relink, new)
+        try:
+            etree.fromstring(new.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            problems.append(f"{name} is not well-formed XML ({exc}); readers may reject it")
+        if new != text:
+            data[name] = new.encode("utf-8")
+            changed = True
+    if changed:
+        # Same entries, order, timestamps and compression: only the contents change.
+        with zipfile.ZipFile(path, "w") as z:
+            for info in infos:
+                z.writestr(info, data[info.filename], compresslevel=9)
+    return problems
+
+
+def _alttext(m: re.Match[str]) -> str:
+    attrs, body = m.group(1), m.group(2)
+    tex = TEX.search(body)
+    if "alttext=" in attrs or not tex:
+        return m.group(0)
+    alt = escape(" ".join(unescape(tex.group(1)).split()))
+    return f'<math alttext="{alt}"{attrs}>{body}</math>'
