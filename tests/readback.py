@@ -81,7 +81,8 @@ def html_doc(path: Path) -> lhtml.HtmlElement:
 
 
 # -- the reference list, from each format -------------------------------------------------
-URL = re.compile(r"(?:https?|ftp)://\S+")
+# An entry may end with a link back to its citation ("↩"), never part of the URL.
+URL = re.compile(r"(?:https?|ftp)://[^\s↩]+")
 
 
 def _entry_url(text: str) -> str:
