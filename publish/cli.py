@@ -41,6 +41,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="EPUB carries the edition's fonts, subset to the characters used",
     )
+    b.add_argument(
+        "--force", action="store_true", help="rebuild every output, even those up to date"
+    )
+    b.add_argument(
+        "--dry-run", action="store_true", help="list what would be built and why; build nothing"
+    )
     b.add_argument("--debug", action="store_true", help="show tracebacks")
     r = sub.add_parser(
         "refs", help="write SOURCE's references sidecar (<stem>.refs.yaml) to fill in"
@@ -75,6 +81,8 @@ def _build(args: argparse.Namespace) -> int:
         quotes=not args.keep_quotes,
         review=args.review,
         embed_fonts=args.embed_fonts,
+        force=args.force,
+        dry_run=args.dry_run,
     )
     result = build(config, log=lambda line: print(line, file=sys.stderr))
     for doc, d in result.warnings:
