@@ -14,9 +14,12 @@ edition's fonts subset to the characters used (``fonts.py``). Its zip timestamps
 ``dcterms:modified`` follow SOURCE_DATE_EPOCH when it is set: two builds are then
 byte-identical.
 
-After pandoc, one pass over the chapter files: MathML gets an ``alttext`` (its TeX), links
-in raw HTML to an identifier in another chapter file get that file's name (pandoc rewrites
-only its own links), and every file is checked to be well-formed XML.
+After pandoc, one pass over the chapter files (``finish``): MathML gets an ``alttext`` (its
+TeX), links in raw HTML to an identifier in another chapter file get that file's name
+(pandoc rewrites only its own links), a chapter's <title> is its first heading (pandoc
+puts the file name), the landmark names pandoc writes in English are in the edition's
+script, and every file is checked to be well-formed XML. The zip is rewritten with the
+same entries, order and timestamps.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from publish.writers.common import atomic, render
 # (the file ones) always; the writer sets the cover and the stylesheet itself.
 DC_FIELDS = ("description", "subject", "publisher", "rights", "type", "format", "relation")
 DC_FIELDS += ("coverage", "contributor", "creator", "author", "date", "subtitle")
-FILE_FIELDS = ("cover-image", "css", "stylesheet", "epub-cover-image", "epub-fonts")
+FILE_FIELDS = ("cover-image", "css", "stylesheet")
 
 # Cover: 1600 x 2560 (the 1:1.6 most stores ask for).
 COVER_W, COVER_H, COVER_MARGIN = 1600, 2560, 150
@@ -127,7 +130,7 @@ def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
         _, warnings = pandoc.convert(ast, "epub3", args, f"{edition.doc.source} (epub)")
         for w in warnings:
             edition.doc.warn("pandoc-warning", f"{edition.code} epub: {w}")
-        for problem in finish(tmp):
+        for problem in finish(tmp, _landmarks(edition)):
             edition.doc.warn("epub-content", f"{edition.code} epub: {problem}")
     return {}
 
@@ -304,15 +307,29 @@ def _embed(edition: Edition, ast: dict[str, Any], folder: Path) -> list[str]:
     return [*args, "--css", str(css)]
 
 
+def _landmarks(edition: Edition) -> dict[str, str]:
+    hans = edition.script == "Hans"
+    return {
+        "Cover": "封面",
+        "Title Page": "书名页" if hans else "書名頁",
+        "Table of Contents": edition.labels["contents"],
+    }
+
+
 # -- after pandoc ------------------------------------------------------------------------
 MATH = re.compile(r"<math\b([^>]*)>(.*?)</math>", re.DOTALL)
 TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
 ID = re.compile(r'\sid="([^"]+)"')
 HREF = re.compile(r'(\shref=")#([^"]+)(")')
+CHAPTER_TITLE = re.compile(r"<title>ch\d+\.xhtml</title>")
+HEADING = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.DOTALL)
 
 
-def finish(path: Path) -> list[str]:
-    """Rewrite the chapter files pandoc wrote (see the module's doc); returns problems."""
+def finish(path: Path, words: dict[str, str] | None = None) -> list[str]:
+    """Rewrite the chapter files pandoc wrote (see the module's doc); returns problems.
+    ``words`` translates the English words pandoc writes itself (landmark names in the
+    navigation); a chapter file's <title>, which pandoc sets to the file's name, becomes
+    its first heading."""
     with zipfile.ZipFile(path) as z:
         infos = z.infolist()
         data = {i.filename: z.read(i) for i in infos}
@@ -337,6 +354,9 @@ def finish(path: Path) -> list[str]:
             return f"{m.group(1)}{rel}#{m.group(2)}{m.group(3)}"
 
         new = HREF.sub(relink, new)
+        new = _retitle(new)
+        for english, word in (words or {}).items():
+            new = new.replace(f'">{english}</a>', f'">{escape(word)}</a>')
         try:
             etree.fromstring(new.encode("utf-8"))
         except etree.XMLSyntaxError as exc:
@@ -350,6 +370,14 @@ def finish(path: Path) -> list[str]:
             for info in infos:
                 z.writestr(info, data[info.filename], compresslevel=9)
     return problems
+
+
+def _retitle(page: str) -> str:
+    h = HEADING.search(page)
+    words = " ".join(unescape(re.sub(r"<[^>]+>", "", h.group(1))).split()) if h else ""
+    if not words:
+        return page
+    return CHAPTER_TITLE.sub(lambda _: f"<title>{escape(words)}</title>", page, count=1)
 
 
 def _alttext(m: re.Match[str]) -> str:
