@@ -8,7 +8,7 @@ PUBLISH := $(BIN)/publish
 STAMP  := $(VENV)/.installed
 SYSDEPS := $(VENV)/.sysdeps
 
-.PHONY: all build test lint clean pdf epub docx html setup
+.PHONY: all build test lint clean pdf epub docx html setup check bench
 all: build
 
 setup: $(STAMP) $(SYSDEPS)
@@ -26,11 +26,24 @@ $(SYSDEPS): scripts/sysdeps.sh | $(BIN)/python
 	sh scripts/sysdeps.sh
 	touch $@
 
+# publish decides what is out of date itself (hashes of everything that shapes an output,
+# kept in $(OUT)/.publish-state.json): up-to-date files are not rewritten, so their times
+# stay put. Builds into one folder take turns (a lock), so `make -j pdf epub` is safe.
+# FLAGS: extra options, e.g. `make FLAGS=--force` or `make FLAGS=--dry-run`.
 build: setup
-	$(PUBLISH) build $(SEEDS) --out $(OUT)
+	$(PUBLISH) build $(SEEDS) --out $(OUT) $(FLAGS)
 
 pdf epub docx html: setup
-	$(PUBLISH) build $(SEEDS) --out $(OUT) --formats $@
+	$(PUBLISH) build $(SEEDS) --out $(OUT) --formats $@ $(FLAGS)
+
+# Validate what is in $(OUT): manifest hashes, download page links, EPUBCheck, PDF fonts
+# of each edition's region, the same references in every format.
+check: build
+	$(BIN)/python -m publish.build.verify $(OUT)
+
+# Our build against the by-hand pandoc + WeasyPrint route; see the README for figures.
+bench: setup
+	$(BIN)/python scripts/bench.py
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -1,28 +1,71 @@
-"""The orchestrator: read → clean → cite → editions → writers, for every source."""
+"""The orchestrator: read → clean → cite → editions → writers, for every source, make-style.
+
+1. Plan, parsing nothing: hash what shapes each output (:mod:`publish.build.cache`) and
+   compare with the build state. An output whose inputs and file are unchanged is up to
+   date: it is neither rebuilt nor rewritten, so its time stays and make's logic holds.
+2. Parse each source that has work, once, and hand one job per output to a pool of worker
+   processes, PDFs first (the slowest: the cores stay busy to the end). A worker makes an
+   edition once and keeps it for the other formats it writes, and sets WeasyPrint's fonts
+   up once.
+3. Record each output in the state as it finishes, then write the reports, the manifest
+   and the download page, each only if its bytes changed. Every file is written to a
+   temporary name in its folder and renamed into place; the folder is locked for the build.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish import manuscript, reading
-from publish.ast import run_filters
-from publish.build import report, site
-from publish.config import Config, stem_of
-from publish.document import Diagnostic, Document
-from publish.editions import Glossary, load_glossary, make_edition
-from publish.editions.script import detect_script, region_of
-from publish.references import Citations
-from publish.writers import WRITERS
+from publish.build import cache
+from publish.build import report as reports
+from publish.build.lock import locked
+from publish.build.progress import Progress
+from publish.config import FORMATS, Config, stem_of
+from publish.document import Diagnostic, Document, Metadata
+from publish.errors import BuildError
+
+
+@dataclass
+class Job:
+    """One output to build, and why."""
+
+    source: Path
+    stem: str
+    code: str
+    fmt: str
+    path: Path
+    rel: str  # path relative to the output folder: the key in the state and the manifest
+    inputs: dict[str, str]
+    reason: str
+
+
+@dataclass
+class Plan:
+    """One source: its inputs (None if it cannot be read: parsing will say why) and jobs."""
+
+    source: Path
+    stem: str
+    inputs: dict[str, str] | None
+    jobs: list[Job]
 
 
 @dataclass
 class BuildResult:
     documents: list[Document] = field(default_factory=list)
-    outputs: list[dict[str, Any]] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)  # outputs written, relative to the folder
+    current: list[str] = field(default_factory=list)  # outputs asked for and already up to date
+    planned: list[Job] = field(default_factory=list)  # what needed building (or would, dry run)
 
     @property
     def warnings(self) -> list[tuple[Document, Diagnostic]]:
@@ -31,6 +74,11 @@ class BuildResult:
 
 def prepare(source: Path) -> Document:
     """Every stage before the editions, once per source."""
+    from publish import manuscript, reading
+    from publish.ast import run_filters
+    from publish.editions.script import detect_script, region_of
+    from publish.references import Citations
+
     doc = reading.read(source, stem_of(source))
     manuscript.clean_text(doc)
     reading.parse(doc)
@@ -46,96 +94,418 @@ def prepare(source: Path) -> Document:
     return doc
 
 
-def _edition_job(
-    doc: Document,
+# -- planning ---------------------------------------------------------------------------
+
+
+def edition_options(config: Config, code: str) -> dict[str, Any]:
+    # Quotes only change Traditional editions (editions/convert.py): --keep-quotes leaves
+    # the zh-Hans outputs up to date.
+    return {"quotes": config.quotes} if code != "zh-Hans" else {}
+
+
+def edition_inputs(config: Config, inputs: dict[str, str], code: str) -> dict[str, str]:
+    return {**inputs, "options": cache.options_digest(edition_options(config, code))}
+
+
+def output_inputs(config: Config, inputs: dict[str, str], code: str, fmt: str) -> dict[str, str]:
+    options = {**edition_options(config, code), "writer": config.writer_options.get(fmt, {})}
+    return {**inputs, "options": cache.options_digest(options)}
+
+
+def plan(config: Config, state: cache.State, env: dict[str, str]) -> list[Plan]:
+    plans = []
+    for source in config.sources:
+        stem = stem_of(source)
+        try:
+            inputs: dict[str, str] | None = cache.source_inputs(source, config.glossary, env)
+        except OSError:
+            inputs = None
+        src = state.sources.get(stem, {})
+        jobs = []
+        for code in config.editions:
+            for fmt in config.formats:
+                rel = f"{stem}/{stem}.{code}.{fmt}"
+                path = config.out / rel
+                want = output_inputs(config, inputs, code, fmt) if inputs else {}
+                reason = _reason(config, state, src, rel, path, inputs, want, code)
+                if reason:
+                    jobs.append(Job(source, stem, code, fmt, path, rel, want, reason))
+        plans.append(Plan(source, stem, inputs, jobs))
+    return plans
+
+
+def _reason(
+    config: Config,
+    state: cache.State,
+    src: dict[str, Any],
+    rel: str,
+    path: Path,
+    inputs: dict[str, str] | None,
+    want: dict[str, str],
     code: str,
-    formats: tuple[str, ...],
-    folder: Path,
-    glossary: Glossary,
-    quotes: bool,
-    options: dict[str, dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """One edition of one document, all its formats (runs in a worker process)."""
-    before = len(doc.diagnostics)
-    edition = make_edition(doc, code, glossary, quotes=quotes)
-    outputs = []
-    for fmt in formats:
-        path = folder / f"{doc.stem}.{code}.{fmt}"
-        start = time.perf_counter()
-        info = WRITERS[fmt](edition, path, **(options or {}).get(fmt, {}))
-        outputs.append(
-            {
-                "path": path,
-                "edition": code,
-                "format": fmt,
-                "seconds": time.perf_counter() - start,
-                **info,
-            }
-        )
-    return {
-        "outputs": outputs,
-        "diagnostics": doc.diagnostics[before:],
-        "phrases": edition.phrases,
-        "title": edition.title,
+) -> str:
+    """Why the output needs building; "" when it is up to date."""
+    if inputs is None:
+        return "source cannot be read"
+    if config.force:
+        return "--force"
+    rec = state.outputs.get(rel)
+    if rec is None:
+        return "not built before"
+    changed = cache.why(rec["inputs"], want)
+    if changed:
+        return changed
+    stat = cache.stat_of(path)
+    if stat is None:
+        return "file missing"
+    if list(stat) != rec["stat"] or rec.get("edited"):
+        return "file changed since it was built"
+    edition = src.get("editions", {}).get(code, {})
+    if src.get("inputs") != inputs or edition.get("inputs") != edition_inputs(config, inputs, code):
+        return "build state incomplete"
+    return ""
+
+
+# -- running ----------------------------------------------------------------------------
+
+
+def build(config: Config, log: Callable[[str], None] | None = None) -> BuildResult:
+    """Bring every output ``config`` asks for up to date (see the module's docstring)."""
+    env = cache.environment()
+    if config.dry_run:
+        plans = plan(config, cache.State(config.out), env)
+        result = BuildResult(planned=[j for p in plans for j in p.jobs])
+        for job in result.planned:
+            print(f"would build {job.path}: {job.reason}", flush=True)
+        if not result.planned and not config.quiet:
+            _say(log, f"nothing to build: {len(_asked(config))} outputs up to date in {config.out}")
+        return result
+    with locked(config.out, None if config.quiet else lambda m: _say(log, m)):
+        # Read after locking: a build that held the lock may just have finished the work.
+        state = cache.State(config.out)
+        _sweep(config.out, [stem_of(s) for s in config.sources])
+        plans = plan(config, state, env)
+        todo = [j for p in plans for j in p.jobs]
+        progress = Progress(len(todo), config.quiet, log)
+        result = BuildResult(planned=todo)
+        try:
+            _run(config, state, plans, progress, result)
+        finally:
+            progress.close()
+            _forget_missing(config.out, state)
+            state.save()
+        result.documents = _write_reports(config, state, plans)
+        from publish.build import site
+
+        site.write(config.out, state, env["styles"])
+        state.save()
+        built = set(result.built)
+        result.current = [rel for rel in _asked(config) if rel not in built]
+        if not config.quiet and not result.built:
+            _say(log, f"nothing to build: {len(result.current)} outputs up to date in {config.out}")
+        return result
+
+
+def _say(log: Callable[[str], None] | None, line: str) -> None:
+    (log or (lambda s: print(s, file=sys.stderr, flush=True)))(line)
+
+
+def _asked(config: Config) -> list[str]:
+    return [
+        f"{stem}/{stem}.{code}.{fmt}"
+        for stem in map(stem_of, config.sources)
+        for code in config.editions
+        for fmt in config.formats
+    ]
+
+
+def _run(
+    config: Config,
+    state: cache.State,
+    plans: list[Plan],
+    progress: Progress,
+    result: BuildResult,
+) -> None:
+    todo = result.planned
+    if not todo:
+        return
+    workers = max(1, min(config.jobs, len(todo)))
+    pool = _pool(workers, any(j.fmt == "pdf" for j in todo))
+    pending: dict[Future, Job] = {}
+    progress.start()
+
+    def finish(block: bool) -> None:
+        while pending:
+            done, _ = wait(list(pending), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+            if not done:
+                return
+            errors = []
+            for fut in done:
+                job = pending.pop(fut)
+                try:
+                    done_job = fut.result()
+                except BrokenProcessPool:
+                    errors.append(BuildError(f"{job.path}: a worker process died (out of memory?)"))
+                    continue
+                except BaseException as exc:  # noqa: BLE001 - re-raised below, after recording
+                    errors.append(exc)
+                    continue
+                _record(config, state, job, done_job)
+                result.built.append(job.rel)
+                progress.finished(str(job.path), done_job["seconds"])
+            if errors:
+                raise errors[0]
+
+    glossary = None
+    # Names this build's documents in the workers' edition caches (an in-process build
+    # must never reuse an edition of an earlier build: its Document is another object).
+    build_id = f"{os.getpid()}.{time.monotonic_ns()}"
+    try:
+        for p in plans:
+            if not p.jobs:
+                continue
+            doc = prepare(p.source)
+            if glossary is None:
+                from publish.editions import load_glossary
+
+                glossary = load_glossary(config.glossary)
+            assert p.inputs is not None  # prepare raised otherwise
+            _record_source(config, state, p, doc)
+            state.save()
+            token = (build_id, p.stem)
+            # PDFs first: they take longest, and the small jobs fill in around them.
+            for job in sorted(p.jobs, key=lambda j: j.fmt != "pdf"):
+                fut = pool.submit(
+                    _job,
+                    doc,
+                    token,
+                    job.code,
+                    job.fmt,
+                    job.path,
+                    glossary,
+                    config.quotes,
+                    config.writer_options.get(job.fmt, {}),
+                )
+                pending[fut] = job
+                finish(block=False)
+        finish(block=True)
+    finally:
+        # Running jobs end (their files complete); queued ones are dropped. Outputs that
+        # did finish are recorded, so the next build does not redo them.
+        pool.shutdown(wait=True, cancel_futures=True)
+        for fut, job in list(pending.items()):
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                _record(config, state, job, fut.result())
+                result.built.append(job.rel)
+
+
+def _record_source(config: Config, state: cache.State, p: Plan, doc: Document) -> None:
+    """The document's part of the report, kept so that later builds need not parse."""
+    assert p.inputs is not None
+    old = state.sources.get(p.stem, {})
+    editions = {
+        code: e
+        for code, e in old.get("editions", {}).items()
+        if e.get("inputs") == edition_inputs(config, p.inputs, code)
+    }
+    state.sources[p.stem] = {
+        "source": str(p.source),
+        "inputs": p.inputs,
+        "doc": reports.doc_data(doc),
+        "diagnostics": [d.as_json() for d in doc.diagnostics],
+        "editions": editions,
     }
 
 
-def build(config: Config, log=print) -> BuildResult:
-    glossary = load_glossary(config.glossary)
-    result = BuildResult()
-    jobs = max(1, min(config.jobs, len(config.sources) * len(config.editions)))
-    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else _Inline() as pool:
-        for source in config.sources:
-            doc = prepare(source)
-            result.documents.append(doc)
-            folder = config.out / doc.stem
-            futures = {
-                code: pool.submit(
-                    _edition_job,
-                    doc,
-                    code,
-                    config.formats,
-                    folder,
-                    glossary,
-                    config.quotes,
-                    config.writer_options,
-                )
-                for code in config.editions
-            }
-            editions: dict[str, Any] = {}
-            for code, fut in futures.items():
-                done = fut.result()
-                doc.diagnostics.extend(done["diagnostics"])
-                editions[code] = {"title": done["title"], "phrases": done["phrases"]}
-                for out in done["outputs"]:
-                    out["source"] = str(source)
-                    result.outputs.append(out)
-                    if not config.quiet:
-                        log(f"built {out['path']} ({out['seconds']:.1f} s)")
-            report.write(doc, editions, folder, config.out)
-    site.write(config.out, result)
-    return result
+def _record(config: Config, state: cache.State, job: Job, done: dict[str, Any]) -> None:
+    stat = cache.stat_of(job.path)
+    if stat is None:
+        raise BuildError(f"{job.path}: the {job.fmt} writer reported success but wrote nothing")
+    state.outputs[job.rel] = {
+        "inputs": job.inputs,
+        "source": str(job.source),
+        "edition": job.code,
+        "format": job.fmt,
+        "bytes": stat[0],
+        "stat": list(stat),
+        "sha256": cache.file_digest(job.path),
+        "pages": done["info"].get("pages"),
+        "diagnostics": done["diagnostics"],
+    }
+    src = state.sources[job.stem]
+    assert src["inputs"] is not None
+    src["editions"][job.code] = {
+        "inputs": edition_inputs(config, src["inputs"], job.code),
+        "title": done["title"],
+        "label": done["label"],
+        "phrases": done["phrases"],
+        "diagnostics": done["edition_diagnostics"],
+    }
+    state.save()
+
+
+def _forget_missing(out: Path, state: cache.State) -> None:
+    """Outputs deleted since they were built leave the state (and so the manifest); ones
+    changed by hand are listed as they are now, and rebuilt when next asked for."""
+    for rel, rec in list(state.outputs.items()):
+        path = out / rel
+        stat = cache.stat_of(path)
+        if stat is None:
+            del state.outputs[rel]
+        elif list(stat) != rec["stat"] and rec.get("edited") != list(stat):
+            rec.update(bytes=stat[0], sha256=cache.file_digest(path), edited=list(stat))
+
+
+def _sweep(out: Path, stems: list[str]) -> None:
+    """Temporary files a killed build left (``.name.XXXX.tmp``, see writers/common.py
+    ``atomic``): under the lock no other build is writing them."""
+    for folder in [out, *(out / s for s in stems)]:
+        if folder.is_dir():
+            for tmp in folder.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+
+def _write_reports(config: Config, state: cache.State, plans: list[Plan]) -> list[Document]:
+    """Each source's report and phrase pages (rewritten only when they change), and the
+    source as a Document carrying the diagnostics of the outputs asked for."""
+    docs = []
+    for p in plans:
+        src = state.sources.get(p.stem)
+        if src is None or p.inputs is None or src.get("inputs") != p.inputs:
+            continue
+        editions = {}
+        diagnostics = list(src["diagnostics"])
+        asked = list(src["diagnostics"])
+        for code in ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK"):
+            e = src["editions"].get(code)
+            if not e or e["inputs"] != edition_inputs(config, p.inputs, code):
+                continue
+            editions[code] = e
+            diagnostics += e["diagnostics"]
+            if code in config.editions:
+                asked += e["diagnostics"]
+            for fmt in FORMATS:
+                rec = state.outputs.get(f"{p.stem}/{p.stem}.{code}.{fmt}")
+                if rec and {k: v for k, v in rec["inputs"].items() if k != "options"} == p.inputs:
+                    diagnostics += rec["diagnostics"]
+                    if code in config.editions and fmt in config.formats:
+                        asked += rec["diagnostics"]
+        data = reports.data(src["doc"], diagnostics, editions)
+        key = cache.digest(json.dumps(data, sort_keys=True).encode())
+        folder = config.out / p.stem
+        files = [folder / f"{p.stem}.report.json"]
+        files += [folder / reports.review_name(p.stem, c) for c in editions]
+        if src.get("report") != key or not all(f.is_file() for f in files):
+            reports.write(data, folder)
+            src["report"] = key
+        doc = Document(source=p.source, stem=p.stem, meta=Metadata(title=src["doc"]["title"]))
+        doc.diagnostics = [Diagnostic(**d) for d in asked]
+        docs.append(doc)
+    return docs
+
+
+# -- workers ----------------------------------------------------------------------------
+
+# Per worker process: WeasyPrint's font configuration, and the editions made so far.
+_FONTS: Any = None
+_EDITIONS: OrderedDict[tuple[Any, ...], tuple[Any, list[dict[str, Any]]]] = OrderedDict()
+_KEEP = 6  # editions kept per worker (two sources' worth)
+
+
+def _pool(workers: int, pdf: bool) -> Any:
+    if workers <= 1:
+        return _Inline()
+    import multiprocessing
+
+    # fork: workers start with publish already imported. The parent has no threads yet.
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(pdf,))
+    pool.submit(int)  # start the workers now: they import WeasyPrint while sources parse
+    return pool
+
+
+def _init_worker(pdf: bool) -> None:
+    # Ctrl-C is the parent's to handle: it lets running jobs finish their (complete) files
+    # and records them; a worker dying mid-job would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import publish.writers  # noqa: F401 - every writer's imports, once per worker
+
+    if pdf:
+        _font_config()
+
+
+def _font_config() -> Any:
+    global _FONTS
+    if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS = FontConfiguration()
+    return _FONTS
+
+
+def _edition(
+    doc: Document, token: tuple[Any, ...], code: str, glossary: Any, quotes: bool
+) -> tuple[Any, list[dict[str, Any]]]:
+    """The edition ``code`` of ``doc``: made once per worker, shared by its formats."""
+    from publish.editions import make_edition
+
+    k = (*token, code, quotes)
+    if k in _EDITIONS:
+        _EDITIONS.move_to_end(k)
+        return _EDITIONS[k]
+    before = len(doc.diagnostics)
+    edition = make_edition(doc, code, glossary, quotes=quotes)
+    made = (edition, [d.as_json() for d in doc.diagnostics[before:]])
+    _EDITIONS[k] = made
+    while len(_EDITIONS) > _KEEP:
+        _EDITIONS.popitem(last=False)
+    return made
+
+
+def _job(
+    doc: Document,
+    token: tuple[Any, ...],
+    code: str,
+    fmt: str,
+    path: Path,
+    glossary: Any,
+    quotes: bool,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """One output (runs in a worker process)."""
+    from publish.writers import WRITERS
+
+    edition, edition_diagnostics = _edition(doc, token, code, glossary, quotes)
+    kwargs = dict(options)
+    if fmt == "pdf":
+        kwargs["font_config"] = _font_config()
+    before = len(edition.doc.diagnostics)
+    start = time.perf_counter()
+    info = WRITERS[fmt](edition, path, **kwargs) or {}
+    return {
+        "info": info,
+        "seconds": time.perf_counter() - start,
+        "diagnostics": [d.as_json() for d in edition.doc.diagnostics[before:]],
+        "edition_diagnostics": edition_diagnostics,
+        "title": edition.title,
+        "label": edition.labels["edition"],
+        "phrases": edition.phrases,
+    }
 
 
 class _Inline:
     """A stand-in for a pool with one worker: run in this process (no fork cost)."""
 
-    def __enter__(self) -> _Inline:
-        return self
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args))
+        except Exception as exc:
+            fut.set_exception(exc)
+        return fut
 
-    def __exit__(self, *exc: object) -> None:
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
         return None
-
-    def submit(self, fn, *args):
-        return _Done(fn(*args))
-
-
-class _Done:
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def result(self) -> Any:
-        return self.value
 
 
 def stderr_line(doc: Document, d: Diagnostic) -> str:

