@@ -257,20 +257,29 @@ def complete(path: Path) -> bool:
     return data.rstrip().endswith(b"</html>")
 
 
-def test_killed_build_leaves_complete_files_and_next_build_finishes(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["KILL", "TERM"])
+def test_killed_build_leaves_complete_files_and_next_build_finishes(tmp_path, sig):
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "publish", "build", str(SEED), "--out", str(out)]
     cmd += ["--formats", "pdf,docx,html", "--quiet"]
-    proc = subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.DEVNULL)
+    err = (tmp_path / "stderr.txt").open("w")
+    proc = subprocess.Popen(cmd, start_new_session=True, stderr=err)
     deadline = time.monotonic() + 60
     while not outputs(out) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers, mid-way
-    proc.wait()
+    os.killpg(proc.pid, sig)  # the build, its workers and their pandoc runs, mid-way
+    code = proc.wait(timeout=60)
+    err.close()
     first = outputs(out)
     assert first and len(first) < 9, "the kill came too late to test anything"
     for rel in first:
         assert complete(out / rel), rel
+    if sig == signal.SIGTERM:  # caught: ends as Ctrl-C does, cleaning up after itself
+        assert code == 130
+        assert "Traceback" not in (tmp_path / "stderr.txt").read_text()
+        assert not list(out.rglob("*.tmp"))
+        recorded = json.loads((out / cache.STATE).read_text("utf-8"))["outputs"]
+        assert recorded and set(recorded) <= first
     again = run_cli(*cmd[3:])
     assert again.returncode == 0, again.stderr
     assert len(outputs(out)) == 9 and all(complete(out / r) for r in outputs(out))

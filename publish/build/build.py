@@ -18,11 +18,13 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,7 +191,8 @@ def build(config: Config, log: Callable[[str], None] | None = None) -> BuildResu
         progress = Progress(len(todo), config.quiet, log)
         result = BuildResult(planned=todo)
         try:
-            _run(config, state, plans, progress, result)
+            with _terminate_as_interrupt():
+                _run(config, state, plans, progress, result)
         finally:
             progress.close()
             _forget_missing(config.out, state)
@@ -204,6 +207,25 @@ def build(config: Config, log: Callable[[str], None] | None = None) -> BuildResu
         if not config.quiet and not result.built:
             _say(log, f"nothing to build: {len(result.current)} outputs up to date in {config.out}")
         return result
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI timeout, ``kill``) ends the build as Ctrl-C does: temporary files
+    removed, finished outputs recorded. SIGKILL cannot be caught: the next build removes
+    what it left (``_sweep``)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _say(log: Callable[[str], None] | None, line: str) -> None:
@@ -428,10 +450,16 @@ def _init_worker(pdf: bool) -> None:
     # Ctrl-C is the parent's to handle: it lets running jobs finish their (complete) files
     # and records them; a worker dying mid-job would only print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM ends the job at once, through ``atomic``'s clean-up: no temporary file left.
+    signal.signal(signal.SIGTERM, _stop)
     import publish.writers  # noqa: F401 - every writer's imports, once per worker
 
     if pdf:
         _font_config()
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _font_config() -> Any:
