@@ -33,13 +33,25 @@ def is_element(value: Any) -> bool:
 
 
 def walk(value: Any, action: Action, doc: Any) -> Any:
-    """Apply ``action`` to every element under ``value``, children first; returns ``value``."""
+    """Apply ``action`` to every element under ``value``, children first; returns ``value``.
+
+    Recursive while that is safe (it is the fastest), iterative below :data:`DEEP` levels:
+    any depth of nesting is walked, without a RecursionError."""
+    return _walk(value, action, doc, 0)
+
+
+DEEP = 100  # levels walked by recursion; deeper, an explicit stack
+
+
+def _walk(value: Any, action: Action, doc: Any, depth: int) -> Any:
+    if depth > DEEP:
+        return _walk_deep(value, action, doc)
     if isinstance(value, list):
         out: list[Any] = []
         changed = False
         for item in value:
             if is_element(item):
-                walk(item.get("c"), action, doc)
+                _walk(item.get("c"), action, doc, depth + 1)
                 result = action(item, doc)
                 if result is None:
                     out.append(item)
@@ -50,17 +62,85 @@ def walk(value: Any, action: Action, doc: Any) -> Any:
                 else:
                     out.append(result)
             else:
-                walk(item, action, doc)
+                _walk(item, action, doc, depth + 1)
                 out.append(item)
         if changed:
             value[:] = out
     elif isinstance(value, dict):
         if "t" in value:
-            walk(value.get("c"), action, doc)
+            _walk(value.get("c"), action, doc, depth + 1)
         else:  # a metadata map
             for item in value.values():
-                walk(item, action, doc)
+                _walk(item, action, doc, depth + 1)
     return value
+
+
+def _walk_deep(value: Any, action: Action, doc: Any) -> Any:
+    """:func:`walk` with an explicit stack of the lists being walked."""
+    stack: list[_Siblings] = []
+    _enter(value, stack)
+    while stack:
+        frame = stack[-1]
+        item = frame.pending
+        if item is not None:  # its children are done: now the element itself
+            frame.pending = None
+            result = action(item, doc)
+            if result is None:
+                frame.out.append(item)
+            else:
+                frame.changed = True
+                if isinstance(result, list):
+                    frame.out.extend(result)
+                else:
+                    frame.out.append(result)
+            continue
+        items = frame.items
+        i = frame.i
+        if i == len(items):
+            stack.pop()
+            if frame.changed:
+                items[:] = frame.out
+            continue
+        item = items[i]
+        frame.i = i + 1
+        if is_element(item):
+            frame.pending = item
+            _enter(item.get("c"), stack)
+        else:
+            frame.out.append(item)
+            _enter(item, stack)
+    return value
+
+
+class _Siblings:
+    """A list being walked: the next index, the items kept so far, the element waiting
+    for its action (its children are on the stack above)."""
+
+    __slots__ = ("items", "i", "out", "changed", "pending")
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+        self.i = 0
+        self.out: list[Any] = []
+        self.changed = False
+        self.pending: Element | None = None
+
+
+def _enter(value: Any, stack: list[_Siblings]) -> None:
+    """Push the lists under ``value`` to be walked next, first one on top: ``value`` itself,
+    an element's content, or every list in a metadata map, in order."""
+    found: list[list[Any]] = []
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, list):
+            found.append(v)
+        elif isinstance(v, dict):
+            if "t" in v:
+                todo.append(v.get("c"))
+            else:  # a metadata map
+                todo.extend(reversed(list(v.values())))
+    stack.extend(_Siblings(x) for x in reversed(found))
 
 
 def run_filters(filters: Iterable[Filter], doc: Any, ast: Element | None = None) -> None:
