@@ -14,6 +14,29 @@ from publish.document import Document
 FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
 DANGLING_LINK = re.compile(r"\[[^\[\]]*\]?\]\(([^\s)]*)$")
 ENDINGS = "。！？!?.…」』”’\"')）】》:：;；~～*_`|"
+# "…<a href="https://exa" at the very end: a tag that never closes its ">".
+CUT_TAG = re.compile(r"<([a-zA-Z][\w-]*)(?:\s[^<>]*)?$")
+
+
+def close_cut_fence(doc: Document) -> None:
+    """Before parsing: a code block whose closing fence never comes is closed at the end of
+    the text (pandoc would print the fence and the code as a paragraph); reported as cut."""
+    fence = ""
+    for line in doc.text.split("\n"):
+        m = FENCE.match(line)
+        if not m:
+            continue
+        mark = m.group(1)
+        if not fence:
+            fence = mark
+        elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark) :]:
+            fence = ""
+    if not fence:
+        return
+    n, _ = _last_line(doc.text)
+    doc.text = doc.text.rstrip("\n") + "\n" + fence + "\n"
+    reason = "it ends inside a code block (a ``` fence is never closed)"
+    doc.warn("source-truncated", f"the source looks cut off: {reason}", n, reason=reason)
 
 
 def _last_line(text: str) -> tuple[int, str]:
@@ -32,6 +55,9 @@ def check_truncation(doc: Document) -> None:
         reasons.append("it ends inside a code block (a ``` fence is never closed)")
     elif DANGLING_LINK.search(last) or last.endswith("...") and "](" in last:
         reasons.append("it ends inside a link (the link's URL is cut off)")
+    elif m := CUT_TAG.search(last):
+        reasons.append(f"it ends inside an HTML tag (<{m.group(1)} … has no “>”)")
+        _drop_cut_tag(doc, m.group(1))
     elif last.lstrip().startswith("|"):
         head = next(
             (ln for ln in reversed(text.split("\n")[: n - 1]) if re.match(r"^\s*\|?\s*:?-+", ln)),
@@ -90,6 +116,30 @@ def _end_cleanly(doc: Document) -> None:
         _last_line(doc.text)[0],
         url=m.group(2),
     )
+
+
+def _drop_cut_tag(doc: Document, name: str) -> None:
+    """The words of a cut tag (``<a href="https://exa``) are not text: they go."""
+    blocks = doc.ast.get("blocks", [])
+    if not blocks or blocks[-1]["t"] not in ("Para", "Plain"):
+        return
+    inlines = blocks[-1]["c"]
+    at = max(
+        (i for i, e in enumerate(inlines) if e["t"] == "Str" and "<" + name in e["c"]),
+        default=None,
+    )
+    if at is None:
+        return
+    keep = inlines[at]["c"][: inlines[at]["c"].rfind("<" + name)]
+    cut = stringify(inlines[at:])[len(keep) :]
+    del inlines[at + (1 if keep else 0) :]
+    if keep:
+        inlines[at] = {"t": "Str", "c": keep}
+    while inlines and inlines[-1]["t"] in ("Space", "SoftBreak", "LineBreak"):
+        inlines.pop()
+    if not inlines:
+        blocks.pop()
+    doc.warn("html-cut", f"the last HTML tag is cut off; “{cut[:60]}” is dropped", cut=cut[:500])
 
 
 def _norm(s: str) -> str:

@@ -1,0 +1,381 @@
+"""Active content out, before any writer: raw HTML through ``nh3``, attributes and links of
+pandoc's own elements checked.
+
+- Raw HTML: pandoc splits it into pieces (``<a href=…>``, the Markdown inside, ``</a>``),
+  which no sanitiser can judge one by one (``<td>`` alone is dropped, ``<a>`` alone gets
+  closed at once). The pieces among the same siblings are put back together with a marker
+  where each of pandoc's own elements stands, cleaned by nh3 as one fragment, and split
+  again at the markers: tags stay balanced, and each element returns to its place. Kept:
+  text markup, tables, figures, links to ``http(s)``/``mailto``/relative addresses, and
+  ``style`` with plain properties only; gone: ``script``, ``style``, ``iframe``, ``object``,
+  ``embed``, forms, ``svg``/``math`` (with their content), event handlers, any other URL
+  scheme. ``<img>`` is checked as a Markdown image is (``images.py``).
+- pandoc's elements: event handlers, URL-bearing attributes, ``rel`` (WeasyPrint would
+  attach the linked file to the PDF) and ``style`` that loads anything are removed; a link
+  to a ``javascript:``, ``vbscript:``, ``data:``, ``file:`` or other unknown scheme becomes
+  its text.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from html import escape, unescape
+from typing import Any
+
+import nh3
+
+from publish.ast import Element, elements, is_element
+from publish.document import Document
+from publish.manuscript.images import MISSING_CLASS, Images, resolve
+
+RAW_FORMATS = ("html", "html4", "html5")
+LINK_SCHEMES = {"http", "https", "mailto", "ftp", "ftps", "tel"}
+SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+TAGS = set(nh3.ALLOWED_TAGS) | {"section", "main", "tfoot", "caption", "summary", "details"}
+# Removed with everything inside them (their content is code, or a frame's fallback).
+DROP_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "applet"}
+DROP_WITH_CONTENT |= {"noscript", "noembed", "noframes", "textarea", "select", "title", "xmp"}
+DROP_WITH_CONTENT |= {"svg", "math", "frameset", "plaintext"}
+ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir", "style", "role"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "headers", "align"},
+    "th": {"colspan", "rowspan", "headers", "scope", "align", "abbr"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "data": {"value"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "details": {"open"},
+    "bdo": {"dir"},
+}
+# CSS properties a ``style`` may keep: none of them loads anything.
+STYLE = {"color", "background-color", "font-weight", "font-style", "font-size", "font-variant"}
+STYLE |= {"text-align", "text-decoration", "text-indent", "text-transform", "vertical-align"}
+STYLE |= {"white-space", "width", "height", "max-width", "min-width", "display", "float"}
+STYLE |= {"border", "border-color", "border-style", "border-width", "border-collapse"}
+STYLE |= {"margin", "margin-top", "margin-right", "margin-bottom", "margin-left"}
+STYLE |= {"padding", "padding-top", "padding-right", "padding-bottom", "padding-left"}
+# Attributes of pandoc's elements that name an address, which a writer would put in HTML.
+URL_ATTRS = {"href", "src", "srcset", "srcdoc", "action", "formaction", "background"}
+URL_ATTRS |= {"poster", "data", "xlink:href", "cite", "longdesc", "usemap", "manifest"}
+URL_ATTRS |= {"ping", "codebase", "classid", "archive", "lowsrc", "dynsrc", "rel"}
+# Signs of active content in raw HTML, for the report.
+ACTIVE = re.compile(
+    r"<\s*(script|iframe|object|embed|applet|form|input|button|link|meta|base|style|svg|"
+    r"math|frame|frameset)\b|\son[a-z]+\s*=|(?:java|vb)script:",
+    re.IGNORECASE,
+)
+_RAWTEXT = "|".join(sorted(DROP_WITH_CONTENT - {"plaintext"}))
+RAWTEXT_OPEN = re.compile(rf"<\s*({_RAWTEXT})\b[^>]*>", re.I)
+RAWTEXT_CLOSE = re.compile(rf"<\s*/\s*({_RAWTEXT})\s*>", re.I)
+PLAINTEXT = re.compile(r"<\s*/?\s*plaintext\b[^>]*>", re.I)
+IMG = re.compile(r'<img((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*/?>')
+ATTR = re.compile(r'([^\s=>]+)(?:="([^"]*)")?')
+
+
+def is_raw_html(value: Any) -> bool:
+    return (
+        is_element(value)
+        and value["t"] in ("RawBlock", "RawInline")
+        and value["c"][0].lower() in RAW_FORMATS
+    )
+
+
+class Sanitizer:
+    """Manuscript stage (after :class:`Images`, whose warnings it shares)."""
+
+    def __init__(self, doc: Document, images: Images) -> None:
+        self.doc = doc
+        self.images = images
+        self.active: list[str] = []
+        self.links: list[str] = []
+        self.mark = "\ue000" + secrets.token_hex(4)
+        self.marker = re.compile(re.escape(self.mark) + r"(\d+)\ue001")
+
+    def run(self) -> None:
+        ast = self.doc.ast
+        raw = _lists_with_raw_html([ast.get("blocks", []), ast.get("meta", {})])
+        for lst in raw:
+            self.siblings(lst)
+        if raw:  # a paragraph that held nothing but removed HTML goes too
+            for lst in _lists([ast.get("blocks", [])], lambda lst: any(_empty(x) for x in lst)):
+                lst[:] = [x for x in lst if not _empty(x)]
+        for elem in elements([ast.get("blocks", []), ast.get("meta", {})]):
+            attr = _attr(elem)
+            if attr is not None:
+                attr[2] = clean_attributes(attr[2])
+        for lst in _lists_with_links([ast.get("blocks", []), ast.get("meta", {})]):
+            self.links_to_text(lst)
+        self.report()
+
+    # -- raw HTML --------------------------------------------------------------------------
+    def siblings(self, lst: list[Element]) -> None:
+        """Clean the raw HTML among the siblings ``lst`` as one fragment (see module)."""
+        at = [i for i, x in enumerate(lst) if is_raw_html(x)]
+        first, last = at[0], at[-1]
+        segment = lst[first : last + 1]
+        kind = "RawBlock" if any(x["t"] == "RawBlock" for x in segment) else "RawInline"
+        parts: list[str] = []
+        inside: set[int] = set()  # siblings inside a raw-text element: removed with it
+        later = _closers_after([x["c"][1] if is_raw_html(x) else "" for x in segment])
+        open_: str | None = None
+        for j, x in enumerate(segment):
+            if not is_raw_html(x):
+                parts.append(f"{self.mark}{j}\ue001")
+                if open_:
+                    inside.add(j)
+                continue
+            raw = x["c"][1]
+            self.active += [m.group(0).strip() for m in ACTIVE.finditer(raw)]
+            raw, open_ = _rawtext(raw, open_, later[j])
+            parts.append(raw)
+        clean = self.clean("".join(parts))
+        pieces = self.marker.split(clean)
+        out: list[Element] = []
+        placed: set[int] = set()
+        for k, piece in enumerate(pieces):
+            if k % 2:
+                j = int(piece)
+                # an element of pandoc's own whose marker went missing comes back in order
+                for miss in range(j):
+                    if miss not in placed and miss not in inside and not is_raw_html(segment[miss]):
+                        out.append(segment[miss])
+                        placed.add(miss)
+                if j not in placed:
+                    out.append(segment[j])
+                    placed.add(j)
+            elif piece.strip():
+                out.append(_as_image(piece, kind) or {"t": kind, "c": ["html", piece]})
+        for miss, x in enumerate(segment):
+            if miss not in placed and miss not in inside and not is_raw_html(x):
+                out.append(x)
+        lst[first : last + 1] = out
+
+    def clean(self, html: str) -> str:
+        clean = nh3.clean(
+            html,
+            tags=TAGS,
+            clean_content_tags=DROP_WITH_CONTENT,
+            attributes=ATTRIBUTES,
+            attribute_filter=_filter,
+            url_schemes=LINK_SCHEMES | {"data"},
+            filter_style_properties=STYLE,
+            link_rel=None,
+            strip_comments=True,
+        )
+        return IMG.sub(self.image, clean)
+
+    def image(self, m: re.Match[str]) -> str:
+        attrs = {k: unescape(v or "") for k, v in ATTR.findall(m.group(1))}
+        src = attrs.get("src", "")
+        found = resolve(src, self.doc.source.parent) if src else None
+        if found is not None and found.uri is not None:
+            attrs["src"] = found.uri
+            attrs.setdefault("alt", "")
+            return "<img" + "".join(f' {k}="{escape(v)}"' for k, v in attrs.items()) + ">"
+        if found is not None:
+            self.images.warn(self.doc, src, found)
+        alt = escape(attrs.get("alt", ""))
+        if found is not None and found.remote:
+            return f'<a href="{escape(src)}">{alt or escape(src)}</a>'
+        return f'<span class="{MISSING_CLASS}">{alt}</span>' if alt else ""
+
+    # -- links -----------------------------------------------------------------------------
+    def links_to_text(self, lst: list[Element]) -> None:
+        i = 0
+        while i < len(lst):
+            item = lst[i]
+            if is_element(item) and item["t"] == "Link" and not link_ok(item["c"][2][0]):
+                self.links.append(item["c"][2][0])
+                lst[i : i + 1] = item["c"][1]
+                continue
+            i += 1
+
+    def report(self) -> None:
+        if self.active:
+            seen = list(dict.fromkeys(a.lower() for a in self.active))
+            self.doc.warn(
+                "html-sanitized",
+                "raw HTML carried active content, removed from every edition: "
+                + ", ".join(seen[:6])
+                + (", …" if len(seen) > 6 else ""),
+                _line_of(self.doc, self.active[0]),
+                removed=seen[:50],
+            )
+        if self.links:
+            seen = list(dict.fromkeys(_short(u) for u in self.links))
+            self.doc.warn(
+                "link-refused",
+                "links to addresses no reader should follow (javascript:, data:, file:…) "
+                "became plain text: " + ", ".join(seen[:3]) + (", …" if len(seen) > 3 else ""),
+                _line_of(self.doc, self.links[0]),
+                targets=seen[:50],
+            )
+
+
+def _filter(tag: str, attr: str, value: str) -> str | None:
+    """nh3's attribute callback: ``data:`` only for an image (checked by :meth:`image`)."""
+    if value.strip().lower().startswith("data:") and not (tag == "img" and attr == "src"):
+        return None
+    if attr == "style" and not style_ok(value):
+        return None
+    return value
+
+
+def _closers_after(raws: list[str]) -> list[set[str]]:
+    """For each piece, the raw-text elements a later piece closes."""
+    out: list[set[str]] = [set() for _ in raws]
+    seen: set[str] = set()
+    for j in range(len(raws) - 1, -1, -1):
+        out[j] = set(seen)
+        seen |= {m.group(1).lower() for m in RAWTEXT_CLOSE.finditer(raws[j])}
+    return out
+
+
+def _rawtext(raw: str, open_: str | None, later: set[str]) -> tuple[str, str | None]:
+    """Track an element whose content nh3 removes (``<script>``, ``<iframe>``…) across the
+    pieces: returns the piece and the element still open after it. One that no piece
+    closes is closed at once, and an unclosed comment too, so that neither can swallow
+    the rest of the document; ``<plaintext>`` (which nothing closes) goes."""
+    raw = PLAINTEXT.sub("", raw)
+    if raw.count("<!--") > raw.count("-->"):
+        raw += "-->"
+    pos = 0
+    while True:
+        if open_:
+            close = re.search(rf"<\s*/\s*{open_}\s*>", raw[pos:], re.I)
+            if close is None:
+                return raw, open_
+            pos += close.end()
+            open_ = None
+        m = RAWTEXT_OPEN.search(raw, pos)
+        if m is None:
+            return raw, None
+        name = m.group(1).lower()
+        pos = m.end()
+        if re.search(rf"<\s*/\s*{name}\s*>", raw[pos:], re.I) or name in later:
+            open_ = name
+        else:
+            raw = raw[:pos] + f"</{name}>" + raw[pos:]
+            pos += len(name) + 3
+
+
+def _as_image(piece: str, kind: str) -> Element | None:
+    """A piece that is one picture, as pandoc's own Image (DOCX drops raw HTML)."""
+    m = IMG.fullmatch(piece.strip())
+    if m is None:
+        return None
+    attrs = {k: unescape(v or "") for k, v in ATTR.findall(m.group(1))}
+    if not attrs.get("src", "").startswith("data:image/"):
+        return None
+    alt = attrs.get("alt", "")
+    size = [[k, attrs[k]] for k in ("width", "height") if attrs.get(k, "").isdigit()]
+    ident = attrs.get("id", "")
+    classes = attrs.get("class", "").split()
+    inlines = [{"t": "Str", "c": w} if w else {"t": "Space"} for w in _words(alt)]
+    image = {"t": "Image", "c": [[ident, classes, size], inlines, [attrs["src"], ""]]}
+    return {"t": "Plain", "c": [image]} if kind == "RawBlock" else image
+
+
+def _words(text: str) -> list[str]:
+    """Words and the spaces between them ("" stands for a space)."""
+    out: list[str] = []
+    for i, word in enumerate(text.split()):
+        out += ["", word] if i else [word]
+    return out
+
+
+def style_ok(css: str) -> bool:
+    low = css.lower()
+    return not any(s in low for s in ("url(", "expression(", "@import", "\\", "behavior"))
+
+
+def clean_style(css: str) -> str:
+    """A ``style`` value with the allowed properties only (nh3's CSS filter)."""
+    out = nh3.clean(
+        f'<span style="{escape(css)}"></span>',
+        tags={"span"},
+        attributes={"span": {"style"}},
+        filter_style_properties=STYLE,
+    )
+    m = re.search(r'style="([^"]*)"', out)
+    value = unescape(m.group(1)) if m else ""
+    return value if style_ok(value) else ""
+
+
+def clean_attributes(kv: list[list[str]]) -> list[list[str]]:
+    """pandoc attributes without event handlers, addresses or styles that load anything."""
+    out = []
+    for k, v in kv:
+        name = k.lower()
+        if name.startswith("on") or name in URL_ATTRS:
+            continue
+        if name == "style":
+            v = clean_style(v)
+            if not v:
+                continue
+        out.append([k, v])
+    return out
+
+
+def link_ok(target: str) -> bool:
+    m = SCHEME.match(target)
+    return m is None or m.group(1).lower() in LINK_SCHEMES
+
+
+_ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Link": 0}
+_ATTR_AT |= {"Image": 0, "Table": 0, "Figure": 0}
+
+
+def _attr(elem: Element) -> list[Any] | None:
+    at = _ATTR_AT.get(elem["t"])
+    return elem["c"][at] if at is not None else None
+
+
+def _lists(value: Any, keep: Any) -> list[list[Any]]:
+    found = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            if keep(item):
+                found.append(item)
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.append(item.get("c") if "t" in item else list(item.values()))
+    return found
+
+
+def _lists_with_raw_html(value: Any) -> list[list[Any]]:
+    return _lists(value, lambda lst: any(is_raw_html(x) for x in lst))
+
+
+def _lists_with_links(value: Any) -> list[list[Any]]:
+    return _lists(value, lambda lst: any(is_element(x) and x["t"] == "Link" for x in lst))
+
+
+def _empty(value: Any) -> bool:
+    return is_element(value) and value["t"] in ("Plain", "Para") and not value["c"]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _line_of(doc: Document, needle: str) -> int | None:
+    at = doc.text.find(needle)
+    return doc.text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def sanitize(doc: Document, images: Images) -> None:
+    """Manuscript stage: the whole AST (blocks and metadata) made safe for every writer."""
+    Sanitizer(doc, images).run()

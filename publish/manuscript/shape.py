@@ -1,0 +1,91 @@
+"""Nesting no reader needs and no layout engine survives: flattened below a fixed depth.
+
+pandoc reads 500 quotes or lists inside each other without trouble, but WeasyPrint's style
+lookup recurses once per level of HTML (a RecursionError at about 100 nested lists), so
+does Python's json module, and each level of a list takes width from a printed page.
+Below :data:`MAX_BLOCKS` block containers (quote, list, div, table, figure) a block
+container gives way to the blocks it holds, and below :data:`MAX_INLINES` inline ones
+(emphasis, span, link) an inline container to the text it holds; the words all stay, in
+order. One ``nesting-flattened`` warning says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from publish.ast import Element, is_element
+from publish.document import Document
+
+# Levels of quotes, lists and divs inside each other, and of emphasis, spans and links: at
+# 12 nested lists a printed page has about a third of its width left for the text.
+MAX_BLOCKS = 12
+MAX_INLINES = 16
+
+BLOCK_CONTAINERS = {"BlockQuote", "OrderedList", "BulletList", "DefinitionList", "Div"}
+BLOCK_CONTAINERS |= {"Figure", "Table"}
+BLOCKS = BLOCK_CONTAINERS | {"Plain", "Para", "LineBlock", "CodeBlock", "RawBlock"}
+BLOCKS |= {"Header", "HorizontalRule"}
+INLINE_CONTAINERS = {"Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript"}
+INLINE_CONTAINERS |= {"SmallCaps", "Quoted", "Span", "Link"}
+INLINES = INLINE_CONTAINERS | {"Str", "Space", "SoftBreak", "LineBreak", "Code", "Math"}
+INLINES |= {"RawInline", "Cite", "Image", "Note"}
+
+
+def flatten_deep(doc: Document) -> None:
+    """Manuscript stage, first of the AST steps: bound the nesting of ``doc.ast``."""
+    flattened = False
+    # (value, block containers around it, inline containers around it)
+    stack: list[tuple[Any, int, int]] = [(doc.ast.get("blocks", []), 0, 0)]
+    while stack:
+        value, blocks, inlines = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((v, blocks, inlines) for v in value.values())
+            continue
+        if not isinstance(value, list):
+            continue
+        i = 0
+        while i < len(value):
+            item = value[i]
+            if is_element(item):
+                t = item["t"]
+                block, inline = t in BLOCK_CONTAINERS, t in INLINE_CONTAINERS
+                if (block and blocks >= MAX_BLOCKS) or (inline and inlines >= MAX_INLINES):
+                    value[i : i + 1] = _leaves(item)
+                    flattened = True
+                    continue  # look at what took its place
+                stack.append((item.get("c"), blocks + block, inlines + inline))
+            elif isinstance(item, (list, dict)):
+                stack.append((item, blocks, inlines))
+            i += 1
+    if flattened:
+        doc.warn(
+            "nesting-flattened",
+            f"lists, quotes or emphasis nest more than {MAX_BLOCKS} levels deep; what is "
+            "deeper is shown flattened (no words lost)",
+        )
+
+
+def _leaves(elem: Element) -> list[Element]:
+    """What a container holds, without containers of its own kind: paragraphs and other
+    blocks for a block (a list item's text, or a definition's term, becomes a paragraph),
+    inlines for an inline."""
+    block = elem["t"] in BLOCK_CONTAINERS
+    containers = BLOCK_CONTAINERS if block else INLINE_CONTAINERS
+    kinds = BLOCKS if block else INLINES
+    out: list[Element] = []
+    todo: list[Any] = [elem.get("c")]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, list):
+            if block and v and all(is_element(x) and x["t"] in INLINES for x in v):
+                out.append({"t": "Para", "c": v})
+            else:
+                todo.extend(reversed(v))
+        elif is_element(v):
+            if v["t"] in containers:
+                todo.append(v.get("c"))
+            elif v["t"] in kinds:
+                out.append(v)
+    if block:  # list items were Plain: each its own paragraph now
+        out = [{"t": "Para", "c": b["c"]} if b["t"] == "Plain" else b for b in out]
+    return out
