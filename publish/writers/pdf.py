@@ -1,12 +1,42 @@
 """The print edition: an HTML page made for print (Jinja2 + styles/print.css), drawn by
-WeasyPrint."""
+WeasyPrint.
+
+The page is made from a private copy of the edition's AST, fitted to print (:func:`for_print`):
+TeX math drawn as SVG (``math.py``), links to files next to the source turned to text (a
+PDF cannot open them, and WeasyPrint would write the build machine's path into the link),
+and very long paragraphs cut into pieces WeasyPrint lays out in linear time (it lays out
+one paragraph in time quadratic in its length: 480,000 characters take 40 s).
+
+WeasyPrint reads resources only through :func:`fetcher`: files under the source's
+folder (pictures only) and under styles/, checked on the resolved real path, and
+``data:`` URIs; nothing else, and never the network (a refused address is a
+``resource-refused`` warning, and a picture it names shows its description).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import json
+import mimetypes
+import re
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
-from publish.document import Edition
+from publish.ast import Element, stringify
+from publish.document import Document, Edition
+from publish.manuscript.images import sniff
+from publish.styles import STYLES
+from publish.writers import math
 from publish.writers.common import atomic, html_parts, render_page
+
+# A paragraph longer than this is laid out in pieces of about PIECE characters, cut at
+# the end of a sentence.
+LONG_PARAGRAPH = 6000
+PIECE = 3000
+SENTENCE_END = re.compile(r"(?:[。！？!?]+|\.(?=$|\s))[」』”’）)]*")
 
 
 def write(edition: Edition, path: Path, font_config: object = None) -> dict:
@@ -14,11 +44,156 @@ def write(edition: Edition, path: Path, font_config: object = None) -> dict:
     sets one up per worker process); None makes a fresh one."""
     import weasyprint
 
-    toc, body = html_parts(edition)
-    page = render_page(edition, toc, body, ["fonts.css", "base.css", "print.css"])
-    document = weasyprint.HTML(string=page, base_url=str(edition.doc.source.parent)).render(
+    printed = for_print(edition)
+    toc, body = html_parts(printed)
+    page = render_page(printed, toc, body, ["fonts.css", "base.css", "print.css"])
+    source = edition.doc.source.parent
+    fetch = fetcher(edition.doc, pictures=source, files=STYLES)
+    document = weasyprint.HTML(string=page, base_url=str(source), url_fetcher=fetch).render(
         font_config=font_config
     )
     with atomic(path) as tmp:
         document.write_pdf(tmp)
     return {"pages": len(document.pages)}
+
+
+def for_print(edition: Edition) -> Edition:
+    """A copy of ``edition`` whose AST is fitted to print (see the module's doc)."""
+    ast = json.loads(json.dumps(edition.ast))
+    what = f"{edition.doc.source} ({edition.code} pdf)"
+    math.typeset(ast, edition.doc, what)
+    _local_links_to_text(ast["blocks"])
+    _cut_long_paragraphs(ast["blocks"])
+    return dataclasses.replace(edition, ast=ast)
+
+
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _local_links_to_text(blocks: list[Any]) -> None:
+    for lst in _lists(blocks):
+        i = 0
+        while i < len(lst):
+            e = lst[i]
+            if isinstance(e, dict) and e.get("t") == "Link":
+                target = e["c"][2][0]
+                if not target.startswith("#") and not SCHEME.match(target):
+                    lst[i : i + 1] = [{"t": "Span", "c": [e["c"][0], e["c"][1]]}]
+            i += 1
+
+
+def _lists(value: Any) -> list[list[Any]]:
+    found = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            found.append(item)
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.append(item.get("c") if "t" in item else list(item.values()))
+    return found
+
+
+def _cut_long_paragraphs(blocks: list[Any]) -> None:
+    """A paragraph longer than :data:`LONG_PARAGRAPH` becomes a ``div.long-paragraph`` of
+    paragraphs cut after a sentence (styles/print.css runs them on as one)."""
+    for lst in _lists(blocks):
+        for i, e in enumerate(lst):
+            if isinstance(e, dict) and e.get("t") == "Para" and _long(e["c"]):
+                pieces = [{"t": "Para", "c": c} for c in _pieces(e["c"])]
+                if len(pieces) > 1:
+                    lst[i] = {"t": "Div", "c": [["", ["long-paragraph"], []], pieces]}
+
+
+def _long(inlines: list[Element]) -> bool:
+    size = 0
+    for x in inlines:
+        if x.get("t") == "Str":
+            size += len(x["c"])
+            if size > LONG_PARAGRAPH:
+                return True
+    return len(stringify(inlines)) > LONG_PARAGRAPH
+
+
+def _pieces(inlines: list[Element]) -> list[list[Element]]:
+    """``inlines`` cut after the first sentence end past every :data:`PIECE` characters."""
+    out: list[list[Element]] = [[]]
+    size = 0
+    for x in inlines:
+        if x.get("t") != "Str":
+            out[-1].append(x)
+            size += 1
+            continue
+        text, start = x["c"], 0
+        for m in SENTENCE_END.finditer(text):
+            if size + m.end() - start >= PIECE:
+                out[-1].append({"t": "Str", "c": text[start : m.end()]})
+                out.append([])
+                size, start = 0, m.end()
+        if start < len(text):
+            out[-1].append({"t": "Str", "c": text[start:]} if start else x)
+            size += len(text) - start
+    return [p for p in out if p]
+
+
+def fetcher(doc: Document, pictures: Path, files: Path) -> Any:
+    """WeasyPrint's URL fetcher: ``data:`` URIs; ``file:`` URLs whose real path is a
+    picture under ``pictures`` or any file under ``files``; nothing else. No redirects, no
+    network. Each refused address is one ``resource-refused`` warning on ``doc``."""
+    return _fetcher_class()(doc, pictures, files)
+
+
+@functools.cache
+def _fetcher_class() -> type:
+    """A subclass of ``weasyprint.urls.URLFetcher`` (what WeasyPrint 70 requires), made on
+    first use: importing WeasyPrint is slow, and most commands never draw a PDF."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class _Fetcher(URLFetcher):
+        def __init__(self, doc: Document, pictures: Path, files: Path) -> None:
+            super().__init__(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
+            self.doc = doc
+            self.pictures = pictures.resolve()
+            self.files = files.resolve()
+            self.refused: set[str] = set()
+
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                found = self._file(url)
+                if found is not None:
+                    data, kind = found
+                    return URLFetcherResponse(url, data, {"Content-Type": kind})
+            self._refuse(url)
+            raise ValueError(f"refused by publish: {url[:200]}")
+
+        def _file(self, url: str) -> tuple[bytes, str] | None:
+            try:
+                path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+                if path.is_relative_to(self.files) and path.is_file():
+                    data = path.read_bytes()
+                    return data, mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                if path.is_relative_to(self.pictures) and path.is_file():
+                    data = path.read_bytes()
+                    kind = sniff(data)
+                    return (data, kind) if kind else None
+            except (OSError, ValueError):
+                return None
+            return None
+
+        def _refuse(self, url: str) -> None:
+            if url in self.refused:
+                return
+            self.refused.add(url)
+            shown = url if len(url) <= 100 else url[:99] + "…"
+            self.doc.warn(
+                "resource-refused",
+                f"the PDF does not load {shown}: only pictures next to the source are read, "
+                "and never from the network",
+                url=url[:500],
+            )
+
+    return _Fetcher

@@ -1,0 +1,90 @@
+"""TeX math for the print edition: WeasyPrint draws no MathML, so each formula becomes an
+SVG picture (``ziamath``: pure Python, STIX Two Math), carried as a ``data:`` image.
+
+Sizes are in ``em`` of the surrounding text (the SVG is drawn at :data:`SIZE` px = 1 em),
+and an inline formula sits on the text's baseline (``vertical-align`` by its depth below
+the baseline). The TeX stays as the picture's ``alt`` text, never on the page. A formula
+ziamath cannot draw is written as plain text by pandoc (Unicode letters and symbols), with
+a ``math-unreadable`` warning.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import re
+import warnings
+from html import escape
+from typing import Any
+
+from publish import pandoc
+from publish.ast import Element
+from publish.document import Document
+
+SIZE = 16.0  # px drawn per em
+VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
+
+
+@functools.lru_cache(maxsize=4096)
+def svg_img(tex: str, display: bool) -> str | None:
+    """``<img>`` HTML for one formula, or None when ziamath cannot draw it."""
+    with warnings.catch_warnings():
+        # ziamath 0.13 finds its font with importlib.resources.path (deprecated in 3.11)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+
+    try:
+        svg = ziamath.Latex(tex, size=SIZE, inline=not display).svg()
+    except Exception:  # ziamath raises many kinds on TeX it cannot parse
+        return None
+    m = VIEWBOX.search(svg)
+    if m is None:
+        return None
+    _, top, width, height = (float(v) for v in m.groups())
+    depth = height + top  # below the baseline (y = 0)
+    style = f"width:{width / SIZE:.3f}em;height:{height / SIZE:.3f}em"
+    if not display:
+        style += f";vertical-align:{-depth / SIZE:.3f}em"
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    kind = "display" if display else "inline"
+    return (
+        f'<span class="math {kind}"><img class="math-svg" alt="{escape(tex)}" '
+        f'style="{style}" src="data:image/svg+xml;base64,{data}"></span>'
+    )
+
+
+def typeset(ast: dict[str, Any], doc: Document, what: str) -> None:
+    """Every Math element of ``ast`` (an edition's private copy) drawn as SVG."""
+    failed: list[Element] = []
+    stack: list[Any] = [ast["blocks"]]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            for i, elem in enumerate(item):
+                if isinstance(elem, dict) and elem.get("t") == "Math":
+                    kind, tex = elem["c"]
+                    img = svg_img(tex, kind["t"] == "DisplayMath")
+                    if img is None:
+                        failed.append(elem)
+                    else:
+                        item[i] = {"t": "RawInline", "c": ["html", img]}
+                else:
+                    stack.append(elem)
+        elif isinstance(item, dict):
+            stack.append(item.get("c") if "t" in item else list(item.values()))
+    if failed:
+        _as_text(failed, ast["pandoc-api-version"], doc, what)
+
+
+def _as_text(formulas: list[Element], api: list[int], doc: Document, what: str) -> None:
+    """Formulas ziamath cannot draw, as pandoc's plain-text rendering (one run for all)."""
+    blocks = [{"t": "Para", "c": [dict(f)]} for f in formulas]
+    ast = {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
+    out, _ = pandoc.convert(ast, "plain", ["--wrap=none"], f"{what} (math)")
+    texts = out.decode("utf-8").strip("\n").split("\n\n")
+    for i, f in enumerate(formulas):
+        tex = f["c"][1]
+        text = texts[i].strip() if len(texts) == len(formulas) else tex
+        f.clear()
+        f.update({"t": "Code", "c": [["", ["math-text"], []], text]})
+        doc.warn("math-unreadable", f"{what}: a formula could not be typeset; shown as text: {tex}")
