@@ -1,0 +1,133 @@
+"""TeX math (issue 3, item 7): typeset in every format, MathML in EPUB and HTML, Word
+equations in DOCX, SVG drawn by ziamath in the PDF; no TeX source visible anywhere."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from publish.ast import elements
+from publish.build import prepare
+from publish.document import Document
+from publish.writers import math
+from tests import readback
+from tests.conftest import CORPUS, run_cli
+
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+TEX = re.compile(r"\\[a-zA-Z]+|\$|\^\{|_\{")
+
+FIXTURE = r"""# 公式
+
+质能关系 $E=mc^2$，分数 $\frac{a}{b}$ 与求和 $\sum_{i=1}^{n} i^2$ 都在行内。
+
+$$\Gamma(z) = \int_0^\infty t^{z-1} e^{-t}\,dt$$
+
+矩阵与根式：
+
+$$\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix} \sqrt{x^2 + y^2}$$
+"""
+
+
+def sources(tmp: Path) -> list[Path]:
+    fixture = tmp / "math.md"
+    fixture.write_text(FIXTURE, "utf-8")
+    found = sorted((CORPUS / "real-reports").glob("0[34]-*.md")) if CORPUS.exists() else []
+    return [fixture, *found]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    tmp = tmp_path_factory.mktemp("math")
+    srcs = sources(tmp)
+    out = tmp / "out"
+    proc = run_cli("build", *map(str, srcs), "--out", str(out), "--editions", "zh-Hans")
+    assert proc.returncode == 0, proc.stderr
+    return out, srcs
+
+
+def formulas(source: Path) -> int:
+    """Formulas in the document as published (the preamble removed, for instance)."""
+    return sum(1 for e in elements(prepare(source).ast["blocks"]) if e["t"] == "Math")
+
+
+def out_path(out: Path, source: Path, fmt: str) -> Path:
+    return out / source.stem / f"{source.stem}.zh-Hans.{fmt}"
+
+
+def test_fixture_has_what_it_claims(built) -> None:
+    _, srcs = built
+    assert formulas(srcs[0]) == 5
+    assert all(formulas(s) >= 3 for s in srcs)  # the corpus files have math too
+
+
+def _text_outside_math(tree) -> str:
+    for m in tree.iter(f"{MATHML}math", "math"):
+        m.getparent().remove(m) if m.getparent() is not None else None
+    return "".join(tree.itertext())
+
+
+def test_html_and_epub_have_mathml(built) -> None:
+    out, srcs = built
+    for src in srcs:
+        n = formulas(src)
+        html = readback.html_doc(out_path(out, src, "html"))
+        assert len(html.xpath("//math")) == n, src.name
+        assert not TEX.search(_text_outside_math(html)), src.name
+        chapters = readback.epub_xhtml(out_path(out, src, "epub"))
+        assert sum(len(t.findall(f".//{MATHML}math")) for t in chapters) == n, src.name
+        for tree in chapters:
+            assert not TEX.search(_text_outside_math(tree)), src.name
+
+
+def test_docx_has_word_equations(built) -> None:
+    out, srcs = built
+    for src in srcs:
+        body = readback.docx_xml(out_path(out, src, "docx"))
+        assert len(list(body.iter(f"{M}oMath"))) == formulas(src), src.name
+        words = "".join(t.text or "" for t in body.iter(f"{readback.W}t"))
+        assert not TEX.search(words), src.name
+
+
+def test_pdf_draws_formulas_and_shows_no_tex(built) -> None:
+    out, srcs = built
+    for src in srcs:
+        path = out_path(out, src, "pdf")
+        text = readback.pdf_text(path)
+        assert not TEX.search(text), (src.name, TEX.search(text))
+        with pymupdf.open(path) as pdf:
+            drawn = sum(len(page.get_drawings()) for page in pdf)
+        # every formula is drawn as glyph outlines: several paths each
+        assert drawn >= 3 * formulas(src), src.name
+    # the words around the formulas are there
+    assert "质能关系" in readback.pdf_text(out_path(out, srcs[0], "pdf"))
+
+
+def test_inline_sits_on_the_baseline_display_does_not() -> None:
+    inline = math.svg_img(r"\frac{a}{b}", False)
+    display = math.svg_img(r"\frac{a}{b}", True)
+    assert inline and display
+    assert "vertical-align:-" in inline and "vertical-align" not in display
+    assert 'class="math inline"' in inline and 'class="math display"' in display
+    assert 'alt="\\frac{a}{b}"' in inline
+    assert "<svg" not in inline  # carried as a data: URI, its ids cannot clash
+    assert re.search(r'src="data:image/svg\+xml;base64,', inline)
+
+
+def test_a_formula_ziamath_cannot_draw_becomes_text(monkeypatch) -> None:
+    monkeypatch.setattr(math, "svg_img", lambda tex, display: None)
+    ast = {
+        "pandoc-api-version": [1, 23, 1],
+        "meta": {},
+        "blocks": [
+            {"t": "Para", "c": [{"t": "Math", "c": [{"t": "InlineMath"}, r"\alpha+\beta"]}]}
+        ],
+    }
+    doc = Document(source=Path("x.md"), stem="x")
+    math.typeset(ast, doc, "x.md")
+    code = ast["blocks"][0]["c"][0]
+    assert code["t"] == "Code" and code["c"][1].split() == ["α", "+", "β"]
+    assert [d.code for d in doc.diagnostics] == ["math-unreadable"]
