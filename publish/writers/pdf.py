@@ -70,16 +70,21 @@ def for_print(edition: Edition) -> Edition:
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
+# href="…" of a relative address in raw HTML (nh3 writes every attribute in double quotes)
+RAW_LOCAL_HREF = re.compile(r'\s+href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"')
+
+
 def _local_links_to_text(blocks: list[Any]) -> None:
     for lst in _lists(blocks):
-        i = 0
-        while i < len(lst):
-            e = lst[i]
-            if isinstance(e, dict) and e.get("t") == "Link":
+        for i, e in enumerate(lst):
+            if not isinstance(e, dict):
+                continue
+            if e.get("t") == "Link":
                 target = e["c"][2][0]
                 if not target.startswith("#") and not SCHEME.match(target):
-                    lst[i : i + 1] = [{"t": "Span", "c": [e["c"][0], e["c"][1]]}]
-            i += 1
+                    lst[i] = {"t": "Span", "c": [e["c"][0], e["c"][1]]}
+            elif e.get("t") in ("RawInline", "RawBlock") and "href=" in e["c"][1]:
+                e["c"][1] = RAW_LOCAL_HREF.sub("", e["c"][1])
 
 
 def _lists(value: Any) -> list[list[Any]]:
