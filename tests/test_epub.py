@@ -4,6 +4,7 @@ ways, reproducible builds and embedded fonts."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -291,8 +292,14 @@ def test_what_an_epub_cannot_hold_is_repaired_and_reported(extra_out):
             if not href.startswith(("http:", "https:", "mailto:")):
                 assert book.resolve(page, href)[1] is not None, (page, href)
     assert [d.text for d in book.opf.iter(f"{DC}date")] == ["2024-12-05"]
-    report = (extra_out / "epub-hostile" / "epub-hostile.report.json").read_text("utf-8")
-    assert report.count('"epub-content"') >= 3 * len(EDITIONS)
+    report = json.loads(
+        (extra_out / "epub-hostile" / "epub-hostile.report.json").read_text("utf-8")
+    )
+    # what the EPUB writer repaired is reported for every edition (script and event
+    # handlers are already gone: the manuscript stage sanitises raw HTML first)
+    repaired = [d["message"] for d in report["diagnostics"] if d["code"] == "epub-content"]
+    for ed in EDITIONS:
+        assert any(m.startswith(f"{ed} epub:") for m in repaired), ed
 
 
 # -- fonts -------------------------------------------------------------------------------
