@@ -219,3 +219,14 @@ def test_bad_sidecar_is_one_line_error(tmp_path):
     proc = run_cli("build", str(src), "--out", str(tmp_path / "o"), "--formats", "html")
     assert proc.returncode == 1
     assert len(proc.stderr.strip().splitlines()) == 1 and "r.refs.yaml" in proc.stderr
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_entries_link_back_to_their_first_citation(seed_dir, ed):
+    doc = readback.html_doc(seed_dir / f"nn-llm-2024.{ed}.html")
+    ids = set(doc.xpath("//span[@class='citation']//a/@id"))
+    backs = doc.xpath('//div[@id="refs"]//a[@role="doc-backlink"]')
+    assert len(backs) == 20
+    assert all(b.get("href")[1:] in ids for b in backs)
+    label = "返回引用处" if ed == "zh-Hans" else "返回引用處"
+    assert all(b.get("aria-label") == label for b in backs)

@@ -24,6 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "页",
         "download": "下载",
         "phrases": "用词审校表",
+        "back": "返回引用处",
     },
     "zh-Hant-TW": {
         "contents": "目錄",
@@ -33,6 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "頁",
         "download": "下載",
         "phrases": "用詞審校表",
+        "back": "返回引用處",
     },
     "zh-Hant-HK": {
         "contents": "目錄",
@@ -42,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "頁",
         "download": "下載",
         "phrases": "用詞審校表",
+        "back": "返回引用處",
     },
 }
 

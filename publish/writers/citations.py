@@ -21,8 +21,9 @@ BACK = "↩"
 Element = dict[str, Any]
 
 
-def link_both_ways(ast: dict[str, Any], label: str) -> dict[str, str]:
-    """Rewrite ``ast`` in place; returns each entry's id -> its first citation's id."""
+def link_both_ways(ast: dict[str, Any], label: str, role: bool = True) -> dict[str, str]:
+    """Rewrite ``ast`` in place; returns each entry's id -> its first citation's id.
+    ``role=False`` for pandoc's HTML writer, which sets ``doc-biblioref`` itself."""
     first: dict[str, str] = {}
     count: dict[str, int] = {}
     for cite in elements(ast["blocks"]):
@@ -36,7 +37,7 @@ def link_both_ways(ast: dict[str, Any], label: str) -> dict[str, str]:
             attr = link["c"][0]
             if not attr[0]:
                 attr[0] = f"cite-{entry.removeprefix('ref-')}-{count[entry]}"
-            if not any(k == "role" for k, _ in attr[2]):
+            if role and not any(k == "role" for k, _ in attr[2]):
                 attr[2].append(["role", "doc-biblioref"])
             first.setdefault(entry, attr[0])
     blocks = ast["blocks"]

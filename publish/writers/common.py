@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from markupsafe import Markup
 from publish import __version__, pandoc
 from publish.document import Edition
 from publish.styles import STYLES
+from publish.writers import citations
 
 BODY_MARK = "<!-- publish:body -->"
 
@@ -52,7 +54,10 @@ def html_parts(edition: Edition, extra: list[str] | None = None) -> tuple[str, s
         "--wrap=none",
         *(extra or ["--mathml"]),
     ]
-    out, warnings = pandoc.convert(edition.ast, "html5", args, f"{edition.doc.source} (html)")
+    # Entries link back to their first citation, as in the EPUB (a private copy of the AST).
+    ast = json.loads(json.dumps(edition.ast))
+    citations.link_both_ways(ast, edition.labels["back"], role=False)
+    out, warnings = pandoc.convert(ast, "html5", args, f"{edition.doc.source} (html)")
     for w in warnings:
         edition.doc.warn("pandoc-warning", f"{edition.code} html: {w}")
     text = out.decode("utf-8")

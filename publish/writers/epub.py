@@ -71,8 +71,6 @@ COVER_SANS = {
 NO_LINE_START = set("，。、；：！？）」』》〉】〕”’…—·,.;:!?)]}%")
 BREAK_AFTER = set("，、：；。！？）")
 
-BACK_LABEL = {"Hans": "返回引用处", "Hant": "返回引用處"}
-
 # accessibilitySummary, written in Simplified Chinese and converted with the edition's
 # OpenCC configuration (the same phrasing as the rest of the edition).
 SUMMARY = {
@@ -101,7 +99,7 @@ def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
     report = xhtml.prepare(ast, base)
     for line in report.lines():
         edition.doc.warn("epub-content", f"{edition.code} epub: {line}")
-    firsts = citations.link_both_ways(ast, BACK_LABEL[edition.script])
+    firsts = citations.link_both_ways(ast, edition.labels["back"])
     _metadata(edition, ast, cited=bool(firsts))
     with tempfile.TemporaryDirectory(prefix="publish-epub-") as work, atomic(path) as tmp:
         folder = Path(work)
