@@ -104,5 +104,5 @@ def stem_of(source: Path) -> str:
         if name.lower().endswith(ext):
             name = name[: -len(ext)]
             break
-    stem = re.sub(r"[^\w.-]+", "-", name).strip("-.")
+    stem = re.sub(r"-{2,}", "-", re.sub(r"[^\w.-]+", "-", name)).strip("-.")
     return stem[:100] or "report"
