@@ -59,3 +59,9 @@ clean:
 .PHONY: reference-docx
 reference-docx: $(STAMP)
 	$(BIN)/python scripts/make_reference_docx.py
+
+# Rewrite the writers' golden files (tests/golden/) after an intended output change;
+# review the diff like code, then commit.
+.PHONY: golden
+golden: setup
+	PUBLISH_REGENERATE=1 $(BIN)/python -m pytest -q tests/test_golden.py

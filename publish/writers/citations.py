@@ -45,7 +45,9 @@ def link_both_ways(ast: dict[str, Any], label: str, role: bool = True) -> dict[s
         if block["t"] == "Div" and block["c"][0][0] == "refs":
             if i and blocks[i - 1]["t"] == "Header":
                 kv = blocks[i - 1]["c"][1][2]
-                kv += [["epub:type", "bibliography"], ["role", "doc-bibliography"]]
+                # epub:type means nothing in an HTML page (role says it there)
+                kv += [["epub:type", "bibliography"]] if role else []
+                kv += [["role", "doc-bibliography"]]
             for entry in block["c"][1]:
                 target = first.get(entry["c"][0][0]) if entry["t"] == "Div" else None
                 if target:
