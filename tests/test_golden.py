@@ -58,6 +58,7 @@ def normalised(path) -> str:
     if path.suffix == ".docx":
         return _pretty(etree.tostring(readback.docx_xml(path)))
     text = readback.pdf_text(path)
+    text = re.sub(r"\.{4,}", "……", text)  # TOC leaders: their length is the font's business
     return re.sub(r"[ \t]+\n", "\n", text)
 
 
