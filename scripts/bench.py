@@ -127,6 +127,7 @@ def main() -> int:
         times.setdefault(name, []).append(s)
         peaks[name] = max(peaks.get(name, 0.0), mb)
 
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())  # others' work skews every row
     print(f"bench: {args.runs} runs of each step in {work}", file=sys.stderr)
     try:
         for i in range(args.runs):
@@ -158,7 +159,7 @@ def main() -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    report(times, peaks, rewritten, machine(), args.runs)
+    report(times, peaks, rewritten, {**machine(), "start": load}, args.runs)
     return 0
 
 
@@ -180,8 +181,8 @@ def report(
     ]
     print(
         f"Machine: {info['cores']} cores, {info['cpu']}; Python {info['python']}, "
-        f"pandoc {info['pandoc']}, WeasyPrint {info['weasyprint']}; load average at the "
-        f"end {info['load']}; median of {runs} runs.\n"
+        f"pandoc {info['pandoc']}, WeasyPrint {info['weasyprint']}; load average "
+        f"{info['start']} at the start, {info['load']} at the end; median of {runs} runs.\n"
     )
     print("| step | median s | runs (s) | peak RSS MB |")
     print("|---|---:|---|---:|")
