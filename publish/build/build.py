@@ -33,7 +33,7 @@ from publish.build import cache
 from publish.build import report as reports
 from publish.build.lock import locked
 from publish.build.progress import Progress
-from publish.config import FORMATS, Config, stem_of
+from publish.config import EDITIONS, FORMATS, Config, stem_of
 from publish.document import Diagnostic, Document, Metadata
 from publish.errors import BuildError
 
@@ -398,7 +398,7 @@ def _write_reports(config: Config, state: cache.State, plans: list[Plan]) -> lis
         editions = {}
         diagnostics = list(src["diagnostics"])
         asked = list(src["diagnostics"])
-        for code in ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK"):
+        for code in EDITIONS:
             e = src["editions"].get(code)
             if not e or e["inputs"] != edition_inputs(config, p.inputs, code):
                 continue
