@@ -160,7 +160,34 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     report(times, peaks, rewritten, {**machine(), "start": load}, args.runs)
+    conversion()
     return 0
+
+
+def conversion() -> None:
+    """OpenCC conversion of the seed's AST per edition (issue 5: well under 0.1 s), in this
+    process: the stage alone, glossary and review list included, median of 5."""
+    import time
+
+    from publish.build import prepare
+    from publish.editions import load_glossary
+    from publish.editions.convert import Converter
+    from publish.editions.edition import convert_tree
+    from publish.editions.script import CONFIGS
+
+    doc = prepare(Path(SEED))
+    glossary = load_glossary(None)
+    print()
+    print("| conversion of the seed | median ms | target |")
+    print("|---|---:|---|")
+    for code, config in CONFIGS[("Hans", "")].items():
+        runs = []
+        for _ in range(5):
+            ast = json.loads(json.dumps(doc.ast))
+            start = time.perf_counter()
+            convert_tree(ast["blocks"], Converter(code, config, glossary))
+            runs.append(time.perf_counter() - start)
+        print(f"| {code} ({config}) | {statistics.median(runs) * 1000:.1f} | < 100 |")
 
 
 def report(
