@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from publish.ast import elements, stringify
+from publish.manuscript.rawhtml import ATTRIBUTES as SANITISER_ATTRIBUTES
 
 Element = dict[str, Any]
 
@@ -253,23 +254,10 @@ DROP = {"script", "style", "template", "iframe", "object", "embed", "applet", "a
 DROP |= {"video", "canvas", "form", "input", "button", "select", "textarea", "head"}
 DROP |= {"title", "meta", "link", "base", "svg", "math", "frameset", "frame", "noembed"}
 GLOBAL_ATTRS = {"id", "class", "title", "lang", "dir", "hidden", "role", "epub:type"}
+# The sanitiser's allow-list (raw HTML has been through it already), less what XHTML5 in an
+# EPUB does not allow: presentational ``align``.
 ELEMENT_ATTRS = {
-    "a": {"href", "hreflang", "type"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "headers"},
-    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
-    "ol": {"start", "reversed", "type"},
-    "li": {"value"},
-    "q": {"cite"},
-    "blockquote": {"cite"},
-    "del": {"cite", "datetime"},
-    "ins": {"cite", "datetime"},
-    "time": {"datetime"},
-    "data": {"value"},
-    "col": {"span"},
-    "colgroup": {"span"},
-    "details": {"open"},
-    "bdo": {"dir"},
+    tag: names - {"align"} for tag, names in SANITISER_ATTRIBUTES.items() if tag != "*"
 }
 BOOLEAN = {"hidden", "reversed", "open"}
 NUMBER = {"width", "height", "colspan", "rowspan", "start", "span", "value"}
