@@ -26,6 +26,22 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     )
 
 
+def build(
+    source: Path, out: Path, formats: str | None = None, editions: str | None = None, *extra: str
+) -> Path:
+    """``publish build`` one source, quietly; asserts success; returns its output folder."""
+    args = ["build", str(source), "--out", str(out), "--quiet", *extra]
+    if formats:
+        args += ["--formats", formats]
+    if editions:
+        args += ["--editions", editions]
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stderr
+    from publish.config import stem_of
+
+    return out / stem_of(source)
+
+
 @pytest.fixture(scope="session")
 def seed_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed built through the CLI, every edition and format, once per session."""

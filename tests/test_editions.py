@@ -11,7 +11,7 @@ from publish.editions.convert import Converter
 from publish.editions.glossary import load_glossary, read_glossary
 from publish.errors import UsageError
 from tests import readback
-from tests.conftest import CORPUS, ROOT, run_cli
+from tests.conftest import CORPUS, ROOT, build
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -23,20 +23,9 @@ def main_html(path) -> str:
 
 @pytest.fixture(scope="module")
 def fixture_out(tmp_path_factory):
+    glossary = str(FIXTURES / "glossary-example.toml")
     out = tmp_path_factory.mktemp("ed")
-    proc = run_cli(
-        "build",
-        str(FIXTURES / "editions.md"),
-        "--out",
-        str(out),
-        "--formats",
-        "html,epub,docx",
-        "--glossary",
-        str(FIXTURES / "glossary-example.toml"),
-        "--quiet",
-    )
-    assert proc.returncode == 0, proc.stderr
-    return out / "editions"
+    return build(FIXTURES / "editions.md", out, "html,epub,docx", None, "--glossary", glossary)
 
 
 def test_human_text_converts_per_edition(fixture_out):
@@ -121,22 +110,8 @@ def test_opencc_golden(tmp_path, edition, config):
         pytest.skip("OpenCC golden files not present")
     src = tmp_path / "us_constitution_zhs.md"
     src.write_bytes((golden / "us_constitution_zhs.txt").read_bytes())
-    proc = run_cli(
-        "build",
-        str(src),
-        "--out",
-        str(tmp_path / "o"),
-        "--formats",
-        "html",
-        "--editions",
-        edition,
-        "--keep-quotes",
-        "--quiet",
-    )
-    assert proc.returncode == 0, proc.stderr
-    doc = readback.html_doc(
-        tmp_path / "o" / "us_constitution_zhs" / f"us_constitution_zhs.{edition}.html"
-    )
+    folder = build(src, tmp_path / "o", "html", edition, "--keep-quotes")
+    doc = readback.html_doc(folder / f"us_constitution_zhs.{edition}.html")
     got = [" ".join(e.text_content().split()) for e in doc.xpath("//main//p | //main//li")]
     want_text = (golden / f"us_constitution_zhs.{config}.txt").read_text("utf-8")
     want = [
@@ -166,9 +141,7 @@ def test_traditional_source_is_detected_and_passed_through(tmp_path):
     src = CORPUS / "real-reports" / "10-zhtw-amd-ryzen-ai-readme.md"
     if not src.exists():
         pytest.skip("corpus not present")
-    proc = run_cli("build", str(src), "--out", str(tmp_path), "--formats", "html", "--quiet")
-    assert proc.returncode == 0, proc.stderr
-    folder = tmp_path / "10-zhtw-amd-ryzen-ai-readme"
+    folder = build(src, tmp_path, "html")
     report = json.loads((folder / "10-zhtw-amd-ryzen-ai-readme.report.json").read_text())
     assert report["script"] == "Hant"
     tw = main_html(folder / "10-zhtw-amd-ryzen-ai-readme.zh-Hant-TW.html")

@@ -13,7 +13,7 @@ from publish.build import prepare
 from publish.document import Document
 from publish.manuscript.chat import remove_chat
 from tests import readback
-from tests.conftest import EDITIONS, SEED
+from tests.conftest import EDITIONS, SEED, build
 
 CHAT = ("好的，我将根据您提供的知识库内容", "接下来，我将开始撰写报告正文", "报告的主要内容如下")
 
@@ -160,24 +160,10 @@ def test_complete_text_is_not_truncated(tmp_path):
 
 
 def test_dangling_plain_link_ends_cleanly(tmp_path):
-    from tests.conftest import run_cli
-
     src = tmp_path / "d.md"
     src.write_text("# 标题\n\n正文。见[这篇文章](https://example.com/a-long-pa\n", "utf-8")
-    proc = run_cli(
-        "build",
-        str(src),
-        "--out",
-        str(tmp_path / "o"),
-        "--formats",
-        "html",
-        "--editions",
-        "zh-Hans",
-    )
-    assert proc.returncode == 0, proc.stderr
-    text = (
-        readback.html_doc(tmp_path / "o" / "d" / "d.zh-Hans.html").xpath("//main")[0].text_content()
-    )
+    page = build(src, tmp_path / "o", "html", "zh-Hans") / "d.zh-Hans.html"
+    text = readback.html_doc(page).xpath("//main")[0].text_content()
     assert "](" not in text and "https://example.com/a-long-pa" not in text
     assert "这篇文章" in text
 

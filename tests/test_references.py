@@ -10,7 +10,7 @@ import pytest
 
 from publish.references.urls import display, normalize
 from tests import readback
-from tests.conftest import EDITIONS, ROOT, run_cli
+from tests.conftest import EDITIONS, ROOT, build, run_cli
 
 FIXTURES = ROOT / "tests" / "fixtures"
 HK01 = (
@@ -148,20 +148,7 @@ def test_no_raw_citation_text_left(seed_dir, fmt):
 
 @pytest.fixture(scope="module")
 def refs_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("refs")
-    proc = run_cli(
-        "build",
-        str(FIXTURES / "refs.md"),
-        "--out",
-        str(out),
-        "--formats",
-        "html",
-        "--editions",
-        "zh-Hans",
-        "--quiet",
-    )
-    assert proc.returncode == 0, proc.stderr
-    return out / "refs"
+    return build(FIXTURES / "refs.md", tmp_path_factory.mktemp("refs"), "html", "zh-Hans")
 
 
 def test_merge_conflict_repair_and_collapse(refs_out):
@@ -195,19 +182,9 @@ def test_sidecar_titles_and_refs_command(tmp_path):
     assert text.count("- number:") == 4 and "https://b.example.org/p" in text
     assert run_cli("refs", str(src)).returncode == 2  # never overwrites silently
     sidecar.write_text(text.replace('title: ""', 'title: "某文章标题"', 2))
-    proc = run_cli(
-        "build",
-        str(src),
-        "--out",
-        str(tmp_path / "o"),
-        "--formats",
-        "html",
-        "--editions",
-        "zh-Hant-TW",
-        "--quiet",
+    entries = readback.refs_html(
+        build(src, tmp_path / "o", "html", "zh-Hant-TW") / "r.zh-Hant-TW.html"
     )
-    assert proc.returncode == 0, proc.stderr
-    entries = readback.refs_html(tmp_path / "o" / "r" / "r.zh-Hant-TW.html")
     assert "某文章標題[EB/OL]" in entries[0] and "某文章標題[EB/OL]" in entries[1]
     assert "d.example.org[EB/OL]" in entries[3]
 
