@@ -5,14 +5,14 @@
 #   libharfbuzz-subset0   WeasyPrint's fast font subsetting (10x slower without it)
 #   libpango-1.0-0, libpangoft2-1.0-0   WeasyPrint's text layout
 #   fontconfig            font discovery
+#   fonts-dejavu-core     code blocks (DejaVu Sans Mono) and symbols CJK fonts lack (↩)
 #   default-jre-headless  Java for EPUBCheck (tests and `make check`), unless java exists
 #   libreoffice-writer-nogui, libreoffice-math-nogui  `soffice` for the test that opens
 #                         and prints each DOCX, equations included (measured: 50 packages,
 #                         about 15 s to download and install)
 set -eu
-PKGS="fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig libreoffice-writer-nogui libreoffice-math-nogui"
+PKGS="fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig libreoffice-writer-nogui libreoffice-math-nogui"
 command -v java >/dev/null 2>&1 || PKGS="$PKGS default-jre-headless"
-[ "${WITH_OFFICE:-0}" = 1 ] && PKGS="$PKGS libreoffice-writer-nogui"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
