@@ -115,3 +115,12 @@ def test_no_stray_warnings_on_stderr(seed_out):
             continue
         code = line.rsplit("[", 1)[-1].rstrip("]")
         assert code in expected, line
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_pdf_no_line_starts_with_a_citation_mark(seed_dir, ed):
+    text = readback.pdf_body_text(seed_dir / f"nn-llm-2024.{ed}.pdf")
+    heading = "参考文献" if ed == "zh-Hans" else "參考文獻"
+    body = text[: text.rfind(heading)]
+    starts = [ln for ln in body.splitlines() if ln.lstrip().startswith("[")]
+    assert starts == []
