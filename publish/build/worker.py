@@ -1,0 +1,123 @@
+"""Worker processes: each makes an edition once, keeps it for the other formats it writes,
+and sets WeasyPrint's font configuration up once (the orchestrator is build.py)."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from publish.document import Document
+
+# Per worker process: WeasyPrint's font configuration, and the editions made so far.
+_FONTS: Any = None
+_EDITIONS: OrderedDict[tuple[Any, ...], tuple[Any, list[dict[str, Any]]]] = OrderedDict()
+_KEEP = 6  # editions kept per worker (two sources' worth)
+
+
+def start(workers: int, pdf: bool) -> Any:
+    """A pool of ``workers`` processes (or this process alone, for one)."""
+    if workers <= 1:
+        return _Inline()
+    import multiprocessing
+
+    # fork: workers start with publish already imported. The parent has no threads yet.
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(pdf,))
+    pool.submit(int)  # start the workers now: they import WeasyPrint while sources parse
+    return pool
+
+
+def _init_worker(pdf: bool) -> None:
+    # Ctrl-C is the parent's to handle: it lets running jobs finish their (complete) files
+    # and records them; a worker dying mid-job would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM ends the job at once, through ``atomic``'s clean-up: no temporary file left.
+    signal.signal(signal.SIGTERM, _stop)
+    import publish.writers  # noqa: F401 - every writer's imports, once per worker
+
+    if pdf:
+        _font_config()
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _font_config() -> Any:
+    global _FONTS
+    if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS = FontConfiguration()
+    return _FONTS
+
+
+def _edition(
+    doc: Document, token: tuple[Any, ...], code: str, glossary: Any, quotes: bool
+) -> tuple[Any, list[dict[str, Any]]]:
+    """The edition ``code`` of ``doc``: made once per worker, shared by its formats."""
+    from publish.editions import make_edition
+
+    k = (*token, code, quotes)
+    if k in _EDITIONS:
+        _EDITIONS.move_to_end(k)
+        return _EDITIONS[k]
+    before = len(doc.diagnostics)
+    edition = make_edition(doc, code, glossary, quotes=quotes)
+    made = (edition, [d.as_json() for d in doc.diagnostics[before:]])
+    _EDITIONS[k] = made
+    while len(_EDITIONS) > _KEEP:
+        _EDITIONS.popitem(last=False)
+    return made
+
+
+def job(
+    doc: Document,
+    token: tuple[Any, ...],
+    code: str,
+    fmt: str,
+    path: Path,
+    glossary: Any,
+    quotes: bool,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """One output (runs in a worker process)."""
+    from publish.writers import WRITERS
+
+    edition, edition_diagnostics = _edition(doc, token, code, glossary, quotes)
+    kwargs = dict(options)
+    if fmt == "pdf":
+        kwargs["font_config"] = _font_config()
+    before = len(edition.doc.diagnostics)
+    start = time.perf_counter()
+    info = WRITERS[fmt](edition, path, **kwargs) or {}
+    return {
+        "info": info,
+        "seconds": time.perf_counter() - start,
+        "diagnostics": [d.as_json() for d in edition.doc.diagnostics[before:]],
+        "edition_diagnostics": edition_diagnostics,
+        "title": edition.title,
+        "label": edition.labels["edition"],
+        "phrases": edition.phrases,
+    }
+
+
+class _Inline:
+    """A stand-in for a pool with one worker: run in this process (no fork cost)."""
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args))
+        except Exception as exc:
+            fut.set_exception(exc)
+        return fut
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        return None
