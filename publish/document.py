@@ -79,6 +79,11 @@ class Document:
     tables: int = 0  # manuscript: numbered table captions
     citations: int = 0  # references: citation marks in the text
 
+    def line_of(self, needle: str) -> int | None:
+        """The source line where ``needle`` first stands in ``text`` (None if nowhere)."""
+        at = self.text.find(needle) if needle else -1
+        return self.text.count("\n", 0, at) + 1 if at >= 0 else None
+
     def warn(self, code: str, message: str, line: int | None = None, **data: Any) -> None:
         self.diagnostics.append(Diagnostic(code, "warning", message, line, data))
 

@@ -132,12 +132,7 @@ def _convert_meta(meta: dict[str, Any], conv: Converter) -> None:
 def make_edition(doc: Document, code: str, glossary: Glossary, quotes: bool = True) -> Edition:
     """Editions stage: convert a copy of ``doc.ast`` for ``code``, then cite it."""
     config = CONFIGS[(doc.script, doc.region if doc.script == "Hant" else "")][code]
-
-    def locate(text: str) -> int | None:
-        at = doc.text.find(text)
-        return doc.text.count("\n", 0, at) + 1 if at >= 0 else None
-
-    conv = Converter(code, config, glossary, quotes=quotes, locate=locate)
+    conv = Converter(code, config, glossary, quotes=quotes, locate=doc.line_of)
     ast = json.loads(json.dumps(doc.ast))  # a private copy; faster than copy.deepcopy
     convert_tree(ast["blocks"], conv)
     _convert_meta(ast["meta"], conv)

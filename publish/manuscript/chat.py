@@ -26,7 +26,8 @@ CLOSERS = re.compile(
     re.IGNORECASE,
 )
 HEADING = re.compile(r"^(#{1,6})\s+\S")
-FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+# A code fence line (``` or ~~~, indented at most 3): shared by the text-level checks.
+FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")  # group 1: the whole mark, for its length
 RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 OUTLINE_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*(.+?)\*\*|(.+?))(?:[:：]|$)")
 

@@ -203,7 +203,7 @@ class Images(Filter):
         doc.warn(
             found.code,
             f"image {shown}: {found.reason}; the picture {what}",
-            line_of(doc, target),
+            doc.line_of(target),
             target=target[:500],
         )
 
@@ -240,8 +240,3 @@ def _figure(elem: Element) -> Element | None:
         spans.extend(text)
     para = {"t": "Para", "c": spans}
     return {"t": "Div", "c": [attr, [para]]} if attr[0] else para
-
-
-def line_of(doc: Document, needle: str) -> int | None:
-    at = doc.text.find(needle) if needle else -1
-    return doc.text.count("\n", 0, at) + 1 if at >= 0 else None

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from publish.document import Document
+from publish.manuscript.chat import FENCE
 
-FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 MARKER = re.compile(r"\](\*+)(?!\()")
 
 

@@ -208,7 +208,7 @@ class Sanitizer:
                 "raw HTML carried active content, removed from every edition: "
                 + ", ".join(seen[:6])
                 + (", …" if len(seen) > 6 else ""),
-                _line_of(self.doc, self.active[0]),
+                self.doc.line_of(self.active[0]),
                 removed=seen[:50],
             )
         if self.links:
@@ -217,7 +217,7 @@ class Sanitizer:
                 "link-refused",
                 "links to addresses no reader should follow (javascript:, data:, file:…) "
                 "became plain text: " + ", ".join(seen[:3]) + (", …" if len(seen) > 3 else ""),
-                _line_of(self.doc, self.links[0]),
+                self.doc.line_of(self.links[0]),
                 targets=seen[:50],
             )
 
@@ -369,11 +369,6 @@ def _empty(value: Any) -> bool:
 
 def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
-
-
-def _line_of(doc: Document, needle: str) -> int | None:
-    at = doc.text.find(needle)
-    return doc.text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
 def sanitize(doc: Document, images: Images) -> None:

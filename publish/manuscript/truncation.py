@@ -10,8 +10,8 @@ import re
 
 from publish.ast import elements, stringify
 from publish.document import Document
+from publish.manuscript.chat import FENCE
 
-FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
 DANGLING_LINK = re.compile(r"\[[^\[\]]*\]?\]\(([^\s)]*)$")
 ENDINGS = "。！？!?.…」』”’\"')）】》:：;；~～*_`|"
 # "…<a href="https://exa" at the very end: a tag that never closes its ">".

@@ -115,7 +115,7 @@ class Citations(Filter):
             full = max(same, key=len) if same else None
             if full is None and mk.cut:
                 full = next((u for u in every if u != mk.url and u.startswith(stem)), None)
-            line = _line(doc, mk.url)
+            line = doc.line_of(mk.url)
             if full:
                 doc.warn(
                     "reference-url-repaired",
@@ -162,7 +162,7 @@ class Citations(Filter):
                     "reference-conflict",
                     f"citation [{mk.number}] stands for two different sources "
                     f"({refs[first].url} and {mk.url}); they are listed as two references",
-                    _line(doc, mk.url),
+                    doc.line_of(mk.url),
                     number=mk.number,
                     urls=[refs[first].url, mk.url],
                 )
@@ -173,7 +173,7 @@ class Citations(Filter):
                 doc.info(
                     "reference-merged",
                     f"citations {nums} are one source ({ref.url}); merged into one reference",
-                    _line(doc, ref.url),
+                    doc.line_of(ref.url),
                     numbers=ref.numbers,
                     url=ref.url,
                 )
@@ -241,8 +241,3 @@ def _merge_adjacent(inlines: list[dict[str, Any]]) -> None:
             del inlines[i + 1]
         else:
             i += 1
-
-
-def _line(doc: Document, needle: str) -> int | None:
-    at = doc.text.find(needle)
-    return doc.text.count("\n", 0, at) + 1 if at >= 0 else None
