@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import SEED, run_cli
+from tests.conftest import SEED, build, run_cli
 
 
 def one_line(stderr: str) -> str:
@@ -65,21 +65,8 @@ def test_strict_fails_on_warnings(tmp_path):
 
 
 def test_one_format_one_edition(tmp_path):
-    proc = run_cli(
-        "build",
-        str(SEED),
-        "--out",
-        str(tmp_path),
-        "--formats",
-        "html",
-        "--editions",
-        "zh-Hant-TW",
-        "--quiet",
-    )
-    assert proc.returncode == 0, proc.stderr
+    folder = build(SEED, tmp_path, "html", "zh-Hant-TW")
     files = sorted(
-        p.name
-        for p in (tmp_path / "nn-llm-2024").iterdir()
-        if p.suffix == ".html" and "phrases" not in p.name
+        p.name for p in folder.iterdir() if p.suffix == ".html" and "phrases" not in p.name
     )
     assert files == ["nn-llm-2024.zh-Hant-TW.html"]
