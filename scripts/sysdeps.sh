@@ -6,12 +6,14 @@
 #   libpango-1.0-0, libpangoft2-1.0-0   WeasyPrint's text layout
 #   fontconfig            font discovery
 #   fonts-dejavu-core     code blocks (DejaVu Sans Mono) and symbols CJK fonts lack (↩)
+#   fonts-noto-color-emoji  emoji (reports use 💡, 📦, ✅ as bullets); fontconfig falls
+#                         back to it, WeasyPrint draws it in colour
 #   default-jre-headless  Java for EPUBCheck (tests and `make check`), unless java exists
 #   libreoffice-writer-nogui, libreoffice-math-nogui  `soffice` for the test that opens
 #                         and prints each DOCX, equations included (measured: 50 packages,
 #                         about 15 s to download and install)
 set -eu
-PKGS="fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig libreoffice-writer-nogui libreoffice-math-nogui"
+PKGS="fonts-noto-cjk fonts-dejavu-core fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig libreoffice-writer-nogui libreoffice-math-nogui"
 command -v java >/dev/null 2>&1 || PKGS="$PKGS default-jre-headless"
 missing=""
 for p in $PKGS; do
