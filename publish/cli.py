@@ -29,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--glossary", metavar="FILE", help="TOML glossary on top of the project default")
     b.add_argument("--strict", action="store_true", help="any warning fails the build (exit 1)")
     b.add_argument("--jobs", type=int, metavar="N", help="parallel workers (default: cores)")
+    b.add_argument("--paper", metavar="SIZE", help="PDF page size: A4 (default), B5 or A5")
     b.add_argument("--quiet", action="store_true", help="no progress lines")
     b.add_argument("--keep-quotes", action="store_true", help="keep “” in Traditional editions")
     b.add_argument(
@@ -75,6 +76,7 @@ def _build(args: argparse.Namespace) -> int:
         editions=args.editions,
         glossary=args.glossary,
         jobs=args.jobs,
+        paper=args.paper,
         strict=args.strict,
         quiet=args.quiet,
         debug=args.debug,

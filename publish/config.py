@@ -12,6 +12,7 @@ from publish.errors import UsageError
 
 FORMATS = ("pdf", "epub", "docx", "html")
 EDITIONS = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
+PAPERS = ("A4", "B5", "A5")  # CSS page sizes (B5 is ISO B5, 176 × 250 mm)
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,14 @@ class Config:
     quotes: bool = True  # Traditional editions use 「」『』
     review: bool = False  # DOCX for reviewers: line numbers, wide right margin, track changes
     embed_fonts: bool = False  # EPUB carries the edition's fonts, subset to the text
+    paper: str = "A4"  # the PDF's page size, one of PAPERS
 
     @property
-    def writer_options(self) -> dict[str, dict[str, bool]]:
+    def writer_options(self) -> dict[str, dict[str, object]]:
         """Keyword arguments for each format's writer, beyond the edition and path."""
-        options: dict[str, dict[str, bool]] = {}
+        options: dict[str, dict[str, object]] = {}
+        if self.paper != "A4":
+            options["pdf"] = {"paper": self.paper}
         if self.review:
             options["docx"] = {"review": True}
         if self.embed_fonts:
@@ -64,6 +68,7 @@ def load_config(
     editions: str | None = None,
     glossary: str | None = None,
     jobs: int | None = None,
+    paper: str | None = None,
     **flags: bool,
 ) -> Config:
     problems: list[str] = []
@@ -80,6 +85,9 @@ def load_config(
         problems.append(f"--glossary {glossary}: no such file")
     if jobs is not None and jobs < 1:
         problems.append(f"--jobs {jobs}: give 1 or more")
+    size = (paper or "A4").upper()
+    if size not in PAPERS:
+        problems.append(f"--paper {paper}: unknown paper size; choose from {'|'.join(PAPERS)}")
     out_path = Path(out)
     if out_path.exists() and not out_path.is_dir():
         problems.append(f"--out {out}: exists and is not a folder")
@@ -92,6 +100,7 @@ def load_config(
         editions=eds,
         glossary=gpath,
         jobs=jobs or os.cpu_count() or 1,
+        paper=size,
         **flags,
     )
 

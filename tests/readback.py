@@ -114,19 +114,33 @@ def refs_docx(path: Path) -> list[str]:
 
 
 def pdf_body_text(path: Path) -> str:
-    """Page text without the page-margin boxes (running title, page number), which
-    WeasyPrint draws after the page's content."""
-    reader = pdf(path)
-    title = reader.metadata.title if reader.metadata else None
+    """Page text without what the page margins hold (running heads, page numbers): the
+    text blocks inside the print edition's text area, 25 mm from the top and bottom of an
+    A4 page (styles/print.css)."""
+    import pymupdf
+
     pages = []
-    for text in _pages_text(path):
-        lines = text.rstrip("\n").split("\n")
-        if lines and lines[-1].strip().isdigit():
-            lines.pop()
-        if lines and title and lines[-1].strip() == title:
-            lines.pop()
-        pages.append("\n".join(lines))
+    with pymupdf.open(path) as doc:
+        for page in doc:
+            h = page.rect.height
+            blocks = page.get_text("blocks")
+            pages.append("".join(b[4] for b in blocks if b[1] > 0.08 * h and b[3] < 0.92 * h))
     return "\n".join(pages)
+
+
+def pdf_margins(path: Path) -> list[tuple[str, str]]:
+    """Each page's running head and footer text (what lies in the top and bottom margins)."""
+    import pymupdf
+
+    out = []
+    with pymupdf.open(path) as doc:
+        for page in doc:
+            h = page.rect.height
+            blocks = page.get_text("blocks")
+            head = " ".join(b[4].strip() for b in blocks if b[3] <= 0.08 * h)
+            foot = " ".join(b[4].strip() for b in blocks if b[1] >= 0.92 * h)
+            out.append((head, foot))
+    return out
 
 
 def refs_pdf(path: Path, heading: str) -> list[str]:

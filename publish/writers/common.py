@@ -5,7 +5,10 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import tempfile
+import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,25 +82,42 @@ def css(*names: str) -> str:
     return "\n".join((STYLES / n).read_text("utf-8") for n in names)
 
 
-def render_page(edition: Edition, toc: str, body: str, styles: list[str]) -> str:
+def render_page(edition: Edition, toc: str, body: str, styles: list[str], **context: object) -> str:
+    """The page template filled in; ``context`` adds to or overrides what it is given."""
     m = edition.doc.meta
-    return (
-        _env()
-        .get_template("page.html.j2")
-        .render(
-            lang=edition.code,
-            title=edition.title,
-            subtitle=m.subtitle,
-            authors=m.author,
-            date=m.date,
-            labels=edition.labels,
-            version=__version__,
-            css=Markup(css(*styles)),
-            toc=Markup(toc),
-            body=Markup(body),
-        )
-    )
+    given: dict[str, object] = {
+        "lang": edition.code,
+        "title": edition.title,
+        "subtitle": m.subtitle,
+        "authors": m.author,
+        "date": m.date,
+        "created": "",
+        "labels": edition.labels,
+        "version": __version__,
+        "css": Markup(css(*styles)),
+        "toc": Markup(toc),
+        "body": Markup(body),
+    }
+    return _env().get_template("page.html.j2").render({**given, **context})
 
 
 def render(template: str, **context: object) -> str:
     return _env().get_template(template).render(**context)
+
+
+def w3c_date(edition: Edition) -> str:
+    """The source's date as a W3C date (what EPUB's dc:date must be), else the build
+    time (what pandoc itself would put); pandoc leaves dc:date empty for a date it cannot
+    parse, such as "2024年12月"."""
+    m = re.search(
+        r"(\d{4})(?:\s*[年\-/.]\s*(\d{1,2})(?:\s*[月\-/.]\s*(\d{1,2}))?)?",
+        unicodedata.normalize("NFKC", edition.doc.meta.date),
+    )
+    if m:
+        year, month, day = m.group(1), m.group(2), m.group(3)
+        if month and 1 <= int(month) <= 12:
+            if day and 1 <= int(day) <= 31:
+                return f"{year}-{int(month):02d}-{int(day):02d}"
+            return f"{year}-{int(month):02d}"
+        return year
+    return time.strftime("%Y-%m-%d", time.gmtime(pandoc.build_time()))  # pandoc takes no time

@@ -29,7 +29,6 @@ import math
 import os
 import re
 import tempfile
-import time
 import unicodedata
 import uuid
 import zipfile
@@ -45,7 +44,7 @@ from publish.document import Edition
 from publish.editions.script import CONFIGS, converter
 from publish.styles import STYLES
 from publish.writers import citations, fonts, xhtml
-from publish.writers.common import atomic, render
+from publish.writers.common import atomic, render, w3c_date
 
 # Metadata pandoc would turn into DC elements or read files from: dropped when empty, or
 # (the file ones) always; the writer sets the cover and the stylesheet itself.
@@ -106,7 +105,7 @@ def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
         cover = folder / "cover.svg"
         cover.write_text(cover_svg(edition), "utf-8")
         dcxml = folder / "metadata.xml"
-        dcxml.write_text(f"<dc:date>{escape(_dc_date(edition))}</dc:date>\n", "utf-8")
+        dcxml.write_text(f"<dc:date>{escape(w3c_date(edition))}</dc:date>\n", "utf-8")
         args = [
             "-o",
             str(tmp),
@@ -197,29 +196,6 @@ def summary(code: str, parts: list[str]) -> str:
     text = "".join(SUMMARY[p] for p in parts)
     config = CONFIGS[("Hans", "")][code]
     return converter(config).convert(text) if config and config != "t2s" else text
-
-
-def _dc_date(edition: Edition) -> str:
-    """The source's date as W3C date (what dc:date must be), else the build time (what
-    pandoc itself would put); pandoc leaves dc:date empty for a date it cannot parse,
-    such as "2024年12月"."""
-    m = re.search(
-        r"(\d{4})(?:\s*[年\-/.]\s*(\d{1,2})(?:\s*[月\-/.]\s*(\d{1,2}))?)?",
-        unicodedata.normalize("NFKC", edition.doc.meta.date),
-    )
-    if m:
-        year, month, day = m.group(1), m.group(2), m.group(3)
-        if month and 1 <= int(month) <= 12:
-            if day and 1 <= int(day) <= 31:
-                return f"{year}-{int(month):02d}-{int(day):02d}"
-            return f"{year}-{int(month):02d}"
-        return year
-    return time.strftime("%Y-%m-%d", time.gmtime(_build_time()))  # pandoc takes no time
-
-
-def _build_time() -> float:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return int(epoch) if epoch.strip().isdigit() else time.time()
 
 
 # -- cover -------------------------------------------------------------------------------

@@ -20,16 +20,18 @@ import functools
 import json
 import mimetypes
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from publish import pandoc
 from publish.ast import Element, stringify
 from publish.document import Document, Edition
 from publish.manuscript.images import sniff
 from publish.styles import STYLES
-from publish.writers import math
+from publish.writers import glyphs, math
 from publish.writers.common import atomic, html_parts, render_page
 
 # A paragraph longer than this is laid out in pieces of about PIECE characters, cut at
@@ -39,21 +41,38 @@ PIECE = 3000
 SENTENCE_END = re.compile(r"(?:[。！？!?]+|\.(?=$|\s))[」』”’）)]*")
 
 
-def write(edition: Edition, path: Path, font_config: object = None) -> dict:
+def write(edition: Edition, path: Path, font_config: object = None, paper: str = "A4") -> dict:
     """``font_config``: a ``weasyprint.text.fonts.FontConfiguration`` to reuse (the build
-    sets one up per worker process); None makes a fresh one."""
+    sets one up per worker process); None makes a fresh one. ``paper``: A4, B5 or A5
+    (styles/paper-*.css)."""
     import weasyprint
 
+    glyphs.check(edition)
     printed = for_print(edition)
     toc, body = html_parts(printed)
-    page = render_page(printed, toc, body, ["fonts.css", "base.css", "print.css"])
+    styles = ["fonts.css", "base.css", "print.css"]
+    if paper != "A4":
+        styles.append(f"paper-{paper}.css")
+    now = time.gmtime(pandoc.build_time())
+    page = render_page(
+        printed,
+        toc,
+        body,
+        styles,
+        # The cover always carries a date: the source's, else the day it was built.
+        date=edition.doc.meta.date or f"{now.tm_year}年{now.tm_mon}月{now.tm_mday}日",
+        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", now),
+    )
     source = edition.doc.source.parent
     fetch = fetcher(edition.doc, pictures=source, files=STYLES)
+    # PDF/UA: a tagged structure tree (screen readers, reading order, copy-paste) and the
+    # metadata it asks for; measured cost on the seed: about 0.05 s of 0.75 s.
+    options = {"pdf_variant": "pdf/ua-1"}
     document = weasyprint.HTML(string=page, base_url=str(source), url_fetcher=fetch).render(
-        font_config=font_config
+        font_config=font_config, **options
     )
     with atomic(path) as tmp:
-        document.write_pdf(tmp)
+        document.write_pdf(tmp, **options)
     return {"pages": len(document.pages)}
 
 

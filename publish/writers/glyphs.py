@@ -1,0 +1,125 @@
+"""No tofu: before layout, every character the print edition sets is checked against the
+fonts that edition uses; a character none of them has is a ``glyph-missing`` warning with
+the character and its source line (``--strict`` makes it fatal).
+
+"The fonts that edition uses" are the families styles/fonts.css names for the edition's
+language (serif, sans, mono) plus the fallbacks scripts/sysdeps.sh installs for what CJK
+fonts lack (DejaVu for symbols, Noto Color Emoji). A character counts as covered by a
+family only when every installed style of it has the glyph: a bold run must not fall back.
+Whatever else happens to be installed on the build machine is not counted, so the check
+says the same on every machine that ran ``make``.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import subprocess
+import unicodedata
+from typing import Any
+
+from publish.document import Edition
+from publish.styles import STYLES
+
+FALLBACK = ("DejaVu Sans", "DejaVu Sans Mono", "Noto Color Emoji")
+REPORTED = 20  # characters named one by one; the rest are counted
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def check(edition: Edition) -> list[str]:
+    """Warn about each character of ``edition`` that no font of it has; return them."""
+    covered = _coverage(families(edition.code))
+    seen: dict[str, None] = {}
+    for text in [edition.title, *edition.labels.values(), *_texts(edition.ast)]:
+        for ch in text:
+            if ch not in seen and _needs_glyph(ch) and ord(ch) not in covered:
+                seen[ch] = None
+    missing = list(seen)
+    for ch in missing[:REPORTED]:
+        name = unicodedata.name(ch, "unnamed")
+        edition.doc.warn(
+            "glyph-missing",
+            f"{edition.code} pdf: no font of this edition has “{ch}” (U+{ord(ch):04X} {name}); "
+            "it prints as an empty box: replace it, or install a font that has it",
+            edition.doc.line_of(ch),
+            char=ch,
+        )
+    if len(missing) > REPORTED:
+        edition.doc.warn(
+            "glyph-missing",
+            f"{edition.code} pdf: {len(missing) - REPORTED} more characters no font has",
+        )
+    return missing
+
+
+@functools.cache
+def families(code: str) -> tuple[str, ...]:
+    """The font families styles/fonts.css names for ``code``, then the fallbacks."""
+    css = (STYLES / "fonts.css").read_text("utf-8")
+    block = re.search(r"html:lang\(" + re.escape(code) + r"\)\s*\{(.*?)\}", css, re.S)
+    names = re.findall(r'"([^"]+)"', block.group(1)) if block else []
+    return tuple(dict.fromkeys([*names, *FALLBACK]))
+
+
+@functools.cache
+def _coverage(names: tuple[str, ...]) -> frozenset[int]:
+    """Code points every style of at least one of ``names`` has (fontconfig's charsets)."""
+    out = subprocess.run(
+        ["fc-list", "--format", "%{family}|%{charset}\n"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    per_family: dict[str, set[int]] = {}
+    for line in out.splitlines():
+        fams, _, charset = line.partition("|")
+        points = _ranges(charset)
+        for fam in fams.split(","):
+            if fam in names:
+                have = per_family.get(fam)
+                per_family[fam] = points if have is None else have & points
+    return frozenset().union(*per_family.values()) if per_family else frozenset()
+
+
+def _ranges(charset: str) -> set[int]:
+    points: set[int] = set()
+    for part in charset.split():
+        lo, _, hi = part.partition("-")
+        points.update(range(int(lo, 16), int(hi or lo, 16) + 1))
+    return points
+
+
+def _needs_glyph(ch: str) -> bool:
+    # Spaces, controls, format characters (ZWJ, ZWSP) and variation selectors draw nothing.
+    if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp"):
+        return False
+    cp = ord(ch)
+    return not (0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF)
+
+
+def _texts(value: Any) -> Any:
+    """Every piece of text the page sets: words, code, raw HTML's text, metadata. Math is
+    drawn from its own font (writers/math.py) and is not counted here."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, list):
+            stack.extend(reversed(v))
+        elif isinstance(v, dict):
+            t = v.get("t")
+            c = v.get("c")
+            if t in ("Str", "MetaString"):
+                yield c
+            elif t in ("Code", "CodeBlock"):
+                yield c[1]
+            elif t in ("RawInline", "RawBlock"):
+                if c[0] == "html":
+                    yield html.unescape(_TAG.sub(" ", c[1]))
+            elif t == "Math":
+                continue
+            elif t is not None:
+                stack.append(c)
+            else:
+                stack.extend(v.values())
