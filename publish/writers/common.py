@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from publish import __version__, pandoc
+from publish.ast import meta_text
 from publish.document import Edition
 from publish.styles import STYLES
 from publish.writers import citations
@@ -84,13 +85,16 @@ def css(*names: str) -> str:
 
 def render_page(edition: Edition, toc: str, body: str, styles: list[str], **context: object) -> str:
     """The page template filled in; ``context`` adds to or overrides what it is given."""
-    m = edition.doc.meta
+    # The edition's metadata, converted to its script (the Document's is the source's).
+    meta = edition.ast["meta"]
+    author = meta.get("author")
+    authors = author["c"] if author and author["t"] == "MetaList" else [author] if author else []
     given: dict[str, object] = {
         "lang": edition.code,
         "title": edition.title,
-        "subtitle": m.subtitle,
-        "authors": m.author,
-        "date": m.date,
+        "subtitle": meta_text(meta.get("subtitle")),
+        "authors": [meta_text(a) for a in authors],
+        "date": meta_text(meta.get("date")),
         "created": "",
         "labels": edition.labels,
         "version": __version__,

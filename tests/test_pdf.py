@@ -1,0 +1,166 @@
+"""The print edition read back from the PDF as a reader's tools see it: pages, contents,
+page numbers and running heads, structure, metadata, links, fonts, missing glyphs."""
+
+from __future__ import annotations
+
+import re
+
+import pymupdf
+import pytest
+
+from tests import readback
+from tests.conftest import EDITIONS, build, run_cli
+
+A4 = (595.28, 841.89)
+B5 = (498.90, 708.66)  # ISO B5, 176 × 250 mm
+
+
+def pdf_path(seed_dir, ed):
+    return seed_dir / f"nn-llm-2024.{ed}.pdf"
+
+
+def chapters(path):
+    """(title, page number) of each top-level bookmark: the chapters."""
+    reader = readback.pdf(path)
+    return [
+        (o.title, reader.get_destination_page_number(o) + 1)
+        for o in reader.outline
+        if not isinstance(o, list)
+    ]
+
+
+def bookmarks(path):
+    def flat(items):
+        for o in items:
+            yield from flat(o) if isinstance(o, list) else [o.title]
+
+    return list(flat(readback.pdf(path).outline))
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_pages_are_a4(seed_dir, ed):
+    with pymupdf.open(pdf_path(seed_dir, ed)) as doc:
+        sizes = {(round(p.rect.width, 2), round(p.rect.height, 2)) for p in doc}
+    assert sizes == {A4}
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_contents_lists_headings_with_their_pages(seed_dir, ed):
+    path = pdf_path(seed_dir, ed)
+    with pymupdf.open(path) as doc:
+        pages = [p.get_text() for p in doc]
+    entries = re.findall(r"(?m)^(\S.*)\n\.{5,}\n(\d+)$", pages[1])
+    assert len(entries) == len(bookmarks(path)) == 14, pages[1]  # 13 headings + references
+    for heading, number in entries:
+        # the page where the heading stands as a line of its own, after the contents
+        found = next(i + 1 for i, text in enumerate(pages) if i > 1 and heading in text.split("\n"))
+        assert found == int(number), heading
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_page_numbers_and_running_heads(seed_dir, ed):
+    path = pdf_path(seed_dir, ed)
+    title = readback.pdf(path).metadata.title
+    marks = readback.pdf_margins(path)
+    assert marks[0] == ("", "")  # the cover: no head, no number
+    chaps = chapters(path)
+    for number, (head, foot) in enumerate(marks[1:], start=2):
+        assert foot == str(number)
+        if number % 2 == 0:  # a left page: the report's title
+            assert head == title
+        elif number > 2:  # a right page: the chapter that starts there, else the one running
+            starting = [t for t, p in chaps if p == number]
+            running = [t for t, p in chaps if p < number]
+            assert head == (starting or running)[0 if starting else -1], number
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_tagged_structure_and_metadata(seed_dir, ed):
+    path = pdf_path(seed_dir, ed)
+    root = readback.pdf(path).trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    tree = root["/StructTreeRoot"].get_object()
+    assert tree["/K"]  # a structure tree with content
+    info = readback.pdf(path).metadata
+    assert info.creation_date is not None and info.modification_date is not None
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_every_citation_is_a_clickable_internal_link(seed_dir, ed):
+    with pymupdf.open(pdf_path(seed_dir, ed)) as doc:
+        links = [link for page in doc for link in page.get_links() if link.get("nameddest", "")]
+    marks = [link for link in links if link["nameddest"].startswith("ref-")]
+    assert len(marks) == 31  # the seed's 31 citation marks
+    # a link a reader can hit: a box of at least a few points each way
+    assert all(m["from"].height >= 4 and m["from"].width >= 2 for m in marks)
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_no_synthesized_slant(seed_dir, ed):
+    """CJK faces have no italic; a synthesized one is a skewed text matrix (Tm b or c ≠ 0)."""
+    with pymupdf.open(pdf_path(seed_dir, ed)) as doc:
+        for page in doc:
+            for b, c in re.findall(
+                rb"[-\d.]+ ([-\d.]+) ([-\d.]+) [-\d.]+ [-\d.]+ [-\d.]+ Tm", page.read_contents()
+            ):
+                assert float(b) == 0 and float(c) == 0
+
+
+META = """---
+title: 纸张测试
+subtitle: 一份副标题
+author: 张三
+date: 2024年12月
+---
+
+# 引言
+
+软件的数据，代码 `x = 1` 和表情 💡 ✅。
+"""
+
+
+def test_paper_b5_and_source_metadata(tmp_path):
+    src = tmp_path / "paper.md"
+    src.write_text(META, "utf-8")
+    folder = build(src, tmp_path / "out", "pdf", "zh-Hant-TW", "--paper", "b5")
+    path = folder / "paper.zh-Hant-TW.pdf"
+    with pymupdf.open(path) as doc:
+        assert {(round(p.rect.width, 2), round(p.rect.height, 2)) for p in doc} == {B5}
+        cover = doc[0].get_text()
+        info = doc.metadata
+    assert "2024年12月" in cover and "一份副標題" in cover and "張三" in cover
+    assert info["author"] == "張三" and info["subject"] == "一份副標題"
+    assert any("Emoji" in f for f in readback.pdf_fonts(path))  # 💡 drawn, not a box
+
+
+def test_unknown_paper_is_a_usage_error(tmp_path):
+    proc = run_cli("build", "x.md", "--paper", "letter", "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert "--paper letter" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+TOFU = "# 字形\n\n古意大利文 \U00010300 一字。\n\n**粗体也查 \U00010301**\n"
+
+
+def test_glyph_missing_is_reported_with_character_and_line(tmp_path):
+    src = tmp_path / "tofu.md"
+    src.write_text(TOFU, "utf-8")
+    args = ["build", str(src), "--out", str(tmp_path / "out"), "--formats", "pdf"]
+    proc = run_cli(*args, "--editions", "zh-Hans", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if "[glyph-missing]" in ln]
+    assert len(lines) == 2, proc.stderr
+    assert lines[0].startswith(f"{src}:3:") and "U+10300" in lines[0]
+    assert lines[1].startswith(f"{src}:5:") and "U+10301" in lines[1]
+    # WeasyPrint's own words for it do not reach the user a second time
+    assert "notdef" not in proc.stderr and "WARNING" not in proc.stderr
+    strict = run_cli(*args, "--editions", "zh-Hant-HK", "--quiet", "--strict")
+    assert strict.returncode == 1
+    assert (
+        strict.stderr.strip().splitlines()[-1].startswith("publish: error: --strict: 2 warning(s)")
+    )
+
+
+def test_clean_build_has_no_glyph_warnings(seed_out):
+    text = (seed_out / "stderr.txt").read_text()
+    assert "glyph-missing" not in text and "notdef" not in text
