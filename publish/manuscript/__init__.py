@@ -1,41 +1,54 @@
 """Manuscript clean-up: from an AI draft to a finished document.
 
 Text level, before pandoc parses (``chat.py``): the chat preamble and closing chatter are
-blanked (line numbers stay true) and kept in ``Document.removed``.
+blanked (line numbers stay true) and kept in ``Document.removed``; escaped bold and note
+markers (``markers.py``), bullets under numbered items (``lists.py``).
 AST level, after parsing: nesting bounded (``shape.py``), metadata and title
-(``metadata.py``), images checked and embedded (``images.py``), active content removed
-(``rawhtml.py``), table captions (``captions.py``), truncation checks (``truncation.py``).
+(``metadata.py``), wikilinks as their text (``wikilinks.py``), Liquid tags never run
+(``liquid.py``), images checked and embedded (``images.py``), active content removed
+(``rawhtml.py``), table captions (``captions.py``), identifiers unique (``ids.py``),
+truncation checks (``truncation.py``).
 """
 
 from publish.ast import run_filters
 from publish.document import Document
 from publish.manuscript.captions import TableCaptions
 from publish.manuscript.chat import remove_chat
+from publish.manuscript.ids import unique_ids
 from publish.manuscript.images import Images
-from publish.manuscript.markers import escape_markers
+from publish.manuscript.liquid import liquid_tags
+from publish.manuscript.lists import nest_bullets
+from publish.manuscript.markers import escape_markers, unescape_bold
 from publish.manuscript.metadata import take_metadata
 from publish.manuscript.rawhtml import sanitize
 from publish.manuscript.shape import flatten_deep
 from publish.manuscript.truncation import check_truncation, close_cut_fence
+from publish.manuscript.wikilinks import resolve_wikilinks
 
 
 def clean_text(doc: Document) -> None:
-    """Before parsing: remove chat around the report; keep "[…]*" note markers literal;
-    close a code block the text cuts off."""
+    """Before parsing: remove chat around the report; escaped bold markers that pair up
+    made bold again; keep "[…]*" note markers literal; bullets under a numbered item
+    nested in it; close a code block the text cuts off."""
     remove_chat(doc)
+    unescape_bold(doc)
+    nest_bullets(doc)
     escape_markers(doc)
     close_cut_fence(doc)
 
 
 def clean_ast(doc: Document) -> None:
-    """After parsing: nesting bounded, metadata, images, active content, captions,
-    truncation."""
+    """After parsing: nesting bounded, metadata, wikilinks, Liquid tags, images, active
+    content, captions, identifiers, truncation."""
     flatten_deep(doc)
     take_metadata(doc)
+    resolve_wikilinks(doc)
+    liquid_tags(doc)
     images = Images()
     run_filters([images], doc)
     sanitize(doc, images)
     run_filters([TableCaptions()], doc)
+    unique_ids(doc)
     check_truncation(doc)
 
 

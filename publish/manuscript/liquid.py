@@ -1,0 +1,107 @@
+"""Liquid (Jekyll) template tags: ``{% post_url 2026-08-26-x %}``, ``{{ '/a' | relative_url }}``.
+
+A blog post copied from a Jekyll site carries tags its site generator would have run. publish
+runs no templates, so nothing is executed and nothing disappears unsaid:
+
+- in text, a tag stays as written;
+- a link whose address is (or holds) a tag cannot lead anywhere: its text stays, without
+  the link (pandoc would percent-encode the tag into ``%7B%%20post_url…``);
+- an image whose address holds a tag has no file to show: its description stays, as for a
+  missing picture, without claiming a file is missing;
+- in raw HTML, an ``href``/``src`` holding a tag is dropped (the sanitiser then treats an
+  ``<img>`` without ``src`` as a picture not shown, its ``alt`` kept).
+
+Code and math are left alone. One ``liquid-tag`` warning lists the tags.
+Runs before :class:`~publish.manuscript.images.Images`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from publish.ast import Element, elements
+from publish.document import Document
+from publish.manuscript.images import missing
+
+TAG = re.compile(r"\{%-?[^%\n]{1,300}?-?%\}|\{\{-?[^{}\n]{1,300}?-?\}\}")
+RAW_ATTR = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+RAW_FORMATS = ("html", "html4", "html5")
+
+
+def _target_tag(target: str) -> str | None:
+    m = TAG.search(unquote(target))
+    return m.group(0) if m else None
+
+
+def _raw(html: str, found: list[str]) -> str:
+    def repl(m: re.Match[str]) -> str:
+        value = m.group(2) if m.group(2) is not None else m.group(3)
+        tag = TAG.search(value)
+        if tag is None:
+            return m.group(0)
+        found.append(tag.group(0))
+        return ""
+
+    return RAW_ATTR.sub(repl, html)
+
+
+def _inline_text(lst: list[Element]) -> str:
+    return "".join(
+        x["c"] if x.get("t") == "Str" else " " if x.get("t") in ("Space", "SoftBreak") else "\n"
+        for x in lst
+    )
+
+
+def liquid_tags(doc: Document) -> None:
+    """Manuscript stage: Liquid tags kept as text, never run; their links and images cut
+    loose (see module)."""
+    found: list[str] = []
+    blocks = doc.ast.get("blocks", [])
+    for elem in elements(blocks):
+        t = elem["t"]
+        if t in ("RawBlock", "RawInline") and elem["c"][0].lower() in RAW_FORMATS:
+            if "{" in elem["c"][1]:
+                elem["c"][1] = _raw(elem["c"][1], found)
+        elif t in ("Para", "Plain") and any(x.get("t") == "Str" for x in elem["c"]):
+            found += [m.group(0) for m in TAG.finditer(_inline_text(elem["c"]))]
+    for lst in _lists_holding(blocks, ("Link", "Image")):
+        i = 0
+        while i < len(lst):
+            item = lst[i]
+            if item.get("t") in ("Link", "Image") and (tag := _target_tag(item["c"][2][0])):
+                found.append(tag)
+                if item["t"] == "Link":
+                    lst[i : i + 1] = item["c"][1]
+                    continue
+                lst[i] = missing(item["c"][1], item["c"][0][0])
+            i += 1
+    if found:
+        seen = list(dict.fromkeys(found))
+        doc.warn(
+            "liquid-tag",
+            f"{len(found)} Liquid/Jekyll template tag(s) are not run: kept as text; links and "
+            "images whose address holds one keep their text only: "
+            + ", ".join(_short(s) for s in seen[:3])
+            + (", …" if len(seen) > 3 else ""),
+            min((n for s in seen if (n := doc.line_of(s))), default=None),
+            tags=seen[:50],
+        )
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _lists_holding(value: object, kinds: tuple[str, ...]) -> list[list[Element]]:
+    found = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            if any(isinstance(x, dict) and x.get("t") in kinds for x in item):
+                found.append(item)
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.append(item.get("c") if "t" in item else list(item.values()))
+    return found
