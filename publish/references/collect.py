@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
 from publish.ast import Filter, elements, meta_value, stringify
@@ -18,6 +19,10 @@ URL = re.compile(r"^(?:https?|ftp)://", re.I)
 # A citation whose link the text cuts off: "[[23]](https://…" at the very end.
 DANGLING = re.compile(r"\[\[?(\d{1,4})\]?\]\(((?:https?|ftp)://[^\s)]*)$", re.I)
 CUT = ("...", "…")
+# A link opened in raw HTML ("<a href=…>[1]</a>"): pandoc keeps the tags as raw pieces
+# around the text it parses.
+RAW_OPEN = re.compile(r"""^<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>$""", re.I)
+RAW_CLOSE = re.compile(r"^</a\s*>$", re.I)
 
 # Inline lists in which adjacent citations are merged into one mark.
 _INLINE_LISTS = {
@@ -82,6 +87,7 @@ class Citations(Filter):
 
     # -- prepare: find every citation, decide identities ------------------------------------
     def prepare(self, doc: Document) -> None:
+        _raw_html_links(doc.ast["blocks"])
         for elem in elements(doc.ast["blocks"]):
             mark = _as_mark(elem)
             if mark:
@@ -209,6 +215,32 @@ class Citations(Filter):
         if doc.references:
             meta["references"] = meta_value([csl_item(r) for r in doc.references])
             meta["link-citations"] = meta_value(True)
+
+
+def _raw(elem: dict[str, Any], pattern: re.Pattern[str]) -> re.Match[str] | None:
+    if elem.get("t") != "RawInline" or elem["c"][0].lower() not in ("html", "html5"):
+        return None
+    return pattern.match(elem["c"][1].strip())
+
+
+def _raw_html_links(blocks: list[Any]) -> None:
+    """``<a href="URL">[N]</a>`` written in raw HTML (a figure's caption, say) is a
+    citation as ``[N](URL)`` is: the three pieces become one Link, which the citation
+    search then finds."""
+    for parent in list(elements(blocks)):
+        for lst in _lists(parent):
+            i = 0
+            while i < len(lst) - 2:
+                opened = _raw(lst[i], RAW_OPEN)
+                close = next(
+                    (k for k in range(i + 1, min(i + 4, len(lst))) if _raw(lst[k], RAW_CLOSE)), None
+                )
+                if opened and close is not None:
+                    url = unescape(opened.group(1) or opened.group(2) or "").strip()
+                    text = lst[i + 1 : close]
+                    if URL.match(url) and NUMBER.match(stringify(text).strip()):
+                        lst[i : close + 1] = [{"t": "Link", "c": [["", [], []], text, [url, ""]]}]
+                i += 1
 
 
 def csl_item(ref: Reference) -> dict[str, Any]:
