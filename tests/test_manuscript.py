@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from publish.ast import elements, stringify
 from publish.build import prepare
 from publish.document import Document
 from publish.manuscript.chat import remove_chat
@@ -179,3 +180,88 @@ def test_remove_chat_keeps_line_numbers():
     before = doc.text.count("\n")
     remove_chat(doc)
     assert doc.text.count("\n") == before
+
+
+def test_wikilinks_print_as_their_label(tmp_path):
+    src = tmp_path / "w.md"
+    src.write_text(
+        "# 标题\n\n## 规则引擎\n\n开源[[规则引擎]]，见 [[Drools 笔记|Drools 的笔记]]"
+        "与[[12]]。\n\n```\n[[代码里的]]\n```\n",
+        "utf-8",
+    )
+    page = build(src, tmp_path / "o", "html", "zh-Hans") / "w.zh-Hans.html"
+    main = readback.html_doc(page).xpath("//main")[0]
+    text = main.text_content()
+    assert "开源规则引擎，见 Drools 的笔记与[[12]]。" in " ".join(text.split())
+    assert "[[规则引擎]]" not in text and "Drools 笔记" not in text
+    assert "[[代码里的]]" in text  # code is left alone
+    (link,) = main.xpath('.//a[text()="规则引擎"]')  # a heading of the document: linked
+    (target,) = main.xpath(f'.//*[@id="{link.get("href")[1:]}"]')
+    assert target[0].text_content() == "规则引擎" and target[0].tag in ("h1", "h2")
+    report = json.loads((page.parent / "w.report.json").read_text())
+    (wiki,) = [d for d in report["diagnostics"] if d["code"] == "wikilink"]
+    assert wiki["severity"] == "info" and wiki["line"] == 5 and "[[规则引擎]]" in wiki["message"]
+    assert report["references"] == []
+
+
+def test_liquid_tags_are_kept_as_text_not_run(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 标题\n\n见[上一篇]({% post_url 2026-08-26-x %})。\n\n"
+        "{% include note.html %}\n\n"
+        '<figure><img src="{{ \'/assets/a.svg\' | relative_url }}" alt="图的说明"></figure>\n\n'
+        "![另一张图]({{site.baseurl}}/b.png)\n",
+    )
+    body = json.dumps(doc.ast["blocks"], ensure_ascii=False)
+    assert "上一篇" in body and "post_url" not in body and "%7B" not in body  # link: text only
+    assert "{%" in body and "include" in body  # a tag in text stays as written
+    assert "relative_url" not in body and "图的说明" in body and "另一张图" in body
+    assert "image-missing" not in codes(doc)  # no file was asked for
+    (liquid,) = [d for d in doc.diagnostics if d.code == "liquid-tag"]
+    assert liquid.severity == "warning" and liquid.line == 3
+    assert "{% post_url 2026-08-26-x %}" in liquid.data["tags"]
+
+
+def test_duplicate_ids_made_unique(tmp_path):
+    src = tmp_path / "d.md"
+    src.write_text(
+        '# 标题\n\n<hr id="bar" />\n\n正文[^1]。\n\n<hr id="bar" />\n\n'
+        "# Footnotes\n\n见[脚注一节](#footnotes)。\n\n[^1]: 注。\n",
+        "utf-8",
+    )
+    page = build(src, tmp_path / "o", "html", "zh-Hans") / "d.zh-Hans.html"
+    html = readback.html_doc(page)
+    ids = html.xpath("//@id")
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    (own,) = html.xpath('//a[text()="脚注一节"]')  # the author's link follows the heading
+    assert html.xpath(f'//*[@id="{own.get("href")[1:]}"]/h1/text()') == ["Footnotes"]
+
+
+def test_escaped_bold_markers_pair_up(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 标题\n\n获取\\*\\*套餐用量**与**刷新时间\\*\\*展开。\n\n"
+        "部署\\*\\*「阅后即焚」订阅策略\\*\\*——完。\n\n只有一个\\*\\*星号。\n\n"
+        "`\\*\\*代码\\*\\*`\n",
+    )
+    paras = [stringify(b) for b in doc.ast["blocks"] if b["t"] == "Para"]
+    strong = [stringify(e) for e in elements(doc.ast["blocks"]) if e["t"] == "Strong"]
+    assert strong == ["套餐用量", "刷新时间", "「阅后即焚」订阅策略"]
+    assert paras[2] == "只有一个**星号。"  # odd count: as written
+    assert paras[3] == "\\*\\*代码\\*\\*"  # code: as written
+    assert "bold-unescaped" in codes(doc)
+
+
+def test_two_space_bullets_nest_under_numbered_item(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 标题\n\n1. 第一项\n2. **角色定义冻结**：\n  - 质量项\n  - 约束项\n"
+        "    - 更深一层\n3. 第三项\n",
+    )
+    (ol,) = [b for b in doc.ast["blocks"] if b["t"] == "OrderedList"]
+    items = ol["c"][1]
+    assert len(items) == 3
+    sub = items[1][1]
+    assert sub["t"] == "BulletList" and len(sub["c"]) == 2
+    assert sub["c"][1][1]["t"] == "BulletList"  # the deeper bullet stays under its parent
+    assert "list-nested" in codes(doc)

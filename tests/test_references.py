@@ -168,7 +168,7 @@ def test_merge_conflict_repair_and_collapse(refs_out):
     )
     assert '<a href="https://example.com/doc">说明</a>' in html  # ordinary links stay
     assert 'role="doc-noteref"' in html  # footnotes stay footnotes
-    assert "[[规则引擎]]" in html  # a wikilink is not a citation
+    assert "维基链接规则引擎。" in html and "[[" not in html  # a wikilink is not a citation
     assert not re.search(r"https://c\.exa(?!mple)", html)  # the cut URL is gone, not shown
 
 
@@ -207,3 +207,24 @@ def test_entries_link_back_to_their_first_citation(seed_dir, ed):
     assert all(b.get("href")[1:] in ids for b in backs)
     label = "返回引用处" if ed == "zh-Hans" else "返回引用處"
     assert all(b.get("aria-label") == label for b in backs)
+
+
+def test_raw_html_citation_links_are_citations(tmp_path):
+    src = tmp_path / "h.md"
+    src.write_text(
+        "# 标题\n\n正文[[2]](https://b.example.org/p)，又见[[1]](https://a.example.org/x)。\n\n"
+        "<figure>\n  <figcaption>图的说明。"
+        '<a href="https://a.example.org/x">[1]</a> <a href="https://c.example.org/y">[3]</a>'
+        ' <a href="https://d.example.org/z">原文</a></figcaption>\n</figure>\n',
+        "utf-8",
+    )
+    out = build(src, tmp_path / "o", "html,docx", "zh-Hans")
+    report = json.loads((out / "h.report.json").read_text())
+    urls = [r["url"] for r in report["references"]]
+    assert urls == ["https://b.example.org/p", "https://a.example.org/x", "https://c.example.org/y"]
+    html = readback.html_doc(out / "h.zh-Hans.html")
+    (caption,) = html.xpath("//figcaption")
+    marks = caption.xpath('.//span[@class="citation"]//a/@href')
+    assert marks == ["#ref-2", "#ref-3"]  # numbered as the reference list is
+    assert caption.xpath('.//a[@href="https://d.example.org/z"]')  # an ordinary link stays
+    assert len(readback.refs_docx(out / "h.zh-Hans.docx")) == 3
