@@ -80,7 +80,7 @@ def liquid_tags(doc: Document) -> None:
         seen = list(dict.fromkeys(found))
         doc.warn(
             "liquid-tag",
-            f"{len(found)} Liquid/Jekyll template tag(s) are not run: kept as text; links and "
+            f"{len(seen)} Liquid/Jekyll template tag(s) are not run: kept as text; links and "
             "images whose address holds one keep their text only: "
             + ", ".join(_short(s) for s in seen[:3])
             + (", …" if len(seen) > 3 else ""),
