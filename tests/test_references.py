@@ -228,3 +228,20 @@ def test_raw_html_citation_links_are_citations(tmp_path):
     assert marks == ["#ref-2", "#ref-3"]  # numbered as the reference list is
     assert caption.xpath('.//a[@href="https://d.example.org/z"]')  # an ordinary link stays
     assert len(readback.refs_docx(out / "h.zh-Hans.docx")) == 3
+
+
+def test_citation_without_url_joins_its_reference(tmp_path):
+    src = tmp_path / "b.md"
+    src.write_text(
+        "# 标题\n\n首次引用[[3]](https://a.example.org/x)。\n\n再次引用[[3]]，以及[[8]]。\n",
+        "utf-8",
+    )
+    out = build(src, tmp_path / "o", "html", "zh-Hans")
+    html = readback.html_doc(out / "b.zh-Hans.html")
+    second = html.xpath("//main//p")[1]
+    assert second.xpath('.//span[@class="citation"]//a/@href') == ["#ref-1"]
+    assert "[[3]]" not in second.text_content() and "[[8]]" in second.text_content()
+    report = json.loads((out / "b.report.json").read_text())
+    (warn,) = [d for d in report["diagnostics"] if d["code"] == "citation-without-url"]
+    assert warn["line"] == 5 and "[[8]]" in warn["message"]
+    assert report["citations"] == 2

@@ -19,6 +19,8 @@ URL = re.compile(r"^(?:https?|ftp)://", re.I)
 # A citation whose link the text cuts off: "[[23]](https://…" at the very end.
 DANGLING = re.compile(r"\[\[?(\d{1,4})\]?\]\(((?:https?|ftp)://[^\s)]*)$", re.I)
 CUT = ("...", "…")
+# A citation written without its URL ("[[3]]"), the same number cited with one elsewhere.
+BARE = re.compile(r"\[\[\s*(\d{1,4})\s*\]\](?!\()")
 # A link opened in raw HTML ("<a href=…>[1]</a>"): pandoc keeps the tags as raw pieces
 # around the text it parses.
 RAW_OPEN = re.compile(r"""^<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>$""", re.I)
@@ -96,6 +98,7 @@ class Citations(Filter):
         self._find_dangling(doc)
         self._repair(doc)
         self._identify(doc)
+        self._bare(doc)
 
     def _find_dangling(self, doc: Document) -> None:
         last_str = None
@@ -184,6 +187,54 @@ class Citations(Filter):
                     url=ref.url,
                 )
         doc.references = list(refs.values())
+
+    def _bare(self, doc: Document) -> None:
+        """``[[3]]`` without its URL, where [3] is cited with one elsewhere: that reference.
+        One whose number is nowhere cited with a URL stays as written, with a warning."""
+        refs: dict[str, Reference] = {}
+        for mk in self.marks:
+            if mk.ref:
+                refs.setdefault(mk.number, mk.ref)
+        unknown: list[str] = []
+        for parent in list(elements(doc.ast["blocks"])):
+            for lst in _lists(parent):
+                i = 0
+                while i < len(lst):
+                    item = lst[i]
+                    if item.get("t") != "Str" or "[[" not in item["c"]:
+                        i += 1
+                        continue
+                    if item is getattr(self, "dangling_elem", None):
+                        i += 1
+                        continue
+                    out: list[dict[str, Any]] = []
+                    at = 0
+                    for m in BARE.finditer(item["c"]):
+                        ref = refs.get(m.group(1))
+                        if ref is None:
+                            unknown.append(m.group(0))
+                            continue
+                        if m.start() > at:
+                            out.append({"t": "Str", "c": item["c"][at : m.start()]})
+                        out.append(_cite(ref, m.group(1)))
+                        doc.citations += 1
+                        at = m.end()
+                    if out:
+                        if at < len(item["c"]):
+                            out.append({"t": "Str", "c": item["c"][at:]})
+                        lst[i : i + 1] = out
+                        i += len(out)
+                    else:
+                        i += 1
+        if unknown:
+            seen = list(dict.fromkeys(unknown))
+            doc.warn(
+                "citation-without-url",
+                f"citation {', '.join(seen[:5])} has no URL here or anywhere else in the text; "
+                "kept as written: add the URL in the source",
+                doc.line_of(unknown[0]),
+                numbers=seen[:50],
+            )
 
     # -- walk: links become citations --------------------------------------------------------
     def action(self, elem: dict[str, Any], doc: Document) -> Any:
