@@ -265,3 +265,21 @@ def test_two_space_bullets_nest_under_numbered_item(tmp_path):
     assert sub["t"] == "BulletList" and len(sub["c"]) == 2
     assert sub["c"][1][1]["t"] == "BulletList"  # the deeper bullet stays under its parent
     assert "list-nested" in codes(doc)
+
+
+def test_math_in_backslash_delimiters_is_math(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 标题\n\n其中 \\(n-1 < \\alpha < n\\)，定义为：\n\n"
+        "\\[\nD^\\alpha f(t) = \\frac{1}{2}\n\\]\n\n"
+        "一行 \\[ \\sum_i x_i \\] 与转义的\\[1\\]和\\(注\\)。\n\n`\\(代码\\)`\n",
+    )
+    maths = [(e["c"][0]["t"], e["c"][1]) for e in elements(doc.ast["blocks"]) if e["t"] == "Math"]
+    assert maths == [
+        ("InlineMath", "n-1 < \\alpha < n"),
+        ("DisplayMath", "\nD^\\alpha f(t) = \\frac{1}{2}\n"),
+        ("DisplayMath", "\\sum_i x_i"),
+    ]
+    text = stringify(doc.ast["blocks"])
+    assert "[1]" in text and "(注)" in text and "\\(代码\\)" in text
+    assert "math-delimiters" in codes(doc)

@@ -2,7 +2,8 @@
 
 Text level, before pandoc parses (``chat.py``): the chat preamble and closing chatter are
 blanked (line numbers stay true) and kept in ``Document.removed``; escaped bold and note
-markers (``markers.py``), bullets under numbered items (``lists.py``).
+markers (``markers.py``), bullets under numbered items (``lists.py``), math between
+``\\(`` ``\\)`` (``texmath.py``).
 AST level, after parsing: nesting bounded (``shape.py``), metadata and title
 (``metadata.py``), wikilinks as their text (``wikilinks.py``), Liquid tags never run
 (``liquid.py``), images checked and embedded (``images.py``), active content removed
@@ -22,15 +23,17 @@ from publish.manuscript.markers import escape_markers, unescape_bold
 from publish.manuscript.metadata import take_metadata
 from publish.manuscript.rawhtml import sanitize
 from publish.manuscript.shape import flatten_deep
+from publish.manuscript.texmath import tex_delimiters
 from publish.manuscript.truncation import check_truncation, close_cut_fence
 from publish.manuscript.wikilinks import resolve_wikilinks
 
 
 def clean_text(doc: Document) -> None:
-    """Before parsing: remove chat around the report; escaped bold markers that pair up
-    made bold again; keep "[…]*" note markers literal; bullets under a numbered item
-    nested in it; close a code block the text cuts off."""
+    """Before parsing: remove chat around the report; math in \\( \\) and \\[ \\] as math;
+    escaped bold markers that pair up made bold again; keep "[…]*" note markers literal;
+    bullets under a numbered item nested in it; close a code block the text cuts off."""
     remove_chat(doc)
+    tex_delimiters(doc)
     unescape_bold(doc)
     nest_bullets(doc)
     escape_markers(doc)
