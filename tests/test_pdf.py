@@ -49,12 +49,36 @@ def test_contents_lists_headings_with_their_pages(seed_dir, ed):
     path = pdf_path(seed_dir, ed)
     with pymupdf.open(path) as doc:
         pages = [p.get_text() for p in doc]
-    entries = re.findall(r"(?m)^(\S.*)\n\.{5,}\n(\d+)$", pages[1])
+        box = doc[1].rect + (0, 80, 0, -80)  # the text area, without head and page number
+        contents = doc[1].get_text(clip=box)
+    entries = re.findall(r"(?m)^(\S.*)\n(\d+)$", contents)
     assert len(entries) == len(bookmarks(path)) == 14, pages[1]  # 13 headings + references
     for heading, number in entries:
         # the page where the heading stands as a line of its own, after the contents
         found = next(i + 1 for i, text in enumerate(pages) if i > 1 and heading in text.split("\n"))
         assert found == int(number), heading
+
+
+def test_contents_has_dot_leaders(seed_dir):
+    """Between each title and its page number, on the same line, a row of dots."""
+    with pymupdf.open(pdf_path(seed_dir, "zh-Hans")) as doc:
+        page = doc[1]
+        pix = page.get_pixmap(dpi=144, colorspace=pymupdf.csGRAY)
+        lines = [b for b in page.get_text("dict", clip=page.rect + (0, 80, 0, -80))["blocks"]]
+    scale = 144 / 72
+    rows = [ln for b in lines for ln in b.get("lines", [])]
+    numbers = [ln for ln in rows if ln["spans"][0]["text"].strip().isdigit()]
+    assert len(numbers) == 14
+    for num in numbers:
+        title = max(
+            (ln for ln in rows if ln is not num and abs(ln["bbox"][3] - num["bbox"][3]) < 2),
+            key=lambda ln: ln["bbox"][2],
+        )
+        x0, x1 = int(title["bbox"][2] * scale) + 8, int(num["bbox"][0] * scale) - 8
+        y0, y1 = int(num["bbox"][1] * scale), int(num["bbox"][3] * scale)
+        dark = {x for x in range(x0, x1) for y in range(y0, y1) if pix.pixel(x, y)[0] < 160}
+        # dots all along the gap: dark columns at least every 12 px (6 pt)
+        assert x1 - x0 > 40 and len(dark) > (x1 - x0) / 12, (title["spans"][0]["text"], len(dark))
 
 
 @pytest.mark.parametrize("ed", EDITIONS)

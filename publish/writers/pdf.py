@@ -53,6 +53,8 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
     missing = glyphs.check(edition)
     printed = for_print(edition)
     toc, body = html_parts(printed)
+    # Each contents entry's title in a span, for the dot leaders of print.css.
+    toc = TOC_ENTRY.sub(r'\1<span class="toc-title"><span>\2</span></span></a>', toc)
     styles = ["fonts.css", "base.css", "print.css"]
     if paper != "A4":
         styles.append(f"paper-{paper}.css")
@@ -84,6 +86,9 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
         edition.doc.warn("pdf-warning", f"{edition.code} pdf: WeasyPrint: {message}")
     return {"pages": len(document.pages)}
 
+
+# A contents entry as pandoc writes it: <a href="#id" id="toc-id">title</a>.
+TOC_ENTRY = re.compile(r'(<a href="#[^"]*" id="toc-[^"]*">)(.*?)</a>', re.S)
 
 # WeasyPrint's words for characters no font has (publish says it before layout).
 TOFU = (".notdef glyph rendered", "Too many glyphs missing")
