@@ -12,6 +12,7 @@ says the same on every machine that ran ``make``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -30,13 +31,15 @@ _TAG = re.compile(r"<[^>]*>")
 
 def check(edition: Edition) -> list[str]:
     """Warn about each character of ``edition`` that no font of it has; return them."""
-    covered = _coverage(families(edition.code))
-    seen: dict[str, None] = {}
-    for text in [edition.title, *edition.labels.values(), *_texts(edition.ast)]:
-        for ch in text:
-            if ch not in seen and _needs_glyph(ch) and ord(ch) not in covered:
-                seen[ch] = None
-    missing = list(seen)
+    texts = [edition.title, *edition.labels.values(), *_texts(edition.ast)]
+    chars: set[str] = set()
+    for text in texts:
+        chars.update(text)
+    fonts = _fonts(families(edition.code))
+    bad = {ch for ch in chars if _needs_glyph(ch) and not _covered(fonts, ord(ch))}
+    if not bad:
+        return []
+    missing = list(dict.fromkeys(ch for text in texts for ch in text if ch in bad))
     for ch in missing[:REPORTED]:
         name = unicodedata.name(ch, "unnamed")
         edition.doc.warn(
@@ -63,32 +66,46 @@ def families(code: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*names, *FALLBACK]))
 
 
+Ranges = tuple[list[int], list[int]]  # sorted starts and ends of a font's code point ranges
+
+
 @functools.cache
-def _coverage(names: tuple[str, ...]) -> frozenset[int]:
-    """Code points every style of at least one of ``names`` has (fontconfig's charsets)."""
+def _fonts(names: tuple[str, ...]) -> tuple[tuple[Ranges, ...], ...]:
+    """For each of ``names`` installed, the code point ranges of each of its styles
+    (fontconfig's charsets): a few bisections per character, where sets of every code
+    point would cost 0.1 s to build per process."""
     out = subprocess.run(
         ["fc-list", "--format", "%{family}|%{charset}\n"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout
-    per_family: dict[str, set[int]] = {}
+    styles: dict[str, list[Ranges]] = {}
     for line in out.splitlines():
         fams, _, charset = line.partition("|")
-        points = _ranges(charset)
         for fam in fams.split(","):
             if fam in names:
-                have = per_family.get(fam)
-                per_family[fam] = points if have is None else have & points
-    return frozenset().union(*per_family.values()) if per_family else frozenset()
+                styles.setdefault(fam, []).append(_ranges(charset))
+    return tuple(tuple(v) for v in styles.values())
 
 
-def _ranges(charset: str) -> set[int]:
-    points: set[int] = set()
+def _ranges(charset: str) -> Ranges:
+    starts, ends = [], []
     for part in charset.split():
         lo, _, hi = part.partition("-")
-        points.update(range(int(lo, 16), int(hi or lo, 16) + 1))
-    return points
+        starts.append(int(lo, 16))
+        ends.append(int(hi or lo, 16))
+    return starts, ends
+
+
+def _covered(fonts: tuple[tuple[Ranges, ...], ...], cp: int) -> bool:
+    """Some family has ``cp`` in every one of its styles."""
+
+    def has(r: Ranges) -> bool:
+        i = bisect.bisect_right(r[0], cp) - 1
+        return i >= 0 and cp <= r[1][i]
+
+    return any(all(has(r) for r in family) for family in fonts)
 
 
 def _needs_glyph(ch: str) -> bool:
