@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from publish.document import Document
 
 # Per worker process: WeasyPrint's font configuration, and the editions made so far.
 _FONTS: Any = None
+_FONTS_LOCK = threading.Lock()
 _EDITIONS: OrderedDict[tuple[Any, ...], tuple[Any, list[dict[str, Any]]]] = OrderedDict()
 _KEEP = 6  # editions kept per worker (two sources' worth)
 
@@ -23,6 +25,10 @@ _KEEP = 6  # editions kept per worker (two sources' worth)
 def start(workers: int, pdf: bool) -> Any:
     """A pool of ``workers`` processes (or this process alone, for one)."""
     if workers <= 1:
+        if pdf:
+            # WeasyPrint's import and font set-up (0.5 s) run while the source parses,
+            # which is mostly waiting for pandoc.
+            threading.Thread(target=_font_config, daemon=True).start()
         return _Inline()
     import multiprocessing
 
@@ -51,10 +57,11 @@ def _stop(signum: int, frame: Any) -> None:
 
 def _font_config() -> Any:
     global _FONTS
-    if _FONTS is None:
-        from weasyprint.text.fonts import FontConfiguration
+    with _FONTS_LOCK:
+        if _FONTS is None:
+            from weasyprint.text.fonts import FontConfiguration
 
-        _FONTS = FontConfiguration()
+            _FONTS = FontConfiguration()
     return _FONTS
 
 
