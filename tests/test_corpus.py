@@ -233,3 +233,15 @@ def test_identifiers_are_unique_in_every_page(folders):
         for ed in EDITIONS:
             ids = readback.html_doc(folder / f"{folder.name}.{ed}.html").xpath("//@id")
             assert len(ids) == len(set(ids)), (folder.name, ed)
+
+
+@pytest.mark.parametrize("src", EVERY, ids=lambda p: p.stem[:12])
+def test_running_heads_name_chapters(folders, src):
+    """Past the contents, a right page's head is a chapter of the document (never the
+    contents' own title, which a report whose chapters are ``##`` used to keep)."""
+    folder = folders[src.stem]
+    path = folder / f"{src.stem}.zh-Hant-TW.pdf"
+    contents = "目錄"
+    heads = [head for head, _ in readback.pdf_margins(path)]
+    right = [h for n, h in enumerate(heads, start=1) if n % 2 and n > 2]
+    assert right and contents not in right, heads

@@ -123,6 +123,19 @@ def test_title_from_single_h1_shifts_chapters(tmp_path):
     assert levels == [1, 2]
 
 
+def test_chapters_written_as_h2_become_level_one(tmp_path):
+    doc = doc_of(
+        tmp_path, "---\ntitle: 博客\n---\n\n## 第一章\n\n正文。\n\n### 小节\n\n## 第二章\n"
+    )
+    levels = [b["c"][0] for b in doc.ast["blocks"] if b["t"] == "Header"]
+    assert levels == [1, 2, 1]
+    assert "headings-shifted" in codes(doc)
+    # already at level 1: nothing moves, nothing said
+    doc = doc_of(tmp_path, "---\ntitle: 报告\n---\n\n# 第一章\n\n## 小节\n")
+    assert [b["c"][0] for b in doc.ast["blocks"] if b["t"] == "Header"] == [1, 2]
+    assert "headings-shifted" not in codes(doc)
+
+
 def test_preamble_only_when_it_is_chat(tmp_path):
     doc = doc_of(tmp_path, "本报告讨论深度学习。\n\n# 标题\n\n正文。\n")
     assert "preamble-removed" not in codes(doc)

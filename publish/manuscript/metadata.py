@@ -37,9 +37,26 @@ def take_metadata(doc: Document) -> None:
                     if e["t"] == "Header" and e["c"][0] > 1:
                         e["c"][0] -= 1
         doc.info("title-from-heading", f"title taken from the first heading: {m.title}")
+    _chapters_at_level_one(doc)
     if not m.title:
         m.title = doc.stem
         doc.warn(
             "title-missing", "no title (no YAML title, no level-1 heading); using the file name"
         )
     meta["title"] = meta_value(m.title)
+
+
+def _chapters_at_level_one(doc: Document) -> None:
+    """Headings move up so the highest is level 1: a report whose chapters are ``##`` (the
+    title in YAML, or a blog's habit) gets chapters in the EPUB's navigation and files,
+    DOCX Heading 1 and the print edition's running heads, like one written with ``#``."""
+    heads = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Header"]
+    top = min((e["c"][0] for e in heads), default=1)
+    if top > 1:
+        for e in heads:
+            e["c"][0] -= top - 1
+        doc.info(
+            "headings-shifted",
+            f"the highest heading is level {top}: every heading moves up {top - 1} "
+            "level(s), so chapters are level 1",
+        )
