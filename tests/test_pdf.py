@@ -188,3 +188,83 @@ def test_glyph_missing_is_reported_with_character_and_line(tmp_path):
 def test_clean_build_has_no_glyph_warnings(seed_out):
     text = (seed_out / "stderr.txt").read_text()
     assert "glyph-missing" not in text and "notdef" not in text
+
+
+def blocks_md() -> str:
+    rows = "\n".join(f"| 第{i}行 | 数据{i} | 说明文字{i} |" for i in range(1, 91))
+    url = "https://example.com/" + "/".join(f"很长的路径段{i}" for i in range(12))
+    return f"""---
+title: 版式测试
+---
+
+# 表格
+
+*表 1：很长的表*
+
+| 项目名称 | 数值 | 备注说明 |
+|---|---|---|
+{rows}
+
+# 其他
+
+> 引用的一段话，作为块引用。
+
+- 列表一
+- 列表二
+
+```python
+print("代码块里的中文")  # 很长的一行代码，在版心里换行，不越过右边的页边距，一直写下去
+```
+
+长链接：<{url}>，以及*强调*和**加粗**。
+"""
+
+
+@pytest.fixture(scope="module")
+def blocks_pdf(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("blocks")
+    src = tmp / "blocks.md"
+    src.write_text(blocks_md(), "utf-8")
+    return build(src, tmp / "out", "pdf", "zh-Hans") / "blocks.zh-Hans.pdf"
+
+
+def test_long_table_repeats_its_head_and_keeps_rows_whole(blocks_pdf):
+    with pymupdf.open(blocks_pdf) as doc:
+        # (the gap between Han and digits may read back as a space)
+        pages = [p.get_text().replace(" ", "") for p in doc]
+    spans = [i for i, t in enumerate(pages) if any(f"第{n}行\n" in t for n in range(1, 91))]
+    assert len(spans) >= 2  # the table runs over more than one page
+    for i in spans:
+        assert "项目名称" in pages[i] and "备注说明" in pages[i], i  # head on every page
+    # each row whole on one page: its three cells together
+    for n in range(1, 91):
+        holder = [t for t in pages if f"第{n}行\n" in t]
+        assert len(holder) == 1 and f"数据{n}\n" in holder[0] and f"说明文字{n}" in holder[0]
+
+
+def test_nothing_crosses_the_margins(blocks_pdf, seed_dir):
+    """Long URLs, code lines and tables wrap inside the text area (A4, 22 mm sides)."""
+    left, right = 22 / 25.4 * 72, A4[0] - 22 / 25.4 * 72
+    for path in (blocks_pdf, pdf_path(seed_dir, "zh-Hant-HK")):
+        with pymupdf.open(path) as doc:
+            for n, page in enumerate(doc, start=1):
+                for block in page.get_text("dict")["blocks"]:
+                    for line in block.get("lines", []):
+                        x0, _, x1, _ = line["bbox"]
+                        assert left - 1 <= x0 and x1 <= right + 1, (path.name, n, line)
+
+
+def test_links_print_in_text_colour(blocks_pdf, seed_dir):
+    for path in (blocks_pdf, pdf_path(seed_dir, "zh-Hans")):
+        linked = 0
+        with pymupdf.open(path) as doc:
+            for page in doc:
+                rects = [link["from"] for link in page.get_links()]
+                for block in page.get_text("dict")["blocks"]:
+                    for line in block.get("lines", []):
+                        for span in line["spans"]:
+                            box = pymupdf.Rect(span["bbox"])
+                            if any(box.intersects(r) for r in rects):
+                                assert span["color"] == 0, span["text"]  # black, like the text
+                                linked += 1
+        assert linked >= 3, path.name
