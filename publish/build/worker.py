@@ -30,13 +30,44 @@ def start(workers: int, pdf: bool) -> Any:
             # which is mostly waiting for pandoc.
             threading.Thread(target=_font_config, daemon=True).start()
         return _Inline()
-    import multiprocessing
+    return _Pool(workers, pdf)
 
-    # fork: workers start with publish already imported. The parent has no threads yet.
-    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=(pdf,))
-    pool.submit(int)  # start the workers now: they import WeasyPrint while sources parse
-    return pool
+
+class _Pool:
+    """Worker processes forked when the first job comes, from a parent that has imported
+    every writer (WeasyPrint included, 0.5 s of CPU) in a thread while the first source
+    parsed: each worker starts with it, where importing it in each worker cost that CPU
+    once per worker."""
+
+    def __init__(self, workers: int, pdf: bool) -> None:
+        self.workers, self.pdf = workers, pdf
+        self.pool: ProcessPoolExecutor | None = None
+        self.warm = threading.Thread(target=_import_writers, args=(pdf,), daemon=True)
+        self.warm.start()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        if self.pool is None:
+            import multiprocessing
+
+            self.warm.join()  # no thread may run while the parent forks
+            # fork: workers start with publish and its writers imported.
+            context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+            self.pool = ProcessPoolExecutor(
+                self.workers, context, initializer=_init_worker, initargs=(self.pdf,)
+            )
+        return self.pool.submit(fn, *args)
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        self.warm.join()
+        if self.pool is not None:
+            self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _import_writers(pdf: bool) -> None:
+    import publish.writers  # noqa: F401
+
+    if pdf:
+        import weasyprint  # noqa: F401
 
 
 def _init_worker(pdf: bool) -> None:
