@@ -155,9 +155,10 @@ def test_space_between_han_and_latin_in_the_print_ast():
         para(s("参见"), link),
         {"t": "CodeBlock", "c": [["", [], []], "x=1 # 中文a"]},
         {"t": "Div", "c": [["refs", [], []], [para(s("张三2024"))]]},
+        {"t": "Figure", "c": [["", [], []], [None, [para(s("图1"))]], [para(s("图2"))]]},
     ]
     justify.space_han_latin(blocks)
-    heading, p1, p2, p3, code_block, refs = blocks
+    heading, p1, p2, p3, code_block, refs, figure = blocks
     assert heading["c"][2] == [s("1 2024年回顾")]
     assert p1["c"] == [
         s("在 2024 年，AI 技术"),
@@ -174,3 +175,4 @@ def test_space_between_han_and_latin_in_the_print_ast():
     assert p3["c"] == [s("参见"), link] and link["c"][1] == [s("见https://例子.cn/路径")]
     assert code_block["c"][1] == "x=1 # 中文a"
     assert refs["c"][1] == [para(s("张三2024"))]
+    assert figure["c"][1:] == [[None, [para(s("图1"))]], [para(s("图 2"))]]  # not the caption

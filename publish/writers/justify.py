@@ -58,16 +58,16 @@ TEXT_CONTAINERS = {
 
 def space_han_latin(blocks: list[Any]) -> None:
     """A space between Han and a Latin letter, a digit, inline code or math in body text
-    (paragraphs, list items, table cells, captions, notes) where there is none. Headings
-    (bookmarks and running heads copy them), code, math, URLs and the reference list are
-    left as they are."""
+    (paragraphs, list items, table cells, notes) where there is none. Headings and
+    captions (labels that bookmarks, running heads and contents copy), code, math, URLs and
+    the reference list are left as they are."""
     for block in _text_blocks(blocks):
         _space(block["c"])
 
 
 def _text_blocks(value: Any) -> Iterator[dict[str, Any]]:
-    """Para and Plain blocks anywhere (lists, quotes, tables, divs), but not in the
-    reference list (its entries keep citeproc's spacing)."""
+    """Para and Plain blocks anywhere (lists, quotes, table cells, divs), but not in
+    captions or the reference list (its entries keep citeproc's spacing)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -79,6 +79,8 @@ def _text_blocks(value: Any) -> Iterator[dict[str, Any]]:
                 yield item
             elif kind == "Div" and item["c"][0][0] == "refs":
                 continue
+            elif kind in ("Table", "Figure"):
+                stack.append(item["c"][2:])  # not the caption: a label, like a heading
             elif kind not in ("Header", "CodeBlock", "RawBlock"):
                 stack.append(item.get("c"))
 
@@ -145,6 +147,9 @@ def inter_character() -> Iterator[None]:
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
+    if not hasattr(inline, "count_expandable_spaces"):  # another WeasyPrint: ragged, not broken
+        yield
+        return
     count, set_text = inline.count_expandable_spaces, line_break.Layout.set_text
 
     def counted(box: Any) -> float:
