@@ -176,3 +176,28 @@ def test_space_between_han_and_latin_in_the_print_ast():
     assert code_block["c"][1] == "x=1 # 中文a"
     assert refs["c"][1] == [para(s("张三2024"))]
     assert figure["c"][1:] == [[None, [para(s("图1"))]], [para(s("图 2"))]]  # not the caption
+
+
+def test_widening_only_inside_inter_character(tmp_path):
+    """WeasyPrint is wrapped once per process; outside the block it justifies as it always
+    did (spaces only), so nothing else that lays out with it changes."""
+    import weasyprint
+
+    text = "深度学习作为人工智能领域的核心驱动力，延续了其迅猛发展的势头。" * 3
+    page = (
+        "<html lang=zh-Hans><style>@page { size: 120mm 60mm; margin: 10mm }"
+        "body { margin: 0; font: 10.5pt 'Noto Serif CJK SC'; text-align: justify }"
+        f"p {{ width: 81.3mm; margin: 0 }}</style><p>{text}</p></html>"
+    )
+
+    def first_line_end(path: Path) -> float:
+        with pymupdf.open(path) as doc:
+            line = doc[0].get_text("rawdict")["blocks"][0]["lines"][0]
+        return max(c["bbox"][2] for s in line["spans"] for c in s["chars"])
+
+    right = (10 + 81.3) * 72 / 25.4
+    with justify.inter_character():
+        weasyprint.HTML(string=page).write_pdf(tmp_path / "on.pdf")
+    weasyprint.HTML(string=page).write_pdf(tmp_path / "off.pdf")
+    assert first_line_end(tmp_path / "on.pdf") == pytest.approx(right, abs=0.3)
+    assert right - first_line_end(tmp_path / "off.pdf") > 2  # 81.3 mm is 21.9 characters

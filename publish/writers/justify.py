@@ -23,7 +23,9 @@ Two parts, both print-only:
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -138,38 +140,51 @@ def _boundary(left: str, right: str) -> bool:
     )
 
 
+# Threads laying out a PDF inside :func:`inter_character` (WeasyPrint's functions are
+# wrapped once per process and act as stock everywhere else).
+_ON = threading.local()
+
+
 @contextlib.contextmanager
 def inter_character() -> Iterator[None]:
-    """While in the block, WeasyPrint's ``text-align: justify`` widens CJK characters as
-    well as spaces (see the module's doc). For WeasyPrint 70: its ``count_expandable_spaces``
-    (what a line may widen) and ``Layout.set_text`` (which draws the widening as Pango
-    letter spacing) are wrapped, and put back on the way out."""
+    """While in the block (in this thread), WeasyPrint's ``text-align: justify`` widens CJK
+    characters as well as spaces (see the module's doc). For WeasyPrint 70: its
+    ``count_expandable_spaces`` (what a line may widen) and ``Layout.set_text`` (which
+    draws the widening as Pango letter spacing) are wrapped."""
+    was = getattr(_ON, "on", False)
+    _ON.on = _wrap()
+    try:
+        yield
+    finally:
+        _ON.on = was
+
+
+@functools.cache
+def _wrap() -> bool:
+    """Wrap WeasyPrint's two functions, once; False (text stays ragged, nothing breaks) for
+    a WeasyPrint without them."""
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
-    if not hasattr(inline, "count_expandable_spaces"):  # another WeasyPrint: ragged, not broken
-        yield
-        return
+    if not hasattr(inline, "count_expandable_spaces"):
+        return False
     count, set_text = inline.count_expandable_spaces, line_break.Layout.set_text
 
     def counted(box: Any) -> float:
         n = count(box)
-        if isinstance(box, inline.boxes.TextBox):
+        if getattr(_ON, "on", False) and isinstance(box, inline.boxes.TextBox):
             n += _widened(box.text)
         return n
 
     def with_spacing(self: Any, text: str, justify: bool = False) -> None:
         set_text(self, text, justify)
-        if justify and self.justification_spacing and _widened(self.text):
+        on = justify and self.justification_spacing and getattr(_ON, "on", False)
+        if on and _widened(self.text):
             _letter_space(self)
 
     inline.count_expandable_spaces = counted
     line_break.Layout.set_text = with_spacing
-    try:
-        yield
-    finally:
-        inline.count_expandable_spaces = count
-        line_break.Layout.set_text = set_text
+    return True
 
 
 def _widened(text: str) -> float:
