@@ -175,7 +175,7 @@ def test_space_between_han_and_latin_in_the_print_ast():
     assert p3["c"] == [s("参见"), link] and link["c"][1] == [s("见https://例子.cn/路径")]
     assert code_block["c"][1] == "x=1 # 中文a"
     assert refs["c"][1] == [para(s("张三2024"))]
-    assert figure["c"][1:] == [[None, [para(s("图1"))]], [para(s("图 2"))]]  # not the caption
+    assert figure["c"][1:] == [[None, [para(s("图 1"))]], [para(s("图 2"))]]  # caption too
 
 
 def test_widening_only_inside_inter_character(tmp_path):

@@ -60,16 +60,16 @@ TEXT_CONTAINERS = {
 
 def space_han_latin(blocks: list[Any]) -> None:
     """A space between Han and a Latin letter, a digit, inline code or math in body text
-    (paragraphs, list items, table cells, notes) where there is none. Headings and
-    captions (labels that bookmarks, running heads and contents copy), code, math, URLs and
-    the reference list are left as they are."""
+    (paragraphs, list items, table cells, captions, notes) where there is none. Headings
+    (labels that bookmarks, running heads and contents copy), code, math, URLs and the
+    reference list are left as they are."""
     for block in _text_blocks(blocks):
         _space(block["c"])
 
 
 def _text_blocks(value: Any) -> Iterator[dict[str, Any]]:
-    """Para and Plain blocks anywhere (lists, quotes, table cells, divs), but not in
-    captions or the reference list (its entries keep citeproc's spacing)."""
+    """Para and Plain blocks anywhere (lists, quotes, table cells, captions, divs), but not
+    in the reference list (its entries keep citeproc's spacing)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -81,8 +81,6 @@ def _text_blocks(value: Any) -> Iterator[dict[str, Any]]:
                 yield item
             elif kind == "Div" and item["c"][0][0] == "refs":
                 continue
-            elif kind in ("Table", "Figure"):
-                stack.append(item["c"][2:])  # not the caption: a label, like a heading
             elif kind not in ("Header", "CodeBlock", "RawBlock"):
                 stack.append(item.get("c"))
 
