@@ -268,3 +268,16 @@ def test_links_print_in_text_colour(blocks_pdf, seed_dir):
                                 assert span["color"] == 0, span["text"]  # black, like the text
                                 linked += 1
         assert linked >= 3, path.name
+
+
+CLOSING = "。，、；：？！）」』》”"
+OPENING = "（「『《“"
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(seed_dir, ed):
+    text = readback.pdf_body_text(pdf_path(seed_dir, ed))
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    assert len(lines) > 100
+    assert [ln for ln in lines if ln[0] in CLOSING] == []
+    assert [ln for ln in lines if ln[-1] in OPENING] == []
