@@ -51,12 +51,22 @@ def test_contents_lists_headings_with_their_pages(seed_dir, ed):
         pages = [p.get_text() for p in doc]
         box = doc[1].rect + (0, 80, 0, -80)  # the text area, without head and page number
         contents = doc[1].get_text(clip=box)
+    feet = [foot for _, foot in readback.pdf_margins(path)]
     entries = re.findall(r"(?m)^(\S.*)\n(\d+)$", contents)
     assert len(entries) == len(bookmarks(path)) == 14, pages[1]  # 13 headings + references
     for heading, number in entries:
-        # the page where the heading stands as a line of its own, after the contents
-        found = next(i + 1 for i, text in enumerate(pages) if i > 1 and heading in text.split("\n"))
-        assert found == int(number), heading
+        # the page where the heading stands as a line of its own, after the contents: the
+        # number printed at its foot is the one the contents gives
+        found = next(i for i, text in enumerate(pages) if i > 1 and heading in text.split("\n"))
+        assert feet[found] == number, heading
+    # every entry links to its heading's page
+    with pymupdf.open(path) as doc:
+        names = doc.resolve_names()
+        targets = [
+            names[link["nameddest"].encode("latin-1").decode("utf-8")]["page"]
+            for link in doc[1].get_links()
+        ]
+    assert {feet[t] for t in targets} == {n for _, n in entries}
 
 
 def test_contents_has_dot_leaders(seed_dir):
@@ -83,19 +93,26 @@ def test_contents_has_dot_leaders(seed_dir):
 
 @pytest.mark.parametrize("ed", EDITIONS)
 def test_page_numbers_and_running_heads(seed_dir, ed):
+    """Cover: no head, no number. Contents: roman numbers. Body: 1, 2, 3… from a right
+    page; left pages head the report's title, right pages the chapter that starts there,
+    else the one running."""
     path = pdf_path(seed_dir, ed)
     title = readback.pdf(path).metadata.title
     marks = readback.pdf_margins(path)
-    assert marks[0] == ("", "")  # the cover: no head, no number
+    assert marks[0] == ("", "")
+    body = next(i for i, (_, foot) in enumerate(marks) if foot == "1")
+    assert body % 2 == 0  # physical page body + 1 is odd: a right page
+    assert [foot for _, foot in marks[1:body]] == ["ii", "iii", "iv"][: body - 1]
     chaps = chapters(path)
-    for number, (head, foot) in enumerate(marks[1:], start=2):
+    for at, (head, foot) in enumerate(marks[body:], start=body + 1):
+        number = at - body
         assert foot == str(number)
-        if number % 2 == 0:  # a left page: the report's title
+        if number % 2 == 0:
             assert head == title
-        elif number > 2:  # a right page: the chapter that starts there, else the one running
-            starting = [t for t, p in chaps if p == number]
-            running = [t for t, p in chaps if p < number]
-            assert head == (starting or running)[0 if starting else -1], number
+        else:
+            starting = [t for t, p in chaps if p == at]
+            running = [t for t, p in chaps if p < at]
+            assert head == (starting[0] if starting else running[-1]), number
 
 
 @pytest.mark.parametrize("ed", EDITIONS)
@@ -281,3 +298,18 @@ def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(seed_dir, 
     assert len(lines) > 100
     assert [ln for ln in lines if ln[0] in CLOSING] == []
     assert [ln for ln in lines if ln[-1] in OPENING] == []
+
+
+def test_body_starts_on_a_right_page_after_a_blank(tmp_path):
+    """Contents of two pages: a blank page (no head, no number) keeps page 1 on the right."""
+    chapters_md = "\n\n".join(
+        f"# 第{i}章\n\n正文{i}。\n\n## 第{i}.1节\n\n正文。" for i in range(1, 31)
+    )
+    src = tmp_path / "long.md"
+    src.write_text(f"---\ntitle: 目录很长\n---\n\n{chapters_md}\n", "utf-8")
+    path = build(src, tmp_path / "out", "pdf", "zh-Hans") / "long.zh-Hans.pdf"
+    marks = readback.pdf_margins(path)
+    feet = [foot for _, foot in marks]
+    assert feet[:5] == ["", "ii", "iii", "", "1"]
+    assert marks[3] == ("", "")  # the blank
+    assert marks[4][0] == "第1章"

@@ -96,6 +96,7 @@ def render_page(edition: Edition, toc: str, body: str, styles: list[str], **cont
         "authors": [meta_text(a) for a in authors],
         "date": meta_text(meta.get("date")),
         "created": "",
+        "part": "all",  # the print edition lays out "front" (cover, contents) and "body" apart
         "labels": edition.labels,
         "version": __version__,
         "css": Markup(css(*styles)),
