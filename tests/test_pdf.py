@@ -313,3 +313,13 @@ def test_body_starts_on_a_right_page_after_a_blank(tmp_path):
     assert feet[:5] == ["", "ii", "iii", "", "1"]
     assert marks[3] == ("", "")  # the blank
     assert marks[4][0] == "第1章"
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_every_font_embedded_and_subset(seed_dir, ed):
+    with pymupdf.open(pdf_path(seed_dir, ed)) as doc:
+        fonts = {f for i in range(len(doc)) for f in doc.get_page_fonts(i)}
+    assert fonts
+    for _, ext, _, name, *_ in fonts:
+        assert ext != "n/a", name  # a font file is in the PDF
+        assert re.match(r"^[A-Z]{6}\+", name), name  # subset: a tag before the name
