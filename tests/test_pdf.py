@@ -234,6 +234,10 @@ print("代码块里的中文")  # 很长的一行代码，在版心里换行，�
 ```
 
 长链接：<{url}>，以及*强调*和**加粗**。
+
+本节研究对象为示例服务（ExampleCloud，对应入口为\
+`apiexamplecloudgatewayservicemonitoringdashboard.example.com`），我们考察\
+能否通过公开接口获取用量数据并展开调研。
 """
 
 
@@ -323,3 +327,29 @@ def test_every_font_embedded_and_subset(seed_dir, ed):
     for _, ext, _, name, *_ in fonts:
         assert ext != "n/a", name  # a font file is in the PDF
         assert re.match(r"^[A-Z]{6}\+", name), name  # subset: a tag before the name
+
+
+def test_long_inline_code_breaks_instead_of_spreading_the_line(blocks_pdf):
+    """A line before a long domain in inline code is not left with wide gaps between its
+    Chinese characters: the code breaks, as Chinese text does."""
+    with pymupdf.open(blocks_pdf) as doc:
+        lines = [
+            line
+            for page in doc
+            for block in page.get_text("rawdict")["blocks"]
+            for line in block.get("lines", [])
+        ]
+    para = [
+        ln
+        for ln in lines
+        if any("示例服务" in "".join(c["c"] for c in sp["chars"]) for sp in ln["spans"])
+    ]
+    assert para
+    widest = 0.0
+    for line in para:
+        for span in line["spans"]:
+            chars = span["chars"]
+            for a, b in zip(chars, chars[1:], strict=False):
+                if "\u4e00" <= a["c"] <= "\u9fff" and "\u4e00" <= b["c"] <= "\u9fff":
+                    widest = max(widest, b["bbox"][0] - a["bbox"][2])
+    assert widest < 2.0, widest  # points: justification's share, not a quarter em or more
