@@ -245,3 +245,39 @@ def test_citation_without_url_joins_its_reference(tmp_path):
     (warn,) = [d for d in report["diagnostics"] if d["code"] == "citation-without-url"]
     assert warn["line"] == 5 and "[[8]]" in warn["message"]
     assert report["citations"] == 2
+
+
+LISTED = """# 报告
+
+正文引用甲[[1]](https://a.example.com/x)，又引用乙[[2]](https://b.example.com/y)。
+
+## 参考资料
+
+- **[1]** [甲文章的真实标题](https://a.example.com/x)
+- **[2]** [乙报告：年度回顾](https://b.example.com/y)
+"""
+
+
+def test_source_reference_list_gives_titles_and_stands_aside(tmp_path):
+    """A hand-written list of the cited sources: its titles are used, and the generated
+    numbered list takes its place (one list, not two)."""
+    src = tmp_path / "l.md"
+    src.write_text(LISTED, "utf-8")
+    folder = build(src, tmp_path / "o", "html", "zh-Hans")
+    html = (folder / "l.zh-Hans.html").read_text()
+    entries = readback.refs_html(folder / "l.zh-Hans.html")
+    assert "甲文章的真实标题[EB/OL]" in entries[0] and "乙报告：年度回顾[EB/OL]" in entries[1]
+    assert "参考资料" not in html and html.count("甲文章的真实标题") == 1
+    report = json.loads((folder / "l.report.json").read_text())
+    assert "references-listed" in {d["code"] for d in report["diagnostics"]}
+
+
+def test_source_list_with_uncited_entries_is_kept(tmp_path):
+    src = tmp_path / "k.md"
+    extra = "- [延伸阅读：未被引用的文章](https://c.example.com/z)\n"
+    src.write_text(LISTED + extra, "utf-8")
+    folder = build(src, tmp_path / "o", "html", "zh-Hans")
+    html = (folder / "k.zh-Hans.html").read_text()
+    entries = readback.refs_html(folder / "k.zh-Hans.html")
+    assert "甲文章的真实标题[EB/OL]" in entries[0]  # titles still taken
+    assert "参考资料" in html and "延伸阅读" in html  # the author's list stays whole

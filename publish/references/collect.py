@@ -11,6 +11,7 @@ from typing import Any
 from publish.ast import Filter, elements, meta_value, stringify
 from publish.document import Document, Reference
 from publish.references import sidecar
+from publish.references.listed import take_listed
 from publish.references.sites import site_name
 from publish.references.urls import normalize
 
@@ -86,6 +87,7 @@ class Citations(Filter):
         self.marks: list[Mark] = []
         self.by_link: dict[int, Mark] = {}
         self.dangling: Mark | None = None
+        self.titled: set[str] = set()  # references the sidecar gives a title
 
     # -- prepare: find every citation, decide identities ------------------------------------
     def prepare(self, doc: Document) -> None:
@@ -99,6 +101,7 @@ class Citations(Filter):
         self._repair(doc)
         self._identify(doc)
         self._bare(doc)
+        take_listed(doc, doc.references, self.titled)
 
     def _find_dangling(self, doc: Document) -> None:
         last_str = None
@@ -158,6 +161,8 @@ class Citations(Filter):
                 ref = Reference(id=str(len(refs) + 1), url=mk.url, site=site_name(mk.url))
                 info = extra.get(key, {})
                 ref.title = info.pop("title", None) or None
+                if ref.title:
+                    self.titled.add(key)
                 ref.csl = info
                 refs[key] = ref
             if mk.number not in ref.numbers:
