@@ -5,6 +5,7 @@
 ``collect.py``  the filter: recognise, merge, repair, number, and emit the CSL-JSON in meta.
 ``bibliography.py``  per edition: citeproc (GB/T 7714-2015 numeric) and the printed list.
 ``sidecar.py``  ``<stem>.refs.yaml``: titles and other fields the author adds.
+``listed.py``   the source's own reference list: titles, and the list gives way to ours.
 """
 
 from publish.references.bibliography import CSL, cite_edition
