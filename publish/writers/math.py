@@ -56,6 +56,7 @@ def svg_img(tex: str, display: bool) -> str | None:
 def typeset(ast: dict[str, Any], doc: Document, what: str) -> None:
     """Every Math element of ``ast`` (an edition's private copy) drawn as SVG."""
     failed: list[Element] = []
+    reasons: dict[int, str] = {}  # a formula's characters the math font has not
     stack: list[Any] = [ast["blocks"]]
     while stack:
         item = stack.pop()
@@ -63,9 +64,11 @@ def typeset(ast: dict[str, Any], doc: Document, what: str) -> None:
             for i, elem in enumerate(item):
                 if isinstance(elem, dict) and elem.get("t") == "Math":
                     kind, tex = elem["c"]
-                    img = svg_img(tex, kind["t"] == "DisplayMath")
+                    lacking = [c for c in dict.fromkeys(tex) if ord(c) > 127 and not _drawn(c)]
+                    img = None if lacking else svg_img(tex, kind["t"] == "DisplayMath")
                     if img is None:
                         failed.append(elem)
+                        reasons[id(elem)] = "".join(lacking)
                     else:
                         item[i] = {"t": "RawInline", "c": ["html", img]}
                 else:
@@ -73,10 +76,30 @@ def typeset(ast: dict[str, Any], doc: Document, what: str) -> None:
         elif isinstance(item, dict):
             stack.append(item.get("c") if "t" in item else list(item.values()))
     if failed:
-        _as_text(failed, ast["pandoc-api-version"], doc, what)
+        _as_text(failed, ast["pandoc-api-version"], doc, what, reasons)
 
 
-def _as_text(formulas: list[Element], api: list[int], doc: Document, what: str) -> None:
+@functools.cache
+def _math_font() -> frozenset[int]:
+    """The code points of ziamath's math font (STIX Two Math): it draws CJK text in a
+    formula (``\\text{速度}``) as empty boxes, so such a formula is set as text instead."""
+    from importlib.resources import files
+
+    from fontTools.ttLib import TTFont
+
+    fonts = (files("ziamath") / "fonts").iterdir()
+    path = next(p for p in fonts if p.name.endswith((".otf", ".ttf")))
+    with path.open("rb") as f:
+        return frozenset(TTFont(f, lazy=True)["cmap"].getBestCmap())
+
+
+def _drawn(ch: str) -> bool:
+    return ord(ch) in _math_font()
+
+
+def _as_text(
+    formulas: list[Element], api: list[int], doc: Document, what: str, reasons: dict[int, str]
+) -> None:
     """Formulas ziamath cannot draw, as pandoc's plain-text rendering (one run for all)."""
     blocks = [{"t": "Para", "c": [dict(f)]} for f in formulas]
     ast = {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
@@ -84,7 +107,9 @@ def _as_text(formulas: list[Element], api: list[int], doc: Document, what: str) 
     texts = out.decode("utf-8").strip("\n").split("\n\n")
     for i, f in enumerate(formulas):
         tex = f["c"][1]
+        lacking = reasons.get(id(f), "")
         text = texts[i].strip() if len(texts) == len(formulas) else tex
         f.clear()
         f.update({"t": "Code", "c": [["", ["math-text"], []], text]})
-        doc.warn("math-unreadable", f"{what}: a formula could not be typeset; shown as text: {tex}")
+        why = f"the math font has no {lacking}" if lacking else "it could not be typeset"
+        doc.warn("math-unreadable", f"{what}: a formula is shown as text ({why}): {tex}")
