@@ -298,3 +298,22 @@ def test_math_in_backslash_delimiters_is_math(tmp_path):
     text = stringify(doc.ast["blocks"])
     assert "[1]" in text and "(注)" in text and "\\(代码\\)" in text
     assert "math-delimiters" in codes(doc)
+
+
+def test_unclosed_div_does_not_swallow_the_chapters(tmp_path):
+    text = (
+        '# 报告\n\n## 第一章\n\n<div class="note" id="n1">\n\n提示文字。\n\n'
+        "## 第二章\n\n正文二。\n\n## 第三章\n\n正文三。\n"
+    )
+    doc = doc_of(tmp_path, text)
+    tops = [b["t"] for b in doc.ast["blocks"]]
+    assert tops.count("Header") == 3 and "div-unwrapped" in codes(doc)
+    assert {"t": "Div", "c": [["n1", ["note"], []], []]} in doc.ast["blocks"]  # anchor kept
+    # the EPUB has a file per chapter again
+    src = tmp_path / "dv.md"
+    src.write_text(text, "utf-8")
+    files = readback.epub_files(build(src, tmp_path / "o", "epub", "zh-Hans") / "dv.zh-Hans.epub")
+    assert len([n for n in files if re.search(r"text/ch\d+\.xhtml$", n)]) == 3
+    # a div that holds no heading stays a div
+    doc = doc_of(tmp_path, '# 报告\n\n## 一\n\n<div class="note">\n\n提示。\n\n</div>\n')
+    assert "Div" in [b["t"] for b in doc.ast["blocks"]] and "div-unwrapped" not in codes(doc)

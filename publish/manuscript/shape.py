@@ -89,3 +89,37 @@ def _leaves(elem: Element) -> list[Element]:
     if block:  # list items were Plain: each its own paragraph now
         out = [{"t": "Para", "c": b["c"]} if b["t"] == "Plain" else b for b in out]
     return out
+
+
+def unwrap_heading_divs(doc: Document) -> None:
+    """A ``<div>`` that holds headings gives way to what it holds: an unclosed one (pandoc
+    closes it at the end of the file) would take every chapter after it into one block,
+    and the EPUB would lose its chapter files, the DOCX its Heading 1s, the PDF its
+    running heads. A div with an identifier leaves an empty one, so links to it still
+    land. One ``div-unwrapped`` note says how many."""
+    count = 0
+
+    def unwrap(blocks: list[Any]) -> list[Any]:
+        nonlocal count
+        out: list[Any] = []
+        for b in blocks:
+            if is_element(b) and b["t"] == "Div":
+                inner = unwrap(b["c"][1])
+                if any(is_element(x) and x["t"] == "Header" for x in inner):
+                    count += 1
+                    if b["c"][0][0]:
+                        out.append({"t": "Div", "c": [b["c"][0], []]})
+                    out.extend(inner)
+                    continue
+                b["c"][1] = inner
+            out.append(b)
+        return out
+
+    doc.ast["blocks"] = unwrap(doc.ast.get("blocks", []))
+    if count:
+        doc.info(
+            "div-unwrapped",
+            f"{count} <div> block(s) held headings; their contents stand on their own, so "
+            "chapters stay chapters (an unclosed <div> takes in the rest of the file)",
+            doc.line_of("<div"),
+        )
