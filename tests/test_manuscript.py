@@ -317,3 +317,12 @@ def test_unclosed_div_does_not_swallow_the_chapters(tmp_path):
     # a div that holds no heading stays a div
     doc = doc_of(tmp_path, '# 报告\n\n## 一\n\n<div class="note">\n\n提示。\n\n</div>\n')
     assert "Div" in [b["t"] for b in doc.ast["blocks"]] and "div-unwrapped" not in codes(doc)
+
+
+def test_empty_heading_is_left_out(tmp_path):
+    """`##` alone (a draft cut off after it) would give a contents entry without text,
+    which EPUB forbids."""
+    doc = doc_of(tmp_path, "# 报告\n\n## 一\n\n正文。\n\n##\n")
+    heads = [b for b in elements(doc.ast["blocks"]) if b["t"] == "Header"]
+    assert [stringify(h["c"][2]) for h in heads] == ["一"]
+    assert "heading-empty" in codes(doc)

@@ -22,7 +22,7 @@ from publish.manuscript.lists import nest_bullets
 from publish.manuscript.markers import escape_markers, unescape_bold
 from publish.manuscript.metadata import take_metadata
 from publish.manuscript.rawhtml import sanitize
-from publish.manuscript.shape import flatten_deep, unwrap_heading_divs
+from publish.manuscript.shape import drop_empty_headings, flatten_deep, unwrap_heading_divs
 from publish.manuscript.texmath import tex_delimiters
 from publish.manuscript.truncation import check_truncation, close_cut_fence
 from publish.manuscript.wikilinks import resolve_wikilinks
@@ -45,6 +45,7 @@ def clean_ast(doc: Document) -> None:
     Liquid tags, images, active content, captions, identifiers, truncation."""
     flatten_deep(doc)
     unwrap_heading_divs(doc)
+    drop_empty_headings(doc)
     take_metadata(doc)
     resolve_wikilinks(doc)
     liquid_tags(doc)

@@ -11,6 +11,7 @@ order. One ``nesting-flattened`` warning says so.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from publish.ast import Element, is_element
@@ -123,3 +124,48 @@ def unwrap_heading_divs(doc: Document) -> None:
             "chapters stay chapters (an unclosed <div> takes in the rest of the file)",
             doc.line_of("<div"),
         )
+
+
+def drop_empty_headings(doc: Document) -> None:
+    """A heading with no text (``##`` alone, often where a draft was cut off) is taken out:
+    a contents entry, bookmark or EPUB navigation label must have text. One
+    ``heading-empty`` note gives the line of the first."""
+    dropped = 0
+
+    def keep(b: Any) -> bool:
+        nonlocal dropped
+        empty = is_element(b) and b["t"] == "Header" and not _has_text(b["c"][2])
+        dropped += empty
+        return not empty
+
+    def walk(blocks: list[Any]) -> list[Any]:
+        out = []
+        for b in blocks:
+            if not keep(b):
+                continue
+            if is_element(b) and b["t"] in ("Div", "BlockQuote"):
+                inner = b["c"][1] if b["t"] == "Div" else b["c"]
+                inner[:] = walk(inner)
+            out.append(b)
+        return out
+
+    doc.ast["blocks"] = walk(doc.ast.get("blocks", []))
+    if dropped:
+        at = re.search(r"(?m)^#{1,6}[ \t]*$", doc.text)
+        line = doc.text.count("\n", 0, at.start()) + 1 if at else None
+        doc.info("heading-empty", f"{dropped} heading(s) without text left out", line)
+
+
+def _has_text(inlines: list[Any]) -> bool:
+    return any(
+        is_element(e) and (e["t"] in ("Str", "Code", "Math", "Image") or _has_text(_inner(e)))
+        for e in inlines
+    )
+
+
+def _inner(e: Element) -> list[Any]:
+    """The inlines an inline container holds (Span, Link, Quoted: after their attributes)."""
+    c = e.get("c")
+    if e["t"] in ("Span", "Link", "Quoted"):
+        return c[1]
+    return c if isinstance(c, list) and all(is_element(x) for x in c) else []
