@@ -137,7 +137,11 @@ def test_cjk_in_a_formula_is_set_as_text_not_boxes(tmp_path) -> None:
     """STIX Two Math has no CJK: ziamath would draw 距离 as empty boxes. Such a formula
     is set as text (CJK fonts), with a warning naming the characters."""
     src = tmp_path / "cjk.md"
-    src.write_text("# 公式\n\n速度 $v = \\text{距离} / t$ 与 $E=mc^2$。\n", "utf-8")
+    src.write_text(
+        "# 公式\n\n速度 $v = \\text{距离} / t$ 与 $E=mc^2$。\n\n"
+        "$$v=\\frac{\\text{距离}}{\\text{时间} + 1}$$\n",
+        "utf-8",
+    )
     out = tmp_path / "out"
     proc = run_cli(
         "build", str(src), "--out", str(out), "--formats", "pdf", "--editions", "zh-Hans"
@@ -146,4 +150,5 @@ def test_cjk_in_a_formula_is_set_as_text_not_boxes(tmp_path) -> None:
     assert "[math-unreadable]" in proc.stderr and "距离" in proc.stderr
     text = readback.pdf_body_text(out / "cjk" / "cjk.zh-Hans.pdf")
     assert re.search(r"v\s*=\s*距离\s*/\s*t", text), text
-    assert "\\text" not in text
+    assert re.search(r"v\s*=\s*距离\s*/\s*\(时间\s*\+\s*1\)", text), text  # in words
+    assert "\\" not in text and "$" not in text  # never the TeX

@@ -109,7 +109,41 @@ def _as_text(
         tex = f["c"][1]
         lacking = reasons.get(id(f), "")
         text = texts[i].strip() if len(texts) == len(formulas) else tex
+        if "\\" in text or "$" in text:  # pandoc kept the TeX: say it in words instead
+            text = readable(tex)
         f.clear()
         f.update({"t": "Code", "c": [["", ["math-text"], []], text]})
         why = f"the math font has no {lacking}" if lacking else "it could not be typeset"
         doc.warn("math-unreadable", f"{what}: a formula is shown as text ({why}): {tex}")
+
+
+def readable(tex: str) -> str:
+    """TeX as plain text (pylatexenc), for a formula nothing can draw: ``\\frac{a+b}{c}``
+    as (a+b)/c, ``\\text{距离}`` as 距离, ``\\times`` as ×; never the TeX itself."""
+    try:
+        return _latex2text().latex_to_text(tex).strip() or tex
+    except Exception:  # pylatexenc gives up on some broken TeX: drop the commands instead
+        return re.sub(r"\\[a-zA-Z]+\*?|[{}$]", "", tex).strip()
+
+
+@functools.cache
+def _latex2text() -> Any:
+    from pylatexenc.latex2text import (
+        LatexNodes2Text,
+        MacroTextSpec,
+        get_default_latex_context_db,
+    )
+
+    def frac(n: Any, l2tobj: Any) -> str:
+        a, b = (l2tobj.nodelist_to_text([x]).strip() for x in n.nodeargd.argnlist[-2:])
+        return f"{_group(a)}/{_group(b)}"
+
+    db = get_default_latex_context_db()
+    fracs = [MacroTextSpec(name, simplify_repl=frac) for name in ("frac", "dfrac", "tfrac")]
+    db.add_context_category("publish", prepend=True, macros=fracs)
+    return LatexNodes2Text(math_mode="text", latex_context=db)
+
+
+def _group(term: str) -> str:
+    """``term`` in parentheses when it is more than one symbol's worth (a − b, 2x + 1)."""
+    return f"({term})" if re.search(r"[-+−±×·/ ]", term) else term
