@@ -267,7 +267,7 @@ def test_source_reference_list_gives_titles_and_stands_aside(tmp_path):
     html = (folder / "l.zh-Hans.html").read_text()
     entries = readback.refs_html(folder / "l.zh-Hans.html")
     assert "甲文章的真实标题[EB/OL]" in entries[0] and "乙报告：年度回顾[EB/OL]" in entries[1]
-    assert "参考资料" not in html and html.count("甲文章的真实标题") == 1
+    assert ">参考资料<" not in html and html.count("甲文章的真实标题") == 1  # one list
     report = json.loads((folder / "l.report.json").read_text())
     assert "references-listed" in {d["code"] for d in report["diagnostics"]}
 
@@ -281,3 +281,32 @@ def test_source_list_with_uncited_entries_is_kept(tmp_path):
     entries = readback.refs_html(folder / "k.zh-Hans.html")
     assert "甲文章的真实标题[EB/OL]" in entries[0]  # titles still taken
     assert "参考资料" in html and "延伸阅读" in html  # the author's list stays whole
+
+
+def test_only_a_list_of_bare_cited_links_gives_way(tmp_path):
+    """The author's list is taken out only when it is nothing but cited links; an entry
+    that says more, or a heading that only starts like one ("参考架构"), keeps it."""
+    from publish.build import prepare
+
+    def heads_titles(text):
+        src = tmp_path / "s.md"
+        src.write_text(text, "utf-8")
+        doc = prepare(src)
+        heads = [b["c"][2] for b in doc.ast["blocks"] if b["t"] == "Header"]
+        return [len(h) > 0 for h in heads], [r.title for r in doc.references], doc
+
+    cite = "# 报告\n\n正文[[1]](https://a.example/x)。\n\n"
+    # an entry with words around its link: kept whole, and "链接" is no title
+    kept, titles, _ = heads_titles(
+        cite + "## 参考文献\n\n- 张三：《综述》，[链接](https://a.example/x)。另见评论\n"
+    )
+    assert kept == [True] and titles == [None]
+    # a chapter whose name starts like a reference list's
+    kept, titles, _ = heads_titles(cite + "## 参考架构\n\n- [分层设计](https://a.example/x)\n")
+    assert kept == [True] and titles == [None]
+    # a numbered heading, a numbered entry: taken out, its anchor left for links to it
+    kept, titles, doc = heads_titles(
+        cite + "## 3 参考资料\n\n- **[1]** [甲的标题](https://a.example/x)\n"
+    )
+    assert kept == [] and titles == ["甲的标题"]
+    assert any(b["t"] == "Div" and b["c"][0][0] for b in doc.ast["blocks"])

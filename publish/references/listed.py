@@ -14,16 +14,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import elements, stringify
+from publish.ast import stringify
 from publish.document import Document, Reference
 from publish.references.urls import normalize
 
-# Headings of a hand-written reference list.
+# Headings of a hand-written reference list, the whole heading (a chapter number before it
+# allowed): "参考资料", "## 3 参考文献", "Sources:", but not "参考架构".
 TITLE = re.compile(
-    r"^\s*(?:参考|參考|引用|来源|來源|资料来源|資料來源|出处|出處|"
-    r"references?|sources?|bibliography|works cited)",
+    r"(?:第?[\d一二三四五六七八九十]+[章节節、.．)）\s]*)?"
+    r"(?:(?:参考|參考)(?:文献|文獻|资料|資料|链接|連結|来源|來源)?|引用(?:文献|文獻|资料|資料)?"
+    r"|(?:资料|資料)?(?:来源|來源)(?:列表|清单|清單)?|出处|出處"
+    r"|references?|sources?|bibliography|works cited)\s*[:：]?",
     re.I,
 )
+# Before the link in an entry: "[1]", "**[1]**", "1." (pandoc leaves "[1]" as text).
+MARKER = re.compile(r"^[\[【(（]?\d{1,4}[\]】)）.、]?$")
 
 # What a hand-written reference list section holds when it is nothing else.
 LIST_BLOCKS = {"BulletList", "OrderedList", "Header", "HorizontalRule"}
@@ -32,7 +37,8 @@ LIST_BLOCKS = {"BulletList", "OrderedList", "Header", "HorizontalRule"}
 def take_listed(doc: Document, refs: list[Reference], sidecar_titles: set[str]) -> None:
     """Titles from the source's own reference list for ``refs``; the list taken out when
     it holds nothing but cited sources. ``sidecar_titles``: keys whose title the sidecar
-    set (kept)."""
+    set (kept). Only an entry that is one link (a number before it allowed) counts: its
+    link text is then the source's title; an entry that says more keeps the list."""
     by_key = {normalize(r.url): r for r in refs}
     blocks = doc.ast["blocks"]
     i = 0
@@ -50,33 +56,41 @@ def take_listed(doc: Document, refs: list[Reference], sidecar_titles: set[str]) 
             len(blocks),
         )
         items = [item for b in blocks[i + 1 : end] for item in _items(b)]
-        linked = [(item, _first_link(item)) for item in items]
-        cited = [(link, by_key.get(normalize(link["c"][2][0]))) for _, link in linked if link]
-        matched = [(link, ref) for link, ref in cited if ref is not None]
+        links = [_only_link(item) for item in items]
+        matched = [
+            (link, ref)
+            for link in links
+            if link and (ref := by_key.get(normalize(link["c"][2][0]))) is not None
+        ]
         if not matched:
             i = end
             continue
         for link, ref in matched:
-            if normalize(ref.url) not in sidecar_titles:
-                ref.title = stringify(link["c"][1]).strip() or ref.title
+            text = stringify(link["c"][1]).strip()
+            if normalize(ref.url) not in sidecar_titles and text and not URLISH.match(text):
+                ref.title = text
         title = stringify(head["c"][2]).strip()
         line = doc.line_of(title)
         only_lists = all(b["t"] in LIST_BLOCKS for b in blocks[i + 1 : end])
         if len(matched) == len(items) and only_lists:
-            del blocks[i:end]
+            # An anchor where the section was: links to its heading still land.
+            anchor = [{"t": "Div", "c": [[head["c"][1][0], [], []], []]}] if head["c"][1][0] else []
+            blocks[i:end] = anchor
             doc.info(
                 "references-listed",
-                f"the source's own reference list “{title}” ({len(items)} entries) is the "
-                "numbered reference list: its titles are used and it stands in its place",
+                f"the source's own reference list “{title}” ({len(items)} entries, each one "
+                "cited link) is the numbered reference list: its titles are used and it "
+                "stands in its place",
                 line,
                 entries=len(items),
             )
+            i += len(anchor)
             continue
         doc.info(
             "references-listed",
             f"the source's own list “{title}”: {len(matched)} of its {len(items)} entries "
-            "are cited and give their titles; the list is kept (it lists sources the text "
-            "does not cite, or says more than its entries)",
+            "are cited links and give their titles; the list is kept (it lists sources the "
+            "text does not cite, or says more than its links)",
             line,
             entries=len(items),
             cited=len(matched),
@@ -84,8 +98,11 @@ def take_listed(doc: Document, refs: list[Reference], sidecar_titles: set[str]) 
         i = end
 
 
+URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|www\.)", re.I)
+
+
 def _is_list_title(text: str) -> bool:
-    return len(text) <= 24 and bool(TITLE.match(text))
+    return len(text) <= 24 and bool(TITLE.fullmatch(text.strip()))
 
 
 def _items(block: dict[str, Any]) -> list[list[Any]]:
@@ -97,8 +114,14 @@ def _items(block: dict[str, Any]) -> list[list[Any]]:
     return []
 
 
-def _first_link(item: list[Any]) -> dict[str, Any] | None:
-    for e in elements(item):
-        if e.get("t") == "Link":
-            return e
-    return None
+def _only_link(item: list[Any]) -> dict[str, Any] | None:
+    """The link an entry consists of: one paragraph holding one link, perhaps after a
+    number ("[1]", "**[1]**") and before a full stop; None for an entry that says more."""
+    if len(item) != 1 or item[0]["t"] not in ("Plain", "Para"):
+        return None
+    rest = [e for e in item[0]["c"] if e["t"] not in ("Space", "SoftBreak")]
+    if rest and MARKER.match(stringify([rest[0]]).strip()) and rest[0]["t"] != "Link":
+        rest = rest[1:]
+    if rest and rest[-1]["t"] == "Str" and rest[-1]["c"] in (".", "。", ";", "；"):
+        rest = rest[:-1]
+    return rest[0] if len(rest) == 1 and rest[0]["t"] == "Link" else None
