@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pymupdf
 import pytest
 
 from publish.ast import elements, stringify
@@ -326,3 +327,16 @@ def test_empty_heading_is_left_out(tmp_path):
     heads = [b for b in elements(doc.ast["blocks"]) if b["t"] == "Header"]
     assert [stringify(h["c"][2]) for h in heads] == ["一"]
     assert "heading-empty" in codes(doc)
+
+
+def test_raw_link_in_a_heading_keeps_its_text_only(tmp_path):
+    """A link inside a heading would be a link inside the contents' link: EPUBCheck
+    rejects the navigation, and the printed contents lost the number."""
+    src = tmp_path / "h.md"
+    src.write_text('# 报告\n\n## 方法 <a href="https://e.example/">外链</a>\n\n正文。\n', "utf-8")
+    folder = build(src, tmp_path / "o", "pdf,epub", "zh-Hans")
+    from publish.check import check
+
+    assert {p.name: m for p, m in check([folder / "h.zh-Hans.epub"]).items() if m} == {}
+    with pymupdf.open(folder / "h.zh-Hans.pdf") as pdf:
+        assert "方法 外链\n1\n" in pdf[1].get_text()

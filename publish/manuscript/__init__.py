@@ -21,7 +21,7 @@ from publish.manuscript.liquid import liquid_tags
 from publish.manuscript.lists import nest_bullets
 from publish.manuscript.markers import escape_markers, unescape_bold
 from publish.manuscript.metadata import take_metadata
-from publish.manuscript.rawhtml import sanitize
+from publish.manuscript.rawhtml import sanitize, unlink_headings
 from publish.manuscript.shape import drop_empty_headings, flatten_deep, unwrap_heading_divs
 from publish.manuscript.texmath import tex_delimiters
 from publish.manuscript.truncation import check_truncation, close_cut_fence
@@ -52,6 +52,7 @@ def clean_ast(doc: Document) -> None:
     images = Images()
     run_filters([images], doc)
     sanitize(doc, images)
+    unlink_headings(doc)
     run_filters([TableCaptions()], doc)
     unique_ids(doc)
     check_truncation(doc)

@@ -374,3 +374,17 @@ def _short(text: str) -> str:
 def sanitize(doc: Document, images: Images) -> None:
     """Manuscript stage: the whole AST (blocks and metadata) made safe for every writer."""
     Sanitizer(doc, images).run()
+
+
+RAW_A = re.compile(r"^\s*(?:<a\b[^>]*>|</a\s*>)\s*$", re.I)
+
+
+def unlink_headings(doc: Document) -> None:
+    """Raw ``<a href>…</a>`` inside a heading keeps its text and loses the link: the
+    heading is itself the target of the contents' and navigation's links, and a link
+    inside a link is invalid in EPUB navigation and breaks the printed contents."""
+    for e in elements(doc.ast["blocks"]):
+        if e["t"] == "Header":
+            e["c"][2] = [
+                x for x in e["c"][2] if not (x["t"] == "RawInline" and RAW_A.match(x["c"][1]))
+            ]

@@ -116,7 +116,8 @@ def _numbered(toc: str, numbers: dict[str, int]) -> str:
 
 
 # A contents entry as pandoc writes it: <a href="#id" id="toc-id">title</a>.
-TOC_ENTRY = re.compile(r'(<a href="#([^"]*)" id="toc-[^"]*">)(.*?)</a>', re.S)
+# Its end is the one before "</li>" or a sub-list: a title may hold markup of its own.
+TOC_ENTRY = re.compile(r'(<a href="#([^"]*)" id="toc-[^"]*">)(.*?)</a>(?=</li>|\s*<ul>)', re.S)
 
 # WeasyPrint's words for characters no font has (publish says it before layout).
 TOFU = (".notdef glyph rendered", "Too many glyphs missing")
