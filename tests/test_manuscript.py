@@ -327,6 +327,10 @@ def test_empty_heading_is_left_out(tmp_path):
     heads = [b for b in elements(doc.ast["blocks"]) if b["t"] == "Header"]
     assert [stringify(h["c"][2]) for h in heads] == ["一"]
     assert "heading-empty" in codes(doc)
+    # one with an identifier leaves it for the links to it; the line is the heading's
+    doc = doc_of(tmp_path, "# 报告\n\n## 一\n\n见[空](#only)。\n\n## {#only}\n")
+    assert {"t": "Div", "c": [["only", [], []], []]} in doc.ast["blocks"]
+    assert [d.line for d in doc.diagnostics if d.code == "heading-empty"] == [7]
 
 
 def test_raw_link_in_a_heading_keeps_its_text_only(tmp_path):

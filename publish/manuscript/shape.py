@@ -130,18 +130,15 @@ def drop_empty_headings(doc: Document) -> None:
     """A heading with no text (``##`` alone, often where a draft was cut off) is taken out:
     a contents entry, bookmark or EPUB navigation label must have text. One
     ``heading-empty`` note gives the line of the first."""
-    dropped = 0
-
-    def keep(b: Any) -> bool:
-        nonlocal dropped
-        empty = is_element(b) and b["t"] == "Header" and not _has_text(b["c"][2])
-        dropped += empty
-        return not empty
+    dropped: list[Element] = []
 
     def walk(blocks: list[Any]) -> list[Any]:
         out = []
         for b in blocks:
-            if not keep(b):
+            if is_element(b) and b["t"] == "Header" and not _has_text(b["c"][2]):
+                dropped.append(b)
+                if b["c"][1][0]:  # links to its identifier still land
+                    out.append({"t": "Div", "c": [[b["c"][1][0], [], []], []]})
                 continue
             if is_element(b) and b["t"] in ("Div", "BlockQuote"):
                 inner = b["c"][1] if b["t"] == "Div" else b["c"]
@@ -151,14 +148,20 @@ def drop_empty_headings(doc: Document) -> None:
 
     doc.ast["blocks"] = walk(doc.ast.get("blocks", []))
     if dropped:
-        at = re.search(r"(?m)^#{1,6}[ \t]*$", doc.text)
+        ident = dropped[0]["c"][1][0]
+        at = re.search(
+            r"(?m)^#{1,6}[ \t]*(?:\{#" + re.escape(ident) + r"[^}]*\})?[ \t]*$", doc.text
+        )
         line = doc.text.count("\n", 0, at.start()) + 1 if at else None
-        doc.info("heading-empty", f"{dropped} heading(s) without text left out", line)
+        doc.info("heading-empty", f"{len(dropped)} heading(s) without text left out", line)
 
 
 def _has_text(inlines: list[Any]) -> bool:
     return any(
-        is_element(e) and (e["t"] in ("Str", "Code", "Math", "Image") or _has_text(_inner(e)))
+        is_element(e)
+        and (
+            e["t"] in ("Str", "Code", "Math", "Image", "RawInline", "Note") or _has_text(_inner(e))
+        )
         for e in inlines
     )
 
