@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
+import pytest
+
 from tests.conftest import SEED, build, run_cli
 
 
@@ -70,3 +76,29 @@ def test_one_format_one_edition(tmp_path):
         p.name for p in folder.iterdir() if p.suffix == ".html" and "phrases" not in p.name
     )
     assert files == ["nn-llm-2024.zh-Hant-TW.html"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_weasyprint_that_cannot_start_is_one_line(tmp_path, jobs):
+    """No Pango on the machine: one line saying what to do, whatever the worker count
+    (the warm-up thread and the pool initializer used to print tracebacks)."""
+    fake = tmp_path / "fake" / "weasyprint"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text(
+        "raise OSError(\"cannot load library 'libpango-1.0-0'\")\n", "utf-8"
+    )
+    src = tmp_path / "r.md"
+    src.write_text("# 报告\n\n## 一\n\n正文。\n", "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(fake.parent)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "publish", "build", str(src), "--out", str(tmp_path / "o")]
+        + ["--editions", "zh-Hans", "--jobs", jobs, "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "WeasyPrint cannot start" in lines[0] and "make" in lines[0]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.document import Document
+from publish.errors import BuildError
 
 # Per worker process: WeasyPrint's font configuration, and the editions made so far.
 _FONTS: Any = None
@@ -28,7 +29,7 @@ def start(workers: int, pdf: bool) -> Any:
         if pdf:
             # WeasyPrint's import and font set-up (0.5 s) run while the source parses,
             # which is mostly waiting for pandoc.
-            threading.Thread(target=_font_config, daemon=True).start()
+            threading.Thread(target=_warm_up, args=(True, True), daemon=True).start()
         return _Inline()
     return _Pool(workers, pdf)
 
@@ -42,7 +43,7 @@ class _Pool:
     def __init__(self, workers: int, pdf: bool) -> None:
         self.workers, self.pdf = workers, pdf
         self.pool: ProcessPoolExecutor | None = None
-        self.warm = threading.Thread(target=_import_writers, args=(pdf,), daemon=True)
+        self.warm = threading.Thread(target=_warm_up, args=(pdf, False), daemon=True)
         self.warm.start()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
@@ -63,11 +64,19 @@ class _Pool:
             self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-def _import_writers(pdf: bool) -> None:
-    import publish.writers  # noqa: F401
+def _warm_up(pdf: bool, fonts: bool) -> None:
+    """The writers imported (WeasyPrint too for PDFs, and its fonts set up if ``fonts``)
+    before the first job needs them. A failure here is left to that job, which reports it
+    as one line (a thread or a pool initializer would print a traceback)."""
+    try:
+        import publish.writers  # noqa: F401
 
-    if pdf:
-        import weasyprint  # noqa: F401
+        if pdf and fonts:
+            _font_config()
+        elif pdf:
+            _import_weasyprint()
+    except Exception:  # noqa: BLE001 - reported by the job that needs it
+        return
 
 
 def _init_worker(pdf: bool) -> None:
@@ -76,23 +85,31 @@ def _init_worker(pdf: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # SIGTERM ends the job at once, through ``atomic``'s clean-up: no temporary file left.
     signal.signal(signal.SIGTERM, _stop)
-    import publish.writers  # noqa: F401 - every writer's imports, once per worker
-
-    if pdf:
-        _font_config()
+    _warm_up(pdf, fonts=True)
 
 
 def _stop(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
+def _import_weasyprint() -> Any:
+    try:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+    except (ImportError, OSError) as exc:  # OSError: a system library (Pango) is missing
+        raise BuildError(
+            f"WeasyPrint cannot start ({exc}); run `make` to install its system libraries "
+            "(Pango), or build without pdf (--formats epub,docx,html)"
+        ) from None
+    return weasyprint, FontConfiguration
+
+
 def _font_config() -> Any:
     global _FONTS
     with _FONTS_LOCK:
         if _FONTS is None:
-            from weasyprint.text.fonts import FontConfiguration
-
-            _FONTS = FontConfiguration()
+            _, font_configuration = _import_weasyprint()
+            _FONTS = font_configuration()
     return _FONTS
 
 
