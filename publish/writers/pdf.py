@@ -102,14 +102,15 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
 
 
 def _numbered(toc: str, numbers: dict[str, int]) -> str:
-    """pandoc's contents with each title in spans (print.css draws the dot leaders behind
-    them) and the page number its heading has in the body."""
+    """pandoc's contents, each entry a row of its link (print.css draws the dot leaders
+    behind it) and the page number its heading has in the body, outside the link: one
+    link per entry (a link around both cells became one per box)."""
 
     def entry(m: re.Match[str]) -> str:
         number = numbers.get(html.unescape(m.group(2)), "")
         return (
-            f'{m.group(1)}<span class="toc-title"><span>{m.group(3)}</span></span>'
-            f'<span class="toc-page">{number}</span></a>'
+            f'<span class="toc-row"><span class="toc-title">{m.group(1)}{m.group(3)}</a></span>'
+            f'<span class="toc-page">{number}</span></span>'
         )
 
     return TOC_ENTRY.sub(entry, toc)
