@@ -16,6 +16,7 @@ import bisect
 import functools
 import html
 import re
+import shutil
 import subprocess
 import unicodedata
 from typing import Any
@@ -36,6 +37,9 @@ def check(edition: Edition) -> list[str]:
     for text in texts:
         chars.update(text)
     fonts = _fonts(families(edition.code))
+    if not fonts:  # no fontconfig to ask: say so rather than call every character missing
+        edition.doc.info("glyphs-unchecked", f"{edition.code} pdf: fc-list found no fonts")
+        return []
     bad = {ch for ch in chars if _needs_glyph(ch) and not _covered(fonts, ord(ch))}
     if not bad:
         return []
@@ -74,6 +78,8 @@ def _fonts(names: tuple[str, ...]) -> tuple[tuple[Ranges, ...], ...]:
     """For each of ``names`` installed, the code point ranges of each of its styles
     (fontconfig's charsets): a few bisections per character, where sets of every code
     point would cost 0.1 s to build per process."""
+    if shutil.which("fc-list") is None:
+        return ()
     out = subprocess.run(
         ["fc-list", "--format", "%{family}|%{charset}\n"],
         capture_output=True,

@@ -150,11 +150,16 @@ def inter_character() -> Iterator[None]:
     ``count_expandable_spaces`` (what a line may widen) and ``Layout.set_text`` (which
     draws the widening as Pango letter spacing) are wrapped."""
     was = getattr(_ON, "on", False)
-    _ON.on = _wrap()
+    with _WRAPPING:  # two threads' first PDFs must not wrap WeasyPrint twice
+        wrapped = _wrap()
+    _ON.on = wrapped
     try:
         yield
     finally:
         _ON.on = was
+
+
+_WRAPPING = threading.Lock()
 
 
 @functools.cache
