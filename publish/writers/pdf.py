@@ -95,8 +95,10 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
         with atomic(path) as tmp:
             document.write_pdf(tmp, **options)
     for message in dict.fromkeys(said):
-        if missing and message.startswith(TOFU):
+        if message.startswith(TOFU) and any(ch in message for ch in missing):
             continue  # glyphs.check has named the characters, with their lines
+        if message.startswith(TOFU[1]) and missing:
+            continue
         edition.doc.warn("pdf-warning", f"{edition.code} pdf: WeasyPrint: {message}")
     return {"pages": len(document.pages)}
 
