@@ -167,6 +167,23 @@ def elements(value: Any) -> Iterator[Element]:
                 stack.extend(item.values())
 
 
+def lists(value: Any, keep: Callable[[list[Any]], bool] | None = None) -> list[list[Any]]:
+    """Every list in ``value`` (block lists, inline lists, a table's rows…), outermost
+    first, that ``keep`` accepts: for a transform that rewrites a list in place (splices,
+    ties neighbours). Iterative: no depth limit."""
+    found = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            if keep is None or keep(item):
+                found.append(item)
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.append(item.get("c") if "t" in item else list(item.values()))
+    return found
+
+
 def stringify(value: Any) -> str:
     """Plain text of inlines or blocks (as pandoc's ``stringify``)."""
     parts: list[str] = []

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from publish.ast import Element, elements
+from publish.ast import Element, elements, lists
 from publish.document import Document
 from publish.manuscript.images import missing
 
@@ -94,14 +94,4 @@ def _short(text: str) -> str:
 
 
 def _lists_holding(value: object, kinds: tuple[str, ...]) -> list[list[Element]]:
-    found = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            if any(isinstance(x, dict) and x.get("t") in kinds for x in item):
-                found.append(item)
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.append(item.get("c") if "t" in item else list(item.values()))
-    return found
+    return lists(value, lambda lst: any(isinstance(x, dict) and x.get("t") in kinds for x in lst))

@@ -25,7 +25,7 @@ from typing import Any
 
 import nh3
 
-from publish.ast import Element, elements, is_element
+from publish.ast import Element, elements, is_element, lists
 from publish.document import Document
 from publish.manuscript.images import MISSING_CLASS, Images, resolve
 
@@ -107,7 +107,7 @@ class Sanitizer:
         for lst in raw:
             self.siblings(lst)
         if raw:  # a paragraph that held nothing but removed HTML goes too
-            for lst in _lists([ast.get("blocks", [])], lambda lst: any(_empty(x) for x in lst)):
+            for lst in lists([ast.get("blocks", [])], lambda lst: any(_empty(x) for x in lst)):
                 lst[:] = [x for x in lst if not _empty(x)]
         for elem in elements([ast.get("blocks", []), ast.get("meta", {})]):
             attr = _attr(elem)
@@ -341,26 +341,12 @@ def _attr(elem: Element) -> list[Any] | None:
     return elem["c"][at] if at is not None else None
 
 
-def _lists(value: Any, keep: Any) -> list[list[Any]]:
-    found = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            if keep(item):
-                found.append(item)
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.append(item.get("c") if "t" in item else list(item.values()))
-    return found
-
-
 def _lists_with_raw_html(value: Any) -> list[list[Any]]:
-    return _lists(value, lambda lst: any(is_raw_html(x) for x in lst))
+    return lists(value, lambda lst: any(is_raw_html(x) for x in lst))
 
 
 def _lists_with_links(value: Any) -> list[list[Any]]:
-    return _lists(value, lambda lst: any(is_element(x) and x["t"] == "Link" for x in lst))
+    return lists(value, lambda lst: any(is_element(x) and x["t"] == "Link" for x in lst))
 
 
 def _empty(value: Any) -> bool:

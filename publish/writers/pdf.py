@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from publish import pandoc
-from publish.ast import Element, meta_text, stringify
+from publish.ast import Element, lists, meta_text, stringify
 from publish.document import Document, Edition
 from publish.manuscript.images import sniff
 from publish.styles import STYLES
@@ -161,7 +161,7 @@ CLOSING = "。，、；：！？）」』】》”’.,;:!?)"
 def _keep_marks_with_text(blocks: list[Any]) -> None:
     """A citation mark never starts a line: it is tied to the character before it and to
     the punctuation after it (``…运行[18]。``), in a span print.css keeps unbroken."""
-    for lst in _lists(blocks):
+    for lst in lists(blocks):
         i = 0
         while i < len(lst):
             e = lst[i]
@@ -193,7 +193,7 @@ RAW_LOCAL_HREF = re.compile(r'\s+href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"')
 
 
 def _local_links_to_text(blocks: list[Any]) -> None:
-    for lst in _lists(blocks):
+    for lst in lists(blocks):
         for i, e in enumerate(lst):
             if not isinstance(e, dict):
                 continue
@@ -205,23 +205,10 @@ def _local_links_to_text(blocks: list[Any]) -> None:
                 e["c"][1] = RAW_LOCAL_HREF.sub("", e["c"][1])
 
 
-def _lists(value: Any) -> list[list[Any]]:
-    found = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            found.append(item)
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.append(item.get("c") if "t" in item else list(item.values()))
-    return found
-
-
 def _cut_long_paragraphs(blocks: list[Any]) -> None:
     """A paragraph longer than :data:`LONG_PARAGRAPH` becomes a ``div.long-paragraph`` of
     paragraphs cut after a sentence (styles/print.css runs them on as one)."""
-    for lst in _lists(blocks):
+    for lst in lists(blocks):
         for i, e in enumerate(lst):
             if isinstance(e, dict) and e.get("t") == "Para" and _long(e["c"]):
                 pieces = [{"t": "Para", "c": c} for c in _pieces(e["c"])]
