@@ -354,3 +354,14 @@ def test_long_inline_code_breaks_instead_of_spreading_the_line(blocks_pdf):
                 if "\u4e00" <= a["c"] <= "\u9fff" and "\u4e00" <= b["c"] <= "\u9fff":
                     widest = max(widest, b["bbox"][0] - a["bbox"][2])
     assert widest < 2.0, widest  # points: justification's share, not a quarter em or more
+
+
+def test_cover_title_lines_are_balanced(seed_dir):
+    """A title too long for one line breaks into lines of about even length (not a line
+    and an orphan 报告)."""
+    with pymupdf.open(pdf_path(seed_dir, "zh-Hans")) as doc:
+        cover = doc[0].get_text()
+    title = readback.pdf(pdf_path(seed_dir, "zh-Hans")).metadata.title
+    lines = [ln for ln in cover.splitlines() if ln and ln in title]
+    assert "".join(lines) == title and len(lines) == 2, cover
+    assert abs(len(lines[0]) - len(lines[1])) <= 3, lines

@@ -24,6 +24,7 @@ import logging
 import mimetypes
 import re
 import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,7 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
         date=meta_text(edition.ast["meta"].get("date"))
         or f"{now.tm_year}年{now.tm_mon}月{now.tm_mday}日",
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", now),
+        title_width=balanced_width(printed.title, PAPER_WIDTH[paper] / COVER_TITLE_EM),
     )
     source = edition.doc.source.parent
     fetch = fetcher(edition.doc, pictures=source, files=STYLES)
@@ -101,6 +103,24 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
             continue
         edition.doc.warn("pdf-warning", f"{edition.code} pdf: WeasyPrint: {message}")
     return {"pages": len(document.pages)}
+
+
+# The text width of each paper size in mm (styles/print.css and paper-*.css), and the
+# cover title's em in mm (24 pt).
+PAPER_WIDTH = {"A4": 210 - 2 * 22, "B5": 176 - 2 * 18, "A5": 148 - 2 * 14}
+COVER_TITLE_EM = 24 * 25.4 / 72
+
+
+def balanced_width(title: str, capacity: float) -> float:
+    """The width in em that breaks ``title`` into lines of about even length, when it
+    does not fit on one line of ``capacity`` em (0 when it does): "一份很长的研究报告的
+    标题" over two lines of ten, not nineteen and one. CJK characters are an em wide, the
+    rest about half."""
+    width = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in title)
+    if width <= capacity:
+        return 0
+    lines = -(-width // capacity)  # rounded up
+    return round(min(capacity, width / lines + 1.0), 2)
 
 
 def _numbered(toc: str, numbers: dict[str, int]) -> str:
