@@ -365,3 +365,17 @@ def test_cover_title_lines_are_balanced(seed_dir):
     lines = [ln for ln in cover.splitlines() if ln and ln in title]
     assert "".join(lines) == title and len(lines) == 2, cover
     assert abs(len(lines[0]) - len(lines[1])) <= 3, lines
+
+
+def test_cover_title_breaks_at_punctuation_near_the_middle():
+    from publish.writers.pdf import COVER_TITLE_EM, PAPER_WIDTH, cover_lines
+
+    a4 = PAPER_WIDTH["A4"] / COVER_TITLE_EM
+    assert cover_lines("短标题", a4) == ["短标题"]
+    assert cover_lines("PERM Rubrics RM — 构建与核心指标技术介绍", a4) == [
+        "PERM Rubrics RM —",
+        "构建与核心指标技术介绍",
+    ]
+    # no punctuation: the first line a little the longer, never inside "2024"
+    lines = cover_lines("2024年神经网络与大模型技术发展综合研究报告", a4)
+    assert lines == ["2024年神经网络与大模型", "技术发展综合研究报告"]

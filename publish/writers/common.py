@@ -96,7 +96,7 @@ def render_page(edition: Edition, toc: str, body: str, styles: list[str], **cont
         "authors": [meta_text(a) for a in authors],
         "date": meta_text(meta.get("date")),
         "created": "",
-        "title_width": 0,  # em: the cover title's lines balanced to this width (pdf.py)
+        "title_lines": [],  # the cover title broken into lines (pdf.py), else one
         "part": "all",  # the print edition lays out "front" (cover, contents) and "body" apart
         "labels": edition.labels,
         "version": __version__,

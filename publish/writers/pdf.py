@@ -68,7 +68,7 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
         date=meta_text(edition.ast["meta"].get("date"))
         or f"{now.tm_year}年{now.tm_mon}月{now.tm_mday}日",
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", now),
-        title_width=balanced_width(printed.title, PAPER_WIDTH[paper] / COVER_TITLE_EM),
+        title_lines=cover_lines(printed.title, PAPER_WIDTH[paper] / COVER_TITLE_EM),
     )
     source = edition.doc.source.parent
     fetch = fetcher(edition.doc, pictures=source, files=STYLES)
@@ -111,16 +111,43 @@ PAPER_WIDTH = {"A4": 210 - 2 * 22, "B5": 176 - 2 * 18, "A5": 148 - 2 * 14}
 COVER_TITLE_EM = 24 * 25.4 / 72
 
 
-def balanced_width(title: str, capacity: float) -> float:
-    """The width in em that breaks ``title`` into lines of about even length, when it
-    does not fit on one line of ``capacity`` em (0 when it does): "一份很长的研究报告的
-    标题" over two lines of ten, not nineteen and one. CJK characters are an em wide, the
-    rest about half."""
-    width = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in title)
-    if width <= capacity:
-        return 0
-    lines = -(-width // capacity)  # rounded up
-    return round(min(capacity, width / lines + 1.0), 2)
+def cover_lines(title: str, capacity: float) -> list[str]:
+    """``title`` in lines for the cover: one if it fits in ``capacity`` em, else two:
+    broken after punctuation or a space near the middle ("PERM Rubrics RM —" / "构建与核心
+    指标…"), else after the last CJK character that keeps the first line within half the
+    title and an em (a first line a little the longer, as a balanced wrap has it); never
+    inside a Latin word or a number. A title longer than two lines is left to wrap."""
+    total = _em(title)
+    if total <= capacity or total > 2 * capacity:
+        return [title]
+    marked, plain = None, None
+    for i in range(1, len(title)):
+        before, after = title[i - 1], title[i]
+        first = _em(title[:i].rstrip())
+        if max(first, _em(title[i:].lstrip())) > capacity:
+            continue
+        if (before in BREAK_AFTER or after in BREAK_BEFORE) and 0.35 <= first / total <= 0.65:
+            if marked is None or abs(first - total / 2) < abs(marked[0] - total / 2):
+                marked = (first, i)
+        elif (_wide(before) or _wide(after)) and first <= total / 2 + 1:
+            plain = (first, i)
+    cut = (marked or plain or (0, 0))[1]
+    if not cut:
+        return [title]
+    return [title[:cut].rstrip(), title[cut:].lstrip()]
+
+
+BREAK_AFTER = set("：:—–-,，、;；!?！？ ）)」』》")
+BREAK_BEFORE = set("（(「『《 ")
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _em(text: str) -> float:
+    """Width in em: CJK characters one, the rest about half."""
+    return sum(1.0 if _wide(c) else 0.55 for c in text)
 
 
 def _numbered(toc: str, numbers: dict[str, int]) -> str:
