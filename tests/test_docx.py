@@ -88,6 +88,16 @@ def test_contents_field_titled_in_the_edition_script(seed_dir, ed):
     assert paragraphs.index(toc_heading) < next(
         i for i, p in enumerate(paragraphs) if style_of(p) == "Heading1"
     )
+    # and lists every heading (levels 1-3), each linked to its heading's bookmark, for
+    # readers that do not update fields (LibreOffice); Word rebuilds it (a dirty field)
+    levels = ("Heading1", "Heading2", "Heading3")
+    heads = [text(p) for p in paragraphs if style_of(p) in levels]
+    entries = [p for p in paragraphs if re.fullmatch(r"TOC\d", style_of(p) or "")]
+    assert [text(p) for p in entries] == heads and len(heads) == 14
+    marks = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
+    links = [h.get(f"{W}anchor") for p in entries for h in p.iter(f"{W}hyperlink")]
+    assert len(links) == 14 and set(links) <= marks
+    assert any(f.get(f"{W}dirty") == "true" for f in body.iter(f"{W}fldChar"))
 
 
 @pytest.mark.parametrize("ed", EDITIONS)
@@ -356,6 +366,14 @@ def printed(seed_dir, small_review, tmp_path_factory) -> Path:
     return tmp / "pdf"
 
 
+CHAPTER1 = "2024"  # the first chapter's title begins "1 2024年…" in every edition
+DOCX_HEADS = {
+    "zh-Hans": ["2神经网络架构创新", "4.3边缘设备上的推理进展"],
+    "zh-Hant-TW": ["2神經網路架構創新", "4.3邊緣裝置上的推理進展"],
+    "zh-Hant-HK": ["2神經網絡架構創新", "4.3邊緣設備上的推理進展"],
+}
+
+
 @pytest.mark.parametrize("ed", EDITIONS)
 def test_libreoffice_opens_and_prints(printed, seed_dir, ed):
     import pymupdf
@@ -368,9 +386,22 @@ def test_libreoffice_opens_and_prints(printed, seed_dir, ed):
     with pymupdf.open(pdf) as doc:
         pages = [page.get_text() for page in doc]
         width, height = doc[0].rect.width, doc[0].rect.height
-        jumps = [
-            ln["page"] for page in doc for ln in page.get_links() if ln["kind"] == pymupdf.LINK_GOTO
+        links = [
+            (page.number, ln)
+            for page in doc
+            for ln in page.get_links()
+            if ln["kind"] == pymupdf.LINK_GOTO
         ]
+        # the contents' entries stand above the first chapter's heading: the third place
+        # "2024" stands on page 1 (after the report's title and the chapter's entry)
+        chapter = sorted(r.y0 for r in doc[0].search_for(CHAPTER1))[2]
+    contents = [ln for n, ln in links if n == 0 and ln["from"].y1 <= chapter]
+    jumps = [ln["page"] for n, ln in links if not (n == 0 and ln["from"].y1 <= chapter)]
+    # LibreOffice shows the contents' entries (it does not update fields), linked
+    toc_text = "".join(pages[0][: pages[0].find(REFERENCES[ed]) + 4].split())
+    assert "".join(CONTENTS[ed].split()) in toc_text and contents
+    for head in DOCX_HEADS[ed]:
+        assert "".join(head.split()) in toc_text, head
     assert round(width) == 595 and round(height) == 842  # A4 in points
     assert len(pages) >= 3
     flat = "".join("".join(p.split()) for p in pages)
