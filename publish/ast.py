@@ -184,6 +184,15 @@ def lists(value: Any, keep: Callable[[list[Any]], bool] | None = None) -> list[l
     return found
 
 
+def inline_content(e: Element) -> list[Any]:
+    """The inlines an inline container holds: after the attributes (Span, Link) or the
+    quote type (Quoted), else its content (Emph, Strong…); [] for an element with none."""
+    c = e.get("c")
+    if e["t"] in ("Span", "Link", "Quoted"):
+        return c[1]
+    return c if isinstance(c, list) and all(is_element(x) for x in c) else []
+
+
 def stringify(value: Any) -> str:
     """Plain text of inlines or blocks (as pandoc's ``stringify``)."""
     parts: list[str] = []

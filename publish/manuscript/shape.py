@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import Element, is_element
+from publish.ast import Element, inline_content, is_element
 from publish.document import Document
 
 # Levels of quotes, lists and divs inside each other, and of emphasis, spans and links: at
@@ -156,19 +156,11 @@ def drop_empty_headings(doc: Document) -> None:
         doc.info("heading-empty", f"{len(dropped)} heading(s) without text left out", line)
 
 
+# Inlines that are something to show (a picture or a note in raw HTML counts).
+CONTENT = {"Str", "Code", "Math", "Image", "RawInline", "Note"}
+
+
 def _has_text(inlines: list[Any]) -> bool:
     return any(
-        is_element(e)
-        and (
-            e["t"] in ("Str", "Code", "Math", "Image", "RawInline", "Note") or _has_text(_inner(e))
-        )
-        for e in inlines
+        is_element(e) and (e["t"] in CONTENT or _has_text(inline_content(e))) for e in inlines
     )
-
-
-def _inner(e: Element) -> list[Any]:
-    """The inlines an inline container holds (Span, Link, Quoted: after their attributes)."""
-    c = e.get("c")
-    if e["t"] in ("Span", "Link", "Quoted"):
-        return c[1]
-    return c if isinstance(c, list) and all(is_element(x) for x in c) else []

@@ -19,8 +19,10 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterator
 from typing import Any
 
+from publish.ast import elements
 from publish.document import Edition
 from publish.styles import STYLES
 
@@ -122,27 +124,14 @@ def _needs_glyph(ch: str) -> bool:
     return not (0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF)
 
 
-def _texts(value: Any) -> Any:
+def _texts(value: Any) -> Iterator[str]:
     """Every piece of text the page sets: words, code, raw HTML's text, metadata. Math is
     drawn from its own font (writers/math.py) and is not counted here."""
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, list):
-            stack.extend(reversed(v))
-        elif isinstance(v, dict):
-            t = v.get("t")
-            c = v.get("c")
-            if t in ("Str", "MetaString"):
-                yield c
-            elif t in ("Code", "CodeBlock"):
-                yield c[1]
-            elif t in ("RawInline", "RawBlock"):
-                if c[0] == "html":
-                    yield html.unescape(_TAG.sub(" ", c[1]))
-            elif t == "Math":
-                continue
-            elif t is not None:
-                stack.append(c)
-            else:
-                stack.extend(v.values())
+    for e in elements(value):
+        t, c = e["t"], e.get("c")
+        if t in ("Str", "MetaString"):
+            yield c
+        elif t in ("Code", "CodeBlock"):
+            yield c[1]
+        elif t in ("RawInline", "RawBlock") and c[0] == "html":
+            yield html.unescape(_TAG.sub(" ", c[1]))

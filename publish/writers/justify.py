@@ -29,6 +29,8 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from publish.ast import inline_content
+
 # Han (ideographs, radicals, bopomofo) and kana: the side of a Han/Latin boundary.
 HAN = (
     "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf"
@@ -92,18 +94,13 @@ def _space(inlines: list[Any]) -> None:
         if kind == "Str":
             e["c"] = BOUNDARY.sub(" ", e["c"])
         elif kind in TEXT_CONTAINERS and not _is_url(e):
-            _space(_content(e))
+            _space(inline_content(e))
         elif kind == "Note":
             space_han_latin(e["c"])
         if out and _boundary(_edge(out[-1], last=True), _edge(e, last=False)):
             out.append({"t": "Space"})
         out.append(e)
     inlines[:] = out
-
-
-def _content(e: dict[str, Any]) -> list[Any]:
-    """The inline list inside a text container (Span and Link carry attributes first)."""
-    return e["c"][1] if e["t"] in ("Span", "Link") else e["c"]
 
 
 def _is_url(e: dict[str, Any]) -> bool:
@@ -120,7 +117,7 @@ def _edge(e: dict[str, Any], last: bool) -> str:
     if kind == "Str":
         return e["c"][-1:] if last else e["c"][:1]
     if kind in TEXT_CONTAINERS:  # a URL too: spaced beside, not inside
-        inner = _content(e)
+        inner = inline_content(e)
         return _edge(inner[-1 if last else 0], last) if inner else ""
     if kind == "Code" or (kind == "Math" and e["c"][0]["t"] == "InlineMath"):
         return "a"  # Western text to the reader: a gap beside Han, none inside
