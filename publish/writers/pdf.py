@@ -151,15 +151,15 @@ def _em(text: str) -> float:
 
 
 def _numbered(toc: str, numbers: dict[str, int]) -> str:
-    """pandoc's contents, each entry a row of its link (print.css draws the dot leaders
-    behind it) and the page number its heading has in the body, outside the link: one
-    link per entry (a link around both cells became one per box)."""
+    """pandoc's contents, each entry its link (print.css draws the dot leaders behind it)
+    and the page number its heading has in the body, outside the link: one link per entry
+    (a link around both boxes became one per box)."""
 
     def entry(m: re.Match[str]) -> str:
         number = numbers.get(html.unescape(m.group(2)), "")
         return (
-            f'<span class="toc-row"><span class="toc-title">{m.group(1)}{m.group(3)}</a></span>'
-            f'<span class="toc-page">{number}</span></span>'
+            f'<span class="toc-title">{m.group(1)}{m.group(3)}</a></span>'
+            f'<span class="toc-page">{number}</span>'
         )
 
     return TOC_ENTRY.sub(entry, toc)
