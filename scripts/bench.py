@@ -8,7 +8,9 @@ row alike), and prints medians, ratios and peak memory as a Markdown table:
 - ``publish build`` of the seed into a fresh folder: 3 editions × 4 formats;
 - the same again into that folder: a no-op, which must rewrite nothing (checked);
 - a ten-fold report (the seed's body ten times) to one PDF, ``publish build --formats pdf
-  --editions zh-Hans``, against plain WeasyPrint on pandoc's standalone HTML of it.
+  --editions zh-Hans``, against plain WeasyPrint on pandoc's standalone HTML of it, and on
+  publish's HTML edition of it (the same content as our PDF: contents, citation links,
+  reference list; screen styles, none of the print page's features).
 
 Each step runs under a small Python parent that reports the step's wall time and the peak
 resident memory of the largest process it ran (``getrusage(RUSAGE_CHILDREN).ru_maxrss``:
@@ -127,6 +129,17 @@ def main() -> int:
         times.setdefault(name, []).append(s)
         peaks[name] = max(peaks.get(name, 0.0), mb)
 
+    # The same content as our PDF (contents, citation links, the reference list), laid out
+    # by plain WeasyPrint with the HTML edition's screen styles: what issue 10's print
+    # features cost over it, and what any page of this content costs.
+    edition = work / "long-html"
+    subprocess.run(
+        [*publish, long, "--out", edition, "--formats", "html", "--editions", "zh-Hans"],
+        cwd=ROOT,
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+    ours_html = next(edition.glob("*/*.zh-Hans.html"))
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())  # others' work skews every row
     print(f"bench: {args.runs} runs of each step in {work}", file=sys.stderr)
     try:
@@ -153,6 +166,7 @@ def main() -> int:
             plain.mkdir()
             run("pandoc10", [[pd, "-s", long, "-o", "long.html"]], plain)
             run("weasy10", [[*weasyprint, "long.html", "long.pdf"]], plain)
+            run("same10", [[*weasyprint, ours_html, "same.pdf"]], plain)
             ten = [*publish, long, "--out", work / f"long-{i}", "--formats", "pdf"]
             run("ours10", [[*ten, "--editions", "zh-Hans"]], ROOT)
             print(f"bench: run {i + 1}/{args.runs} done", file=sys.stderr)
@@ -204,6 +218,7 @@ def report(
         ("noop", "`publish build` again, nothing changed (no-op)"),
         ("pandoc10", "10× report: pandoc → standalone HTML"),
         ("weasy10", "10× report: plain WeasyPrint on that HTML → PDF"),
+        ("same10", "10× report: plain WeasyPrint on publish's HTML edition of it → PDF"),
         ("ours10", "10× report: `publish build --formats pdf --editions zh-Hans`"),
     ]
     print(
@@ -237,6 +252,8 @@ def report(
         f"{'met' if ten_plain <= 1.3 else 'missed'} |"
     )
     print(f"| 10× PDF / (pandoc HTML + WeasyPrint) | {ten_route:.2f} | | |")
+    same = med["same10"] / med["weasy10"]
+    print(f"| plain WeasyPrint, publish's HTML / pandoc's HTML | {same:.2f} | | |")
 
 
 if __name__ == "__main__":
