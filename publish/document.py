@@ -77,6 +77,7 @@ class Document:
     outline: list[str] = field(default_factory=list)  # manuscript: chapters a preamble promised
     diagnostics: list[Diagnostic] = field(default_factory=list)  # every stage
     tables: int = 0  # manuscript: numbered table captions
+    quotes: int = 0  # manuscript: straight double-quote pairs in Chinese text made curly
     citations: int = 0  # references: citation marks in the text
 
     def line_of(self, needle: str) -> int | None:

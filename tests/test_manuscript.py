@@ -344,3 +344,34 @@ def test_raw_link_in_a_heading_keeps_its_text_only(tmp_path):
     assert {p.name: m for p, m in check([folder / "h.zh-Hans.epub"]).items() if m} == {}
     with pymupdf.open(folder / "h.zh-Hans.pdf") as pdf:
         assert "方法 外链\n1\n" in pdf[1].get_text()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "epub", "docx", "html"])
+def test_seed_straight_quotes_print_as_chinese_quotes(seed_dir, fmt):
+    # The seed writes 行业升级的"新引擎" with typewriter quotes (line 24).
+    marks = {"zh-Hans": "“新引擎”", "zh-Hant-TW": "「新引擎」", "zh-Hant-HK": "「新引擎」"}
+    for ed, quoted in marks.items():
+        text = all_text(seed_dir / f"nn-llm-2024.{ed}.{fmt}")
+        assert quoted in text and '"新引擎"' not in text
+
+
+def test_straight_quotes_in_chinese_text_pair_up(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        '# 标题里的"引号"\n\n'
+        '他说"新引擎"和"**加粗的词**"，还有英文 "the bitter lesson" 一文。\n\n'
+        '代码 `a="b"` 与 "带`代码`的引号" 都在。\n\n'
+        '一个没有配对的"引号留着。\n\n'
+        '前后有空格的" 引号 "留着。\n\n'
+        'An English "quote" stays as written.\n',
+    )
+    assert doc.meta.title == "标题里的“引号”"  # the first heading, made the title
+    text = [stringify(b) for b in doc.ast["blocks"]]
+    assert text[0] == "他说“新引擎”和“加粗的词”，还有英文 “the bitter lesson” 一文。"
+    assert 'a="b"' in text[1] and "“带代码的引号”" in text[1]  # code is never touched
+    assert text[2] == '一个没有配对的"引号留着。'
+    assert text[3] == '前后有空格的" 引号 "留着。'
+    assert text[4] == 'An English "quote" stays as written.'
+    assert doc.quotes == 5
+    [note] = [d for d in doc.diagnostics if d.code == "quotes-curled"]
+    assert note.severity == "info" and "5 pair" in note.message and note.line == 1

@@ -4,11 +4,11 @@ Text level, before pandoc parses (``chat.py``): the chat preamble and closing ch
 blanked (line numbers stay true) and kept in ``Document.removed``; escaped bold and note
 markers (``markers.py``), bullets under numbered items (``lists.py``), math between
 ``\\(`` ``\\)`` (``texmath.py``).
-AST level, after parsing: nesting bounded (``shape.py``), metadata and title
-(``metadata.py``), wikilinks as their text (``wikilinks.py``), Liquid tags never run
-(``liquid.py``), images checked and embedded (``images.py``), active content removed
-(``rawhtml.py``), table captions (``captions.py``), identifiers unique (``ids.py``),
-truncation checks (``truncation.py``).
+AST level, after parsing: nesting bounded (``shape.py``), straight quotes in Chinese
+text made curly (``quotes.py``), metadata and title (``metadata.py``), wikilinks as their
+text (``wikilinks.py``), Liquid tags never run (``liquid.py``), images checked and
+embedded (``images.py``), active content removed (``rawhtml.py``), table captions
+(``captions.py``), identifiers unique (``ids.py``), truncation checks (``truncation.py``).
 """
 
 from publish.ast import run_filters
@@ -21,6 +21,7 @@ from publish.manuscript.liquid import liquid_tags
 from publish.manuscript.lists import nest_bullets
 from publish.manuscript.markers import escape_markers, unescape_bold
 from publish.manuscript.metadata import take_metadata
+from publish.manuscript.quotes import curl_quotes
 from publish.manuscript.rawhtml import sanitize, unlink_headings
 from publish.manuscript.shape import drop_empty_headings, flatten_deep, unwrap_heading_divs
 from publish.manuscript.texmath import tex_delimiters
@@ -41,11 +42,12 @@ def clean_text(doc: Document) -> None:
 
 
 def clean_ast(doc: Document) -> None:
-    """After parsing: nesting bounded, divs around headings opened, metadata, wikilinks,
-    Liquid tags, images, active content, captions, identifiers, truncation."""
+    """After parsing: nesting bounded, divs around headings opened, quotes, metadata,
+    wikilinks, Liquid tags, images, active content, captions, identifiers, truncation."""
     flatten_deep(doc)
     unwrap_heading_divs(doc)
     drop_empty_headings(doc)
+    curl_quotes(doc)
     take_metadata(doc)
     resolve_wikilinks(doc)
     liquid_tags(doc)

@@ -30,21 +30,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from publish.ast import inline_content
+from publish.chars import CJK_CHARS, HAN, IS_HAN
 
-# Han (ideographs, radicals, bopomofo) and kana: the side of a Han/Latin boundary.
-HAN = (
-    "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf"
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-)
 # Western letters and digits: the other side (not symbols such as % or °).
 LATIN = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff"
 BOUNDARY = re.compile(f"(?<=[{HAN}])(?=[{LATIN}])|(?<=[{LATIN}])(?=[{HAN}])")
-IS_HAN = re.compile(f"[{HAN}]")
 IS_LATIN = re.compile(f"[{LATIN}]")
 
 # What justification may widen besides spaces: Han, kana and CJK / full-width punctuation.
-CJK_CHARS = f"{HAN}\u3000-\u303f\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6"
-CJK = re.compile(f"[{CJK_CHARS}]")
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 
 # Inline elements whose content is text of the sentence, spaced inside; any other inline

@@ -1,0 +1,115 @@
+"""Straight double quotes in Chinese text made curly: ``的"新引擎"`` → ``的“新引擎”``.
+
+pandoc reads the source without its ``smart`` extension (dashes, ellipses and apostrophes
+stay as written), and would not take these for quotes anyway: its rule wants a space or
+punctuation before an opening quote, and a Han character is neither. So typewriter quotes
+in Chinese text reached every edition straight, and the Traditional editions could not
+turn them into 「」 (editions/convert.py turns “” into 「」).
+
+Per block (paragraph, heading, list item, cell, caption) whose text has Han: its straight
+double quotes, read in order, pair up first with second, third with fourth…; when there
+is an even number of them and every pair is well formed (no space after the opening one
+or before the closing one), each pair becomes “…”. Anything else is left as written: an
+odd count (an inch mark, a quote the author never closed) or nested straight quotes
+cannot be read without guessing. Code, math, raw HTML, citations and URLs are never
+touched; emphasis, links and spans are read through (``"**新引擎**"``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from publish.ast import elements, inline_content
+from publish.chars import IS_HAN
+from publish.document import Document
+
+# Containers whose text is part of the sentence, read through; any other inline element
+# (code, math, raw HTML, a citation, a note, a picture) ends the text around it.
+THROUGH = {
+    "Emph",
+    "Strong",
+    "Underline",
+    "Strikeout",
+    "SmallCaps",
+    "Superscript",
+    "Subscript",
+    "Span",
+    "Link",
+    "Quoted",
+}
+BREAK = "\x00"  # stands for a non-text element between two pieces of text
+
+
+def curl_quotes(doc: Document) -> None:
+    """Make the well-formed straight double quotes of each Chinese block curly, counted in
+    ``doc.quotes``; the YAML title, subtitle and author too."""
+    pairs: list[str] = []
+    for e in elements(doc.ast.get("blocks", [])):
+        if e["t"] in ("Para", "Plain"):
+            pairs += _curl(e["c"])
+        elif e["t"] == "Header":
+            pairs += _curl(e["c"][2])
+    for key in ("title", "subtitle", "author"):
+        for value in elements(doc.ast.get("meta", {}).get(key)):
+            if value["t"] == "MetaInlines":
+                pairs += _curl(value["c"])
+    doc.quotes += len(pairs)
+    if pairs:
+        doc.info(
+            "quotes-curled",
+            f"made {len(pairs)} pair(s) of straight double quotes in Chinese text curly, "
+            f"such as “{pairs[0]}”",
+            doc.line_of(f'"{pairs[0]}"'),
+        )
+
+
+def _curl(inlines: list[Any]) -> list[str]:
+    """Curl the quote pairs of one block's inlines in place; returns each pair's text."""
+    pieces: list[Any] = []  # Str elements, and " " or BREAK between them
+    _flatten(inlines, pieces)
+    text = "".join(p["c"] if isinstance(p, dict) else p for p in pieces)
+    if '"' not in text or not IS_HAN.search(text):
+        return []
+    at = [i for i, ch in enumerate(text) if ch == '"']
+    if len(at) % 2:
+        return []
+    pairs = list(zip(at[::2], at[1::2], strict=True))
+    for start, end in pairs:
+        inner = text[start + 1 : end]
+        if not inner or inner[0].isspace() or inner[-1].isspace():
+            return []
+    closing = {end for _, end in pairs}
+    offset = 0
+    for p in pieces:
+        if isinstance(p, str):
+            offset += len(p)
+            continue
+        s = p["c"]
+        if '"' in s:
+            p["c"] = "".join(
+                ("”" if offset + i in closing else "“") if ch == '"' else ch
+                for i, ch in enumerate(s)
+            )
+        offset += len(s)
+    return [text[a + 1 : b].replace(BREAK, "") for a, b in pairs]
+
+
+def _flatten(inlines: list[Any], out: list[Any]) -> None:
+    for e in inlines:
+        kind = e["t"]
+        if kind == "Str":
+            out.append(e)
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            out.append(" ")
+        elif kind in THROUGH and not _is_url(e):
+            _flatten(inline_content(e), out)
+        else:
+            out.append(BREAK)
+
+
+def _is_url(e: dict[str, Any]) -> bool:
+    """A link that prints its own address: its text is not prose."""
+    if e["t"] != "Link":
+        return False
+    text = "".join(x["c"] for x in e["c"][1] if x["t"] == "Str")
+    return "://" in text or text == e["c"][2][0]
