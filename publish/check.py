@@ -105,15 +105,34 @@ def _messages(report: dict) -> list[Message]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m publish.check FILE.epub...``: print every message; exit 1 if any."""
+    """``python -m publish.check FILE.epub|FOLDER...``: print every message of every EPUB
+    (a folder: the EPUBs under it); exit 1 if any, 2 when there is none to check."""
     import sys
 
-    paths = [Path(a) for a in (sys.argv[1:] if argv is None else argv)]
+    from publish.errors import PublishError
+
+    paths: list[Path] = []
+    for arg in sys.argv[1:] if argv is None else argv:
+        path = Path(arg)
+        if not path.exists():
+            print(f"publish.check: {path}: no such file or folder", file=sys.stderr)
+            return 2
+        paths += sorted(path.rglob("*.epub")) if path.is_dir() else [path]
+    if not paths:
+        print(
+            "publish.check: no EPUB to check; name EPUB files or folders holding them",
+            file=sys.stderr,
+        )
+        return 2
     found = 0
-    for path, messages in check(paths).items():
-        for m in messages:
-            print(f"{path}: {m}")
-        found += len(messages)
+    try:
+        for path, messages in check(paths).items():
+            for m in messages:
+                print(f"{path}: {m}")
+            found += len(messages)
+    except PublishError as exc:
+        print(f"publish.check: {exc}", file=sys.stderr)
+        return 1
     return 1 if found else 0
 
 

@@ -342,3 +342,16 @@ def test_embed_fonts_subset_to_the_characters_used(embedded):
     assert not (heads & has) - cmaps[("Noto Sans CJK HK", True)] - ignore
     assert not (used & has) - set().union(*cmaps.values()) - ignore
     assert sum(map(len, fonts.values())) < 2_000_000
+
+
+def test_check_command_takes_a_folder_and_says_what_is_wrong(seed_dir, tmp_path, capsys):
+    from publish.check import main
+
+    assert main([str(seed_dir)]) == 0  # the three EPUBs under it, all clean
+    assert main([str(tmp_path / "gone.epub")]) == 2
+    assert main([str(tmp_path)]) == 2  # a folder with no EPUB
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"publish.check: {tmp_path / 'gone.epub'}: no such file or folder",
+        "publish.check: no EPUB to check; name EPUB files or folders holding them",
+    ]
