@@ -12,7 +12,9 @@ from publish.errors import PublishError, StrictError, UsageError
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2
-        raise UsageError(f"{message} (see `publish {self.prog.split()[-1]} --help`)")
+        # prog is "publish" or "publish build" (however the program was started)
+        command = " ".join(["publish", *self.prog.split()[1:]])
+        raise UsageError(f"{message} (see `{command} --help`)")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -77,6 +77,9 @@ def load_config(
     fmts = _choices(formats, FORMATS, "formats", problems)
     eds = _choices(editions, EDITIONS, "editions", problems)
     paths = tuple(Path(s) for s in sources)
+    for s, p in zip(sources, paths, strict=True):
+        if p.is_dir():
+            problems.append(f"SOURCE {s}: is a folder; name the Markdown files in it ({p}/*.md)")
     stems = [stem_of(p) for p in paths]
     for s in {s for s in stems if stems.count(s) > 1}:
         problems.append(f"two sources share the output name {s!r}; rename one of them")

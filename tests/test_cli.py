@@ -41,6 +41,20 @@ def test_no_command_is_usage_error():
     assert run_cli().returncode == 2
 
 
+def test_unknown_command_points_to_the_help():
+    proc = run_cli("frobnicate")
+    assert proc.returncode == 2
+    line = one_line(proc.stderr)
+    assert "'frobnicate'" in line and line.endswith("(see `publish --help`)")
+
+
+def test_folder_as_source_is_usage_error(tmp_path):
+    proc = run_cli("build", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    line = one_line(proc.stderr)
+    assert f"SOURCE {tmp_path}: is a folder" in line and f"{tmp_path}/*.md" in line
+
+
 def test_empty_and_binary_sources(tmp_path):
     empty = tmp_path / "empty.md"
     empty.write_bytes(b"")
