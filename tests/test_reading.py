@@ -60,3 +60,18 @@ def test_bad_files(data, word):
     with pytest.raises(SourceError) as err:
         decode(data, "bad.md")
     assert "bad.md" in str(err.value) and word in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "encoding"),
+    [
+        ("# 标题\n\n正文，“引号”。\n", "gbk", "gb18030"),
+        ("# 標題\n\n正文，「引號」。\n", "big5", "big5"),
+        ("機器學習模型", "big5", "big5"),  # decodes as GB18030 too, into rare characters
+        ("网络", "gbk", "gb18030"),
+    ],
+)
+def test_short_legacy_texts(text, codec, encoding):
+    # Too short for charset-normalizer: both Chinese encodings decode the bytes.
+    got, enc = decode(text.encode(codec), "x.md")
+    assert enc == encoding and got == text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 
 from publish.errors import SourceError
@@ -72,6 +73,12 @@ def detect(data: bytes, name: str) -> str:
     candidates = [enc for enc in ("gb18030", "big5") if _decodes(data, enc)]
     if len(candidates) == 1:
         return candidates[0]
+    if candidates:
+        # Both decode (common in short texts, where charset-normalizer has too little to go
+        # on): the wrong one reads as rare characters, kana and private-use ones.
+        gb, big5 = (_chinese(data.decode(enc), enc) for enc in candidates)
+        if abs(gb - big5) >= 0.15:
+            return "gb18030" if gb > big5 else "big5"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=candidates or None).best()
@@ -81,6 +88,26 @@ def detect(data: bytes, name: str) -> str:
         )
     enc = best.encoding
     return {"gb2312": "gb18030", "gbk": "gb18030", "big5hkscs": "big5"}.get(enc, enc)
+
+
+# The lead bytes of each encoding's most frequent characters: GB2312's level 1 (3,755
+# characters) and Big5's frequent characters (5,401).
+_COMMON = {"gb18030": ("gb2312", 0xB0, 0xD7), "big5": ("big5", 0xA4, 0xC6)}
+
+
+def _chinese(text: str, enc: str) -> float:
+    """Share of the text's characters that a Chinese text in ``enc`` is mostly made of:
+    ASCII, CJK and full-width punctuation, and the encoding's frequent characters."""
+    codec, low, high = _COMMON[enc]
+    chars = [c for c in text if not c.isspace()]
+    good = 0
+    for c in chars:
+        if c <= "~" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" or c in "“”‘’…—·":
+            good += 1
+        elif "\u4e00" <= c <= "\u9fff":
+            with contextlib.suppress(UnicodeEncodeError):
+                good += low <= c.encode(codec)[0] <= high
+    return good / max(1, len(chars))
 
 
 def _decodes(data: bytes, enc: str) -> bool:
