@@ -55,6 +55,7 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
     missing = glyphs.check(edition)
     printed = for_print(edition)
     toc, body = html_parts(printed)
+    body = CITATION.sub(r'<sup class="citation">\1</sup>', body)
     styles = ["fonts.css", "base.css", "print.css"]
     if paper != "A4":
         styles.append(f"paper-{paper}.css")
@@ -168,6 +169,11 @@ def _numbered(toc: str, numbers: dict[str, int]) -> str:
 # A contents entry as pandoc writes it: <a href="#id" id="toc-id">title</a>.
 # Its end is the one before "</li>" or a sub-list: a title may hold markup of its own.
 TOC_ENTRY = re.compile(r'(<a href="#([^"]*)" id="toc-[^"]*">)(.*?)</a>(?=</li>|\s*<ul>)', re.S)
+
+# pandoc's citation mark, <span class="citation"><sup>[<a …>1</a>]</sup></span>, printed as
+# one element, <sup class="citation">: WeasyPrint lays out and tags each element, and a
+# ten-fold report's 300 marks took 0.23 s more as two.
+CITATION = re.compile(r'<span class="citation"[^>]*><sup>((?:(?!</?s(?:pan|up)\b).)*)</sup></span>')
 
 # WeasyPrint's words for characters no font has (publish says it before layout).
 TOFU = (".notdef glyph rendered", "Too many glyphs missing")
