@@ -10,12 +10,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from publish.chars import IS_HAN
 from publish.editions.glossary import Glossary
 from publish.editions.phrases import changes
 from publish.editions.script import CHARACTER_LEVEL, converter
 
 URLISH = r"(?:https?|ftp|file|mailto):[^\s]+|www\.[^\s]+|[\w.+-]+@[\w-]+\.[\w.-]+"
-HAN = re.compile("[\u3400-\u9fff]")
 
 
 @dataclass
@@ -74,7 +74,7 @@ class Converter:
         return result
 
     def _plain(self, text: str, line: int | None) -> str:
-        if not text or self.main is None or not HAN.search(text):
+        if not text or self.main is None or not IS_HAN.search(text):
             return text
         result = self.main.convert(text)
         if result != text:
@@ -115,6 +115,6 @@ def _quotes(text: str) -> str:
     text = text.replace("“", "「").replace("”", "」")
     return re.sub(
         r"‘([^‘’]*?)’",
-        lambda m: f"『{m.group(1)}』" if HAN.search(m.group(1)) else m.group(0),
+        lambda m: f"『{m.group(1)}』" if IS_HAN.search(m.group(1)) else m.group(0),
         text,
     )

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 
+from publish.chars import CJK
 from publish.document import Document
 from publish.manuscript.chat import FENCE
 
 COMMAND = re.compile(r"\\[a-zA-Z]+")
-HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 INLINE = re.compile(r"\\\((.+?)\\\)")
 INLINE_DISPLAY = re.compile(r"\\\[(.+?)\\\]")
 OPEN, CLOSE = re.compile(r"^\s*\\\[\s*$"), re.compile(r"^\s*\\\]\s*$")
@@ -32,7 +32,7 @@ def _inline(segment: str) -> tuple[str, int]:
     def paren(m: re.Match[str]) -> str:
         nonlocal count
         tex = m.group(1).strip()
-        if not tex or HAN.search(tex):
+        if not tex or CJK.search(tex):
             return m.group(0)
         count += 1
         return f"${tex}$"
@@ -40,7 +40,7 @@ def _inline(segment: str) -> tuple[str, int]:
     def bracket(m: re.Match[str]) -> str:
         nonlocal count
         tex = m.group(1).strip()
-        if not COMMAND.search(tex) or HAN.search(tex):
+        if not COMMAND.search(tex) or CJK.search(tex):
             return m.group(0)
         count += 1
         return f"$${tex}$$"
