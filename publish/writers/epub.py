@@ -263,7 +263,7 @@ def _embed(edition: Edition, ast: dict[str, Any], folder: Path) -> list[str]:
     m = edition.doc.meta
     heading = " ".join([edition.title, edition.labels["edition"], edition.labels["contents"]])
     text = " ".join([*m.author, m.date, m.subtitle, citations.BACK, "[]0123456789"])
-    used = fonts.faces_used(ast, edition.region, {"heading": heading, "text": text})
+    used = fonts.faces_used(ast, edition.code, {"heading": heading, "text": text})
     ext, fmt = fonts.font_format()
     args: list[str] = []
     rules: list[str] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -19,13 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from publish.errors import BuildError
+from publish.styles import STYLES
 
-# The CJK families of each region, as in styles/fonts.css.
-FAMILIES = {
-    "SC": {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"},
-    "TC": {"serif": "Noto Serif CJK TC", "sans": "Noto Sans CJK TC"},
-    "HK": {"serif": "Noto Serif CJK HK", "sans": "Noto Sans CJK HK"},
-}
+
+@functools.cache
+def css_families(code: str) -> dict[str, list[str]]:
+    """The font families styles/fonts.css gives edition ``code``, by role (``serif``,
+    ``sans``, ``mono``), in the order the stylesheet tries them."""
+    css = (STYLES / "fonts.css").read_text("utf-8")
+    block = re.search(r"html:lang\(" + re.escape(code) + r"\)\s*\{(.*?)\}", css, re.S)
+    roles = re.findall(r"--(\w+):\s*([^;]*);", block.group(1)) if block else []
+    return {role: re.findall(r'"([^"]+)"', value) for role, value in roles}
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,11 @@ class Face:
         return f"{self.family.replace(' ', '')}-{'Bold' if self.bold else 'Regular'}.{ext}"
 
 
-def faces_used(ast: dict[str, Any], region: str, extra: dict[str, str]) -> dict[Face, set[str]]:
-    """Each face the book sets text in, with the characters it sets. ``extra`` is text
-    pandoc adds around the AST (title page, contents title), by role: "heading", "text"."""
-    names = FAMILIES[region]
+def faces_used(ast: dict[str, Any], code: str, extra: dict[str, str]) -> dict[Face, set[str]]:
+    """Each face edition ``code``'s book sets text in (the first serif and sans family
+    fonts.css names), with the characters it sets. ``extra`` is text pandoc adds around
+    the AST (title page, contents title), by role: "heading", "text"."""
+    names = {role: css_families(code)[role][0] for role in ("serif", "sans")}
     used: dict[tuple[str, bool], set[str]] = {}
 
     def add(text: str, sans: bool, bold: bool) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from publish.ast import elements
 from publish.document import Edition
-from publish.styles import STYLES
+from publish.writers.fonts import css_families
 
 FALLBACK = ("DejaVu Sans", "DejaVu Sans Mono", "Noto Color Emoji")
 REPORTED = 20  # characters named one by one; the rest are counted
@@ -66,9 +66,7 @@ def check(edition: Edition) -> list[str]:
 @functools.cache
 def families(code: str) -> tuple[str, ...]:
     """The font families styles/fonts.css names for ``code``, then the fallbacks."""
-    css = (STYLES / "fonts.css").read_text("utf-8")
-    block = re.search(r"html:lang\(" + re.escape(code) + r"\)\s*\{(.*?)\}", css, re.S)
-    names = re.findall(r'"([^"]+)"', block.group(1)) if block else []
+    names = [n for role in css_families(code).values() for n in role]
     return tuple(dict.fromkeys([*names, *FALLBACK]))
 
 
