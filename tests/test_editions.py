@@ -155,3 +155,20 @@ def test_stray_traditional_characters_are_normalised_and_listed():
     conv = Converter("zh-Hans", "t2s", load_glossary(None))
     assert conv.text("深度学习與数据") == "深度学习与数据"
     assert [(p["source"], p["result"]) for p in conv.review()] == [("习與", "习与")]
+
+
+def test_text_next_to_a_wikilink_converts_once_and_in_place(tmp_path):
+    # A wikilink's text is a Str next to the text around it; the words after it were
+    # shifted one place and the last kept its Simplified source (corpus 08 and 12).
+    src = tmp_path / "wiki.md"
+    src.write_text("# 测试\n\n实现的开源[[规则引擎]]，组合了 Guvnor 和 jBPM 插件。程序代码在这里。\n")
+    out = build(src, tmp_path / "out", "html")
+    expected = {
+        "zh-Hans": "实现的开源规则引擎，组合了 Guvnor 和 jBPM 插件。程序代码在这里。",
+        "zh-Hant-TW": "實現的開源規則引擎，組合了 Guvnor 和 jBPM 外掛。程式碼在這裡。",
+        "zh-Hant-HK": "實現的開源規則引擎，組合了 Guvnor 和 jBPM 插件。程序代碼在這裏。",
+    }
+    for ed, text in expected.items():
+        page = readback.html_doc(out / f"wiki.{ed}.html")
+        [para] = [p.text_content() for p in page.iter("p") if "Guvnor" in p.text_content()]
+        assert para == text

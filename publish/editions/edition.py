@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from publish.ast import elements, meta_text, meta_value
@@ -73,6 +74,11 @@ def _convert_inlines(inlines: list[dict[str, Any]], conv: Converter) -> None:
         while j < n and (inlines[j]["t"] == "Str" or inlines[j]["t"] in _SEPARATORS):
             j += 1
         run = inlines[i:j]
+        if _irregular(run):
+            run = _regular(run)
+            inlines[i:j] = run
+            n += len(run) - (j - i)
+            j = i + len(run)
         joined = "".join(e["c"] if e["t"] == "Str" else _SEPARATORS[e["t"]] for e in run)
         converted = conv.text(joined)
         if converted != joined:
@@ -90,6 +96,34 @@ def _convert_inlines(inlines: list[dict[str, Any]], conv: Converter) -> None:
                 for e in strs:
                     e["c"] = conv.text(e["c"])
         i = j
+
+
+def _irregular(run: list[dict[str, Any]]) -> bool:
+    """Str nodes side by side, or a Str holding a separator: pandoc writes neither, but a
+    clean-up step may (a wikilink's text next to the text around it). The run is mapped
+    back word by word, one Str per word, so such a run must first be made regular."""
+    for a, b in zip(run, run[1:], strict=False):
+        if a["t"] == "Str" and b["t"] == "Str":
+            return True
+    return any(e["t"] == "Str" and (" " in e["c"] or "\n" in e["c"]) for e in run)
+
+
+def _regular(run: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``run`` with neighbouring Str nodes joined, and the spaces and newlines inside a Str
+    made Space and SoftBreak nodes: the same text, one Str per word."""
+    out: list[dict[str, Any]] = []
+    for e in run:
+        pieces = re.split(r"([ \n])", e["c"]) if e["t"] == "Str" else [e]
+        for piece in pieces:
+            if isinstance(piece, dict):
+                out.append(piece)
+            elif piece in (" ", "\n"):
+                out.append({"t": "Space"} if piece == " " else {"t": "SoftBreak"})
+            elif piece and out and out[-1]["t"] == "Str":
+                out[-1] = {"t": "Str", "c": out[-1]["c"] + piece}
+            elif piece:
+                out.append({"t": "Str", "c": piece})
+    return out
 
 
 def convert_tree(value: Any, conv: Converter) -> None:
