@@ -161,7 +161,9 @@ def test_text_next_to_a_wikilink_converts_once_and_in_place(tmp_path):
     # A wikilink's text is a Str next to the text around it; the words after it were
     # shifted one place and the last kept its Simplified source (corpus 08 and 12).
     src = tmp_path / "wiki.md"
-    src.write_text("# 测试\n\n实现的开源[[规则引擎]]，组合了 Guvnor 和 jBPM 插件。程序代码在这里。\n")
+    src.write_text(
+        "# 测试\n\n实现的开源[[规则引擎]]，组合了 Guvnor 和 jBPM 插件。程序代码在这里。\n"
+    )
     out = build(src, tmp_path / "out", "html")
     expected = {
         "zh-Hans": "实现的开源规则引擎，组合了 Guvnor 和 jBPM 插件。程序代码在这里。",
@@ -172,3 +174,17 @@ def test_text_next_to_a_wikilink_converts_once_and_in_place(tmp_path):
         page = readback.html_doc(out / f"wiki.{ed}.html")
         [para] = [p.text_content() for p in page.iter("p") if "Guvnor" in p.text_content()]
         assert para == text
+
+
+def test_text_inside_raw_html_converts_but_not_its_code(tmp_path):
+    # A missing picture inside an HTML <figure> shows its description, which is raw HTML
+    # (corpus 08: the Simplified edition printed it in Traditional characters).
+    src = tmp_path / "raw.md"
+    src.write_text(
+        '# 测试\n\n<figure>\n  <img src="gone.png" alt="软件内存示意图">\n</figure>\n\n'
+        "<div>原始 HTML 里的软件，<code>软件 = 1</code>。</div>\n"
+    )
+    out = build(src, tmp_path / "out", "html", "zh-Hant-TW")
+    page = main_html(out / "raw.zh-Hant-TW.html")
+    assert '<span class="image-missing">軟體記憶體示意圖</span>' in page
+    assert "原始 HTML 裡的軟體，<code>软件 = 1</code>。" in page

@@ -66,8 +66,12 @@ def _is_url_link(elem: dict[str, Any]) -> bool:
 def _convert_inlines(inlines: list[dict[str, Any]], conv: Converter) -> None:
     i = 0
     n = len(inlines)
+    code = 0  # inside raw HTML <code>…</code> written around Markdown text
     while i < n:
-        if inlines[i]["t"] != "Str":
+        e = inlines[i]
+        if e["t"] == "RawInline" and e["c"][0] in ("html", "html5"):
+            code = _code_depth(e["c"][1], code)
+        if e["t"] != "Str" or code:
             i += 1
             continue
         j = i
@@ -137,6 +141,9 @@ def convert_tree(value: Any, conv: Converter) -> None:
             stack.extend(item)
         elif isinstance(item, dict) and "t" in item:
             t = item["t"]
+            if t in ("RawInline", "RawBlock") and item["c"][0] in ("html", "html5"):
+                item["c"][1] = _convert_html(item["c"][1], conv)
+                continue
             if t in _SKIP or (t == "Link" and _is_url_link(item)):
                 continue
             c = item.get("c")
@@ -146,6 +153,37 @@ def convert_tree(value: Any, conv: Converter) -> None:
                 stack.append(c[1:] if t != "Header" else c[2])  # not the attributes
             elif c is not None:
                 stack.append(c)
+
+
+# Elements whose text is code, in raw HTML: never converted.
+_CODE_TAGS = {"code", "pre", "kbd", "samp", "var", "script", "style"}
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _code_depth(html: str, depth: int) -> int:
+    """``depth`` after the code elements ``html`` opens and closes."""
+    for m in _TAG_NAME.finditer(html):
+        if m.group(2).lower() in _CODE_TAGS:
+            depth = max(0, depth - 1) if m.group(1) else depth + 1
+    return depth
+
+
+def _convert_html(html: str, conv: Converter) -> str:
+    """The text between the tags of (sanitised) raw HTML converted, as Markdown text is:
+    a figure's caption, a missing picture's description. Tags, attributes and the text of
+    code elements stay as written."""
+    out: list[str] = []
+    code = 0
+    for piece in _TAG.split(html):
+        if piece.startswith("<"):
+            code = _code_depth(piece, code)
+            out.append(piece)
+        elif piece and not code:
+            out.append(conv.text(piece))
+        else:
+            out.append(piece)
+    return "".join(out)
 
 
 def _convert_meta(meta: dict[str, Any], conv: Converter) -> None:
