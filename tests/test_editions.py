@@ -188,3 +188,11 @@ def test_text_inside_raw_html_converts_but_not_its_code(tmp_path):
     page = main_html(out / "raw.zh-Hant-TW.html")
     assert '<span class="image-missing">軟體記憶體示意圖</span>' in page
     assert "原始 HTML 裡的軟體，<code>软件 = 1</code>。" in page
+
+
+def test_simplified_edition_of_a_traditional_source_uses_simplified_quotes(tmp_path):
+    src = tmp_path / "tw.md"
+    src.write_text("---\nlang: zh-Hant-TW\n---\n\n# 標題\n\n他說「做不到『這件事』」。\n")
+    out = build(src, tmp_path / "out", "html", "zh-Hans,zh-Hant-TW")
+    assert "他说“做不到‘这件事’”。" in main_html(out / "tw.zh-Hans.html")
+    assert "他說「做不到『這件事』」。" in main_html(out / "tw.zh-Hant-TW.html")

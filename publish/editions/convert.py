@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from publish.chars import IS_HAN
 from publish.editions.glossary import Glossary
 from publish.editions.phrases import changes
-from publish.editions.script import CHARACTER_LEVEL, converter
+from publish.editions.script import CHARACTER_LEVEL, FROM_TRADITIONAL, converter
 
 URLISH = r"(?:https?|ftp|file|mailto):[^\s]+|www\.[^\s]+|[\w.+-]+@[\w-]+\.[\w.-]+"
 
@@ -49,6 +49,10 @@ class Converter:
         # is listed against the source itself.
         self.against_source = self.config == "t2s"
         self.traditional = self.edition != "zh-Hans"
+        # A Simplified edition of a Traditional source: its 「」『』 become “”‘’, as
+        # Simplified text writes them (GB/T 15834); --keep-quotes is about the Traditional
+        # editions only.
+        self.simplifying = self.config in FROM_TRADITIONAL
 
     def text(self, text: str, line: int | None = None) -> str:
         """Converted ``text``; records phrase changes seen at ``line``."""
@@ -71,6 +75,8 @@ class Converter:
         result = "".join(out)
         if self.traditional and self.quotes:
             result = _quotes(result)
+        elif self.simplifying:
+            result = result.translate(HANS_QUOTES)
         return result
 
     def _plain(self, text: str, line: int | None) -> str:
@@ -108,6 +114,9 @@ class Converter:
             }
             for p in items
         ]
+
+
+HANS_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 
 
 def _quotes(text: str) -> str:

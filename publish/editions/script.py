@@ -13,6 +13,8 @@ CONFIGS: dict[tuple[str, str], dict[str, str | None]] = {
     ("Hant", "TW"): {"zh-Hans": "tw2sp", "zh-Hant-TW": None, "zh-Hant-HK": "t2hk"},
     ("Hant", "HK"): {"zh-Hans": "hk2s", "zh-Hant-TW": "t2tw", "zh-Hant-HK": None},
 }
+# The configs that make a Simplified edition of a Traditional source.
+FROM_TRADITIONAL = {c["zh-Hans"] for (script, _), c in CONFIGS.items() if script == "Hant"}
 # The character-level twin of each phrase-level config: what differs between the two is a
 # phrase change a reviewer should see.
 CHARACTER_LEVEL = {"s2twp": "s2tw", "s2hk": "s2t", "tw2sp": "tw2s", "hk2s": "hk2s"}
