@@ -137,6 +137,8 @@ TOC_FIELD = re.compile(
     r'<w:instrText xml:space="preserve">(TOC [^<]*)</w:instrText>'
     r'<w:fldChar w:fldCharType="separate" /><w:fldChar w:fldCharType="end" /></w:r></w:p>'
 )
+# The style of the first paragraph after the contents.
+BODY_START = re.compile(r'<w:p><w:pPr><w:pStyle w:val="[^"]+" />')
 HEADING = re.compile(
     r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)" />\s*'
     r'<w:p><w:pPr><w:pStyle w:val="Heading([1-3])" />(.*?)</w:p>',
@@ -174,9 +176,14 @@ def fill_contents(path: Path) -> None:
         if i == len(heads) - 1:
             entry += '<w:r><w:fldChar w:fldCharType="end" /></w:r>'
         entries.append(entry + "</w:p>")
-    parts["word/document.xml"] = (
-        doc[: field.start()] + "".join(entries) + doc[field.end() :]
-    ).encode("utf-8")
+    doc = doc[: field.start()] + "".join(entries) + doc[field.end() :]
+    # The body starts on a page of its own: run on under the contents, its first lines
+    # read as more entries (LibreOffice shows no page numbers to tell them apart).
+    end = doc.find("</w:sdt>", field.start())
+    first = BODY_START.search(doc, end if end >= 0 else field.start())
+    if first:
+        doc = doc[: first.end()] + "<w:pageBreakBefore />" + doc[first.end() :]
+    parts["word/document.xml"] = doc.encode("utf-8")
     # Same entries, order, times and compression: only the document part changes.
     with zipfile.ZipFile(path, "w") as z:
         for info in infos:
