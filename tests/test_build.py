@@ -387,6 +387,8 @@ def test_download_page_links_every_output_and_stands_alone(seed_out):
     assert "http" not in "".join(tree.xpath("//style/text()"))
     text = tree.text_content()
     assert "2024年神经网络与大模型技术发展综合研究报告" in text  # the report's title
+    # the source by its name: the page is published, the build machine's folders are not
+    assert "nn-llm-2024.md" in text and str(SEED.parent) not in text
     for r in json.loads((seed_out / "manifest.json").read_text("utf-8"))["outputs"]:
         assert r["sha256"] in text
     report = json.loads((seed_out / "nn-llm-2024" / "nn-llm-2024.report.json").read_text())

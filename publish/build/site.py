@@ -69,6 +69,8 @@ def reports(state: State) -> list[dict[str, Any]]:
             {
                 "stem": stem,
                 "source": src["source"],
+                # The page names the file, not where it lay on the build machine.
+                "file": Path(src["source"]).name,
                 "title": src["doc"]["title"],
                 "report": f"{stem}/{stem}.report.json",
                 "editions": editions,
