@@ -379,3 +379,30 @@ def test_cover_title_breaks_at_punctuation_near_the_middle():
     # no punctuation: the first line a little the longer, never inside "2024"
     lines = cover_lines("2024年神经网络与大模型技术发展综合研究报告", a4)
     assert lines == ["2024年神经网络与大模型", "技术发展综合研究报告"]
+
+
+def test_notes_print_at_the_foot_of_their_page(tmp_path):
+    src = tmp_path / "notes.md"
+    src.write_text(
+        "# 脚注\n\n正文第一段引用了来源[[1]](https://a.example/x)，并有一条脚注。[^a]\n\n"
+        + "".join(f"填充段落{i}，让第二条脚注落在后面的页上。\n\n" for i in range(60))
+        + "第二条脚注在这里。[^b]\n\n[^a]: 第一条注释的文字。\n\n[^b]: 第二条注释，另一页。\n"
+    )
+    out = build(src, tmp_path / "out", "pdf", "zh-Hans")
+    with pymupdf.open(out / "notes.zh-Hans.pdf") as doc:
+        pages = [(p.number, p.get_text(), p.rect.height) for p in doc]
+        spots = {}
+        for page in doc:
+            for note in ("第一条注释的文字", "第二条注释"):
+                for r in page.search_for(note):
+                    spots[note] = (page.number, r.y0 / page.rect.height)
+    calls = {n for n, text, _ in pages if "并有一条脚注" in text}
+    later = {n for n, text, _ in pages if "第二条脚注在这里" in text}
+    assert spots["第一条注释的文字"][0] in calls and spots["第二条注释"][0] in later
+    assert calls != later
+    # at the foot, below the text: the bottom fifth of the page, above the page number
+    assert all(0.8 < y < 0.93 for _, y in spots.values()), spots
+    # never after the reference list
+    refs = max(n for n, text, _ in pages if "参考文献" in text)
+    assert all(n <= refs for n, _ in spots.values())
+    assert "第二条注释，另一页" not in pages[refs][1].split("参考文献")[-1]

@@ -203,6 +203,7 @@ def for_print(edition: Edition) -> Edition:
     justify.space_han_latin(ast["blocks"])
     math.typeset(ast, edition.doc, what)
     _local_links_to_text(ast["blocks"])
+    _notes_at_foot(ast["blocks"])
     _cut_long_paragraphs(ast["blocks"])
     _keep_marks_with_text(ast["blocks"])
     return dataclasses.replace(edition, ast=ast)
@@ -256,6 +257,31 @@ def _local_links_to_text(blocks: list[Any]) -> None:
                     lst[i] = {"t": "Span", "c": [e["c"][0], e["c"][1]]}
             elif e.get("t") in ("RawInline", "RawBlock") and "href=" in e["c"][1]:
                 e["c"][1] = RAW_LOCAL_HREF.sub("", e["c"][1])
+
+
+def _notes_at_foot(blocks: list[Any]) -> None:
+    """Each note a ``span.footnote`` where it is called, which print.css floats to the foot
+    of the page (pandoc's HTML collects notes after the text, where a printed report's
+    notes stood after its reference list and read as more references). Its paragraphs
+    run on, broken by a line break."""
+    for lst in lists(blocks):
+        for i, e in enumerate(lst):
+            if isinstance(e, dict) and e.get("t") == "Note":
+                inlines: list[Element] = []
+                for block in e["c"]:
+                    if inlines:
+                        inlines.append({"t": "LineBreak"})
+                    inlines += _as_inlines(block)
+                lst[i] = {"t": "Span", "c": [["", ["footnote"], []], inlines]}
+
+
+def _as_inlines(block: Element) -> list[Element]:
+    """A note's block as inlines: a paragraph's own, else its text (a list, a quote)."""
+    if block["t"] in ("Para", "Plain"):
+        return block["c"]
+    if block["t"] == "CodeBlock":
+        return [{"t": "Code", "c": [["", [], []], block["c"][1]]}]
+    return [{"t": "Str", "c": stringify(block)}]
 
 
 def _cut_long_paragraphs(blocks: list[Any]) -> None:
