@@ -47,6 +47,7 @@ class Reference:
     numbers: list[str] = field(default_factory=list)
     title: str | None = None
     csl: dict[str, Any] = field(default_factory=dict)  # extra CSL-JSON fields from the sidecar
+    cut: bool = False  # the source cuts its URL short and cites no full form of it
 
 
 @dataclass

@@ -310,3 +310,18 @@ def test_only_a_list_of_bare_cited_links_gives_way(tmp_path):
     )
     assert kept == [] and titles == ["甲的标题"]
     assert any(b["t"] == "Div" and b["c"][0][0] for b in doc.ast["blocks"])
+
+
+def test_a_cut_off_url_prints_as_cut_off(tmp_path):
+    # The report stops inside its last citation's URL, which no other citation gives
+    # whole (corpus 03): the list must not show "https://patents.goo" as an address.
+    src = tmp_path / "cut.md"
+    src.write_text(
+        "# 报告\n\n正文引用[[1]](https://a.example/x)。最后实现控制器[[2]](https://patents.goo"
+    )
+    out = build(src, tmp_path / "out", "html", "zh-Hans")
+    report = json.loads((out / "cut.report.json").read_text())
+    assert "reference-url-truncated" in {d["code"] for d in report["diagnostics"]}
+    page = readback.html_doc(out / "cut.zh-Hans.html")
+    shown = [a.text_content() for a in page.xpath("//div[@id='refs']//a[@class='url']")]
+    assert shown == ["https://a.example/x", "https://patents.goo…"]

@@ -212,7 +212,8 @@ def make_edition(doc: Document, code: str, glossary: Glossary, quotes: bool = Tr
     meta = ast["meta"]
     meta["lang"] = meta_value(code)
     meta["toc-title"] = meta_value(labels["contents"])
-    ast, warnings = cite_edition(ast, labels["references"], f"{doc.source} ({code})")
+    cut = frozenset(r.url for r in doc.references if r.cut)
+    ast, warnings = cite_edition(ast, labels["references"], f"{doc.source} ({code})", cut)
     for w in warnings:
         doc.warn("pandoc-warning", f"{code}: {w}")
     for e in elements(ast["blocks"]):

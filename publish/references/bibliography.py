@@ -22,23 +22,28 @@ def csl_path() -> Path:
 CSL = csl_path
 
 
-def cite_edition(ast: dict[str, Any], title: str, what: str) -> tuple[dict[str, Any], list[str]]:
-    """Run citeproc on an edition's AST; ``title`` heads the reference list."""
+def cite_edition(
+    ast: dict[str, Any], title: str, what: str, cut: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], list[str]]:
+    """Run citeproc on an edition's AST; ``title`` heads the reference list. The URLs in
+    ``cut`` are the source's cut-off ones: they print with "…", so no reader takes them
+    for whole addresses."""
     if "references" not in ast["meta"]:
         return ast, []
     ast["meta"]["reference-section-title"] = {"t": "MetaString", "c": title}
     out, warnings = pandoc.filter_json(ast, ["--citeproc", "--csl", str(csl_path())], what)
     for elem in elements(out["blocks"]):
         if elem["t"] == "Div" and elem["c"][0][0] == "refs":
-            _readable_urls(elem)
+            _readable_urls(elem, cut)
     return out, warnings
 
 
-def _readable_urls(refs: dict[str, Any]) -> None:
+def _readable_urls(refs: dict[str, Any], cut: frozenset[str]) -> None:
     for elem in elements(refs["c"][1]):
         if elem["t"] == "Link":
             attr, inlines, (target, _) = elem["c"]
             if stringify(inlines) == target:
-                elem["c"][1] = [{"t": "Str", "c": display(target)}]
+                shown = display(target) + ("…" if target in cut else "")
+                elem["c"][1] = [{"t": "Str", "c": shown}]
                 if "url" not in attr[1]:
                     attr[1].append("url")

@@ -138,7 +138,7 @@ class Citations(Filter):
                     was=mk.url,
                     url=full,
                 )
-                mk.url = full
+                mk.url, mk.cut = full, False
             else:
                 doc.warn(
                     "reference-url-truncated",
@@ -158,13 +158,16 @@ class Citations(Filter):
             key = normalize(mk.url)
             ref = refs.get(key)
             if ref is None:
-                ref = Reference(id=str(len(refs) + 1), url=mk.url, site=site_name(mk.url))
+                ref = Reference(
+                    id=str(len(refs) + 1), url=mk.url, site=site_name(mk.url), cut=mk.cut
+                )
                 info = extra.get(key, {})
                 ref.title = info.pop("title", None) or None
                 if ref.title:
                     self.titled.add(key)
                 ref.csl = info
                 refs[key] = ref
+            ref.cut = ref.cut and mk.cut  # cited whole elsewhere: the URL is complete
             if mk.number not in ref.numbers:
                 ref.numbers.append(mk.number)
             first = numbers_seen.setdefault(mk.number, key)
