@@ -406,3 +406,23 @@ def test_notes_print_at_the_foot_of_their_page(tmp_path):
     refs = max(n for n, text, _ in pages if "参考文献" in text)
     assert all(n <= refs for n, _ in spots.values())
     assert "第二条注释，另一页" not in pages[refs][1].split("参考文献")[-1]
+
+
+def test_short_inline_code_is_never_split(tmp_path):
+    # Identifiers at a line's end were cut anywhere: "r|ixCloud", "ex|pire" (corpus 06).
+    words = ["expire", "rixCloud", "nextduedate", "total"]
+    filler = "用户的账单周期与到期时间按照字段计算"
+    text = "".join(f"{filler[: 3 + i % 13]}`{words[i % 4]}`，" for i in range(80))
+    src = tmp_path / "code.md"
+    src.write_text(f"# 代码\n\n{text}\n")
+    out = build(src, tmp_path / "out", "pdf", "zh-Hans")
+    with pymupdf.open(out / "code.zh-Hans.pdf") as doc:
+        lines = [
+            "".join(sp["text"] for sp in line["spans"])
+            for page in doc
+            for block in page.get_text("dict")["blocks"]
+            for line in block.get("lines", [])
+        ]
+    body = "".join(lines)
+    counts = {w: sum(line.count(w) for line in lines) for w in words}
+    assert counts == {w: body.count(w) for w in words} == {w: 20 for w in words}, counts

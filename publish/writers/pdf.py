@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from publish import pandoc
-from publish.ast import Element, lists, meta_text, stringify
+from publish.ast import Element, elements, lists, meta_text, stringify
 from publish.document import Document, Edition
 from publish.manuscript.images import sniff
 from publish.styles import STYLES
@@ -204,6 +204,7 @@ def for_print(edition: Edition) -> Edition:
     math.typeset(ast, edition.doc, what)
     _local_links_to_text(ast["blocks"])
     _notes_at_foot(ast["blocks"])
+    _mark_long_code(ast["blocks"])
     _cut_long_paragraphs(ast["blocks"])
     _keep_marks_with_text(ast["blocks"])
     return dataclasses.replace(edition, ast=ast)
@@ -282,6 +283,19 @@ def _as_inlines(block: Element) -> list[Element]:
     if block["t"] == "CodeBlock":
         return [{"t": "Code", "c": [["", [], []], block["c"][1]]}]
     return [{"t": "Str", "c": stringify(block)}]
+
+
+# Inline code this long (a domain, a path) may break between any two characters
+# (print.css): kept whole, it would leave the line before it with wide gaps. Shorter code
+# (an identifier, a key) stays whole, as a word does: "r|ixCloud" and "ex|pire" read badly,
+# and its few em of slack spread over a line are not seen.
+LONG_CODE = 12
+
+
+def _mark_long_code(blocks: list[Any]) -> None:
+    for e in elements(blocks):
+        if e["t"] == "Code" and len(e["c"][1]) >= LONG_CODE and " " not in e["c"][1]:
+            e["c"][0][1].append("long")
 
 
 def _cut_long_paragraphs(blocks: list[Any]) -> None:
