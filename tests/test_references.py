@@ -325,3 +325,15 @@ def test_a_cut_off_url_prints_as_cut_off(tmp_path):
     page = readback.html_doc(out / "cut.zh-Hans.html")
     shown = [a.text_content() for a in page.xpath("//div[@id='refs']//a[@class='url']")]
     assert shown == ["https://a.example/x", "https://patents.goo…"]
+
+
+def test_an_address_written_as_a_link_shows_decoded(tmp_path):
+    src = tmp_path / "auto.md"
+    src.write_text(
+        "# 链接\n\n见脚注。[^1]\n\n[^1]: <https://b.example/p/Drools%E5%AD%A6%E4%B9%A0/>\n"
+    )
+    out = build(src, tmp_path / "out", "html", "zh-Hant-TW")
+    page = readback.html_doc(out / "auto.zh-Hant-TW.html")
+    [link] = page.xpath("//a[@class='uri']")
+    assert link.get("href") == "https://b.example/p/Drools%E5%AD%A6%E4%B9%A0/"  # exact
+    assert link.text_content() == "https://b.example/p/Drools学习/"  # shown as read, unconverted

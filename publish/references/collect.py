@@ -13,7 +13,7 @@ from publish.document import Document, Reference
 from publish.references import sidecar
 from publish.references.listed import take_listed
 from publish.references.sites import site_name
-from publish.references.urls import normalize
+from publish.references.urls import display, normalize
 
 NUMBER = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")
 URL = re.compile(r"^(?:https?|ftp)://", re.I)
@@ -250,6 +250,8 @@ class Citations(Filter):
         if mark and mark.ref:
             doc.citations += 1
             return _cite(mark.ref, mark.number)
+        if elem["t"] == "Link":
+            _readable_autolink(elem)
         get = _INLINE_LISTS.get(elem["t"])
         if get:
             _merge_adjacent(get(elem["c"]))
@@ -332,3 +334,11 @@ def _merge_adjacent(inlines: list[dict[str, Any]]) -> None:
             del inlines[i + 1]
         else:
             i += 1
+
+
+def _readable_autolink(link: dict[str, Any]) -> None:
+    """A link written as its own address (``<https://…>``) shows it as a reader sees it,
+    percent-escapes of text decoded, as the reference list does; the target stays exact."""
+    attr, inlines, (target, _) = link["c"]
+    if "uri" in attr[1] and len(inlines) == 1 and inlines[0].get("c") == target:
+        inlines[0] = {"t": "Str", "c": display(target)}
