@@ -375,3 +375,21 @@ def test_straight_quotes_in_chinese_text_pair_up(tmp_path):
     assert doc.quotes == 5
     [note] = [d for d in doc.diagnostics if d.code == "quotes-curled"]
     assert note.severity == "info" and "5 pair" in note.message and note.line == 1
+
+
+def test_quotes_that_are_not_quotation_marks_stay_straight(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        '# 标题\n\n设置 <code>name="值"</code> 即可，"这个"要弯。\n\n'
+        '中文见 https://example.com/s?q="foo"&x="bar" 结束。\n\n'
+        '中文 {% include "foo.html" %} 结束。\n\n'
+        '屏幕 12"x24" 的纸。\n\n'
+        '![图"说"明](gone.png)\n',
+    )
+    text = [stringify(b) for b in doc.ast["blocks"]]
+    assert text[0] == '设置 name="值" 即可，“这个”要弯。'  # raw <code> is code
+    assert text[1] == '中文见 https://example.com/s?q="foo"&x="bar" 结束。'
+    assert text[2] == '中文 {% include "foo.html" %} 结束。'  # a Liquid tag, as written
+    assert text[3] == '屏幕 12"x24" 的纸。'  # inch marks
+    [image] = [e for e in elements(doc.ast["blocks"]) if e["t"] in ("Image", "Span")]
+    assert "图“说”明" in stringify(image)  # a picture's description is a block of its own

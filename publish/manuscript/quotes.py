@@ -11,12 +11,15 @@ double quotes, read in order, pair up first with second, third with fourth…; w
 is an even number of them and every pair is well formed (no space after the opening one
 or before the closing one), each pair becomes “…”. Anything else is left as written: an
 odd count (an inch mark, a quote the author never closed) or nested straight quotes
-cannot be read without guessing. Code, math, raw HTML, citations and URLs are never
-touched; emphasis, links and spans are read through (``"**新引擎**"``).
+cannot be read without guessing, nor can a block whose first quote of a pair follows a
+digit (``12"x24"``: inch marks). Code (inline, or between raw ``<code>`` tags), math, raw
+HTML, citations, URLs and Liquid tags are never touched; emphasis, links and spans are
+read through (``"**新引擎**"``); a picture's description is a block of its own.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from publish.ast import elements, inline_content
@@ -38,6 +41,12 @@ THROUGH = {
     "Quoted",
 }
 BREAK = "\x00"  # stands for a non-text element between two pieces of text
+# Text whose quotes are not quotation marks: an address, a Liquid or Hugo tag kept as text.
+VERBATIM = re.compile(
+    r"(?:https?|ftp|file|mailto):[^\s\x00]+|www\.[^\s\x00]+"
+    r"|\{%.*?%\}|\{\{.*?\}\}"
+)
+CODE_TAG = re.compile(r"<(/?)\s*(code|kbd|samp|pre)\b", re.I)
 
 
 def curl_quotes(doc: Document) -> None:
@@ -49,6 +58,8 @@ def curl_quotes(doc: Document) -> None:
             pairs += _curl(e["c"])
         elif e["t"] == "Header":
             pairs += _curl(e["c"][2])
+        elif e["t"] == "Image":
+            pairs += _curl(e["c"][1])
     for key in ("title", "subtitle", "author"):
         for value in elements(doc.ast.get("meta", {}).get(key)):
             if value["t"] == "MetaInlines":
@@ -70,7 +81,8 @@ def _curl(inlines: list[Any]) -> list[str]:
     text = "".join(p["c"] if isinstance(p, dict) else p for p in pieces)
     if '"' not in text or not IS_HAN.search(text):
         return []
-    at = [i for i, ch in enumerate(text) if ch == '"']
+    verbatim = [(m.start(), m.end()) for m in VERBATIM.finditer(text)]
+    at = [i for i, ch in enumerate(text) if ch == '"' and not any(a <= i < b for a, b in verbatim)]
     if len(at) % 2:
         return []
     pairs = list(zip(at[::2], at[1::2], strict=True))
@@ -78,6 +90,9 @@ def _curl(inlines: list[Any]) -> list[str]:
         inner = text[start + 1 : end]
         if not inner or inner[0].isspace() or inner[-1].isspace():
             return []
+        if start and text[start - 1].isascii() and text[start - 1].isdigit():
+            return []  # 12"x24": inch marks, not quotes
+    opening = {start for start, _ in pairs}
     closing = {end for _, end in pairs}
     offset = 0
     for p in pieces:
@@ -87,22 +102,31 @@ def _curl(inlines: list[Any]) -> list[str]:
         s = p["c"]
         if '"' in s:
             p["c"] = "".join(
-                ("”" if offset + i in closing else "“") if ch == '"' else ch
+                "“" if offset + i in opening else "”" if offset + i in closing else ch
                 for i, ch in enumerate(s)
             )
         offset += len(s)
     return [text[a + 1 : b].replace(BREAK, "") for a, b in pairs]
 
 
-def _flatten(inlines: list[Any], out: list[Any]) -> None:
+def _flatten(inlines: list[Any], out: list[Any], code: list[int] | None = None) -> None:
+    """``inlines`` as Str pieces and separators into ``out``; ``code`` counts the raw HTML
+    code elements open (their text is code, not prose)."""
+    code = [0] if code is None else code
     for e in inlines:
         kind = e["t"]
-        if kind == "Str":
+        if kind == "RawInline":
+            for m in CODE_TAG.finditer(e["c"][1]):
+                code[0] = max(0, code[0] - 1) if m.group(1) else code[0] + 1
+            out.append(BREAK)
+        elif kind == "Str" and code[0]:
+            out.append(BREAK)
+        elif kind == "Str":
             out.append(e)
         elif kind in ("Space", "SoftBreak", "LineBreak"):
             out.append(" ")
         elif kind in THROUGH and not _is_url(e):
-            _flatten(inline_content(e), out)
+            _flatten(inline_content(e), out, code)
         else:
             out.append(BREAK)
 
