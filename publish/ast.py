@@ -152,8 +152,9 @@ def run_filters(filters: Iterable[Filter], doc: Any, ast: Element | None = None)
         f.finalize(doc)
 
 
-def elements(value: Any) -> Iterator[Element]:
-    """Every element under ``value``, parents before children."""
+def elements(value: Any, skip: tuple[str, ...] = ()) -> Iterator[Element]:
+    """Every element under ``value``, parents before children; not under the elements
+    whose type is in ``skip``."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -161,6 +162,8 @@ def elements(value: Any) -> Iterator[Element]:
             stack.extend(reversed(item))
         elif isinstance(item, dict):
             if "t" in item:
+                if item["t"] in skip:
+                    continue
                 yield item
                 stack.append(item.get("c"))
             else:
@@ -194,9 +197,10 @@ def inline_content(e: Element) -> list[Any]:
 
 
 def stringify(value: Any) -> str:
-    """Plain text of inlines or blocks (as pandoc's ``stringify``)."""
+    """Plain text of inlines or blocks (as pandoc's ``stringify``: notes left out, so a
+    heading's text is its title without its footnote's)."""
     parts: list[str] = []
-    for elem in elements(value):
+    for elem in elements(value, skip=("Note",)):
         t = elem["t"]
         if t == "Str":
             parts.append(elem["c"])

@@ -393,3 +393,12 @@ def test_quotes_that_are_not_quotation_marks_stay_straight(tmp_path):
     assert text[3] == '屏幕 12"x24" 的纸。'  # inch marks
     [image] = [e for e in elements(doc.ast["blocks"]) if e["t"] in ("Image", "Span")]
     assert "图“说”明" in stringify(image)  # a picture's description is a block of its own
+
+
+def test_title_heading_keeps_its_note(tmp_path):
+    doc = doc_of(tmp_path, "# 报告标题[^t]\n\n第一段。\n\n[^t]: 作者单位说明。\n")
+    assert doc.meta.title == "报告标题"  # the note's text is not part of the title
+    first = doc.ast["blocks"][0]
+    assert first["t"] == "Para" and first["c"][-1]["t"] == "Note"
+    assert stringify(first["c"][-1]["c"]) == "作者单位说明。"
+    assert "title-note-moved" in codes(doc)

@@ -426,3 +426,27 @@ def test_short_inline_code_is_never_split(tmp_path):
     body = "".join(lines)
     counts = {w: sum(line.count(w) for line in lines) for w in words}
     assert counts == {w: body.count(w) for w in words} == {w: 20 for w in words}, counts
+
+
+@pytest.mark.parametrize("case", ["long", "heading", "list"])
+def test_notes_that_cannot_go_to_a_foot_print_whole_at_the_end(tmp_path, case):
+    # WeasyPrint cuts off a footnote too long for the page's foot, and a note in a heading
+    # would print in the contents and the running head: then notes stay at the end.
+    long_note = "".join(f"第{i}句说明文字，内容很长。" for i in range(200)) + "结尾标记甲。"
+    note = {
+        "long": long_note,
+        "heading": "标题里的注释，结尾标记甲。",
+        "list": "注释：\n\n    - 列表里的一项，结尾标记甲。",
+    }[case]
+    head = "# 第一章[^a]" if case == "heading" else "# 第一章"
+    src = tmp_path / "n.md"
+    call = "" if case == "heading" else "[^a]"
+    # a YAML title: the heading stays a chapter, in the contents and the running heads
+    src.write_text(f"---\ntitle: 报告\n---\n\n{head}\n\n正文引用了注释。{call}\n\n[^a]: {note}\n")
+    out = build(src, tmp_path / "out", "pdf", "zh-Hans")
+    with pymupdf.open(out / "n.zh-Hans.pdf") as doc:
+        pages = ["".join(p.get_text().split()) for p in doc]
+    assert sum(p.count("结尾标记甲") for p in pages) == 1  # the whole note, once
+    assert not any("结尾标记甲" in p for p in pages[:2])  # not on the cover or contents
+    if case == "long":
+        assert "第199句说明文字" in "".join(pages)

@@ -28,8 +28,13 @@ def take_metadata(doc: Document) -> None:
     if not m.title and h1:
         m.title = stringify(blocks[h1[0]]["c"][2]).strip()
         if h1[0] == 0 or all(b["t"] in ("Para", "HorizontalRule") for b in blocks[: h1[0]]):
-            # The heading is the title page, not a chapter: take it out of the body.
+            # The heading is the title page, not a chapter: take it out of the body. Its
+            # notes (the title is plain text) go on, called at the end of the first
+            # paragraph after it.
+            notes = [e for e in elements(blocks[h1[0]]["c"][2]) if e["t"] == "Note"]
             del blocks[h1[0]]
+            if notes:
+                _keep_notes(doc, notes, h1[0])
             if len(h1) == 1:
                 # A single title heading: chapters move up a level, as pandoc's
                 # --shift-heading-level-by=-1 does, so EPUB nav and DOCX Heading 1 are chapters.
@@ -44,6 +49,20 @@ def take_metadata(doc: Document) -> None:
             "title-missing", "no title (no YAML title, no level-1 heading); using the file name"
         )
     meta["title"] = meta_value(m.title)
+
+
+def _keep_notes(doc: Document, notes: list[dict], at: int) -> None:
+    blocks = doc.ast["blocks"]
+    para = next((b for b in blocks[at:] if b["t"] in ("Para", "Plain")), None)
+    if para is None:
+        para = {"t": "Para", "c": []}
+        blocks.insert(at, para)
+    para["c"] += notes
+    doc.info(
+        "title-note-moved",
+        "the title heading's note is called at the end of the first paragraph instead "
+        "(the title prints as plain text)",
+    )
 
 
 def _chapters_at_level_one(doc: Document) -> None:

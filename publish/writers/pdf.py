@@ -260,29 +260,46 @@ def _local_links_to_text(blocks: list[Any]) -> None:
                 e["c"][1] = RAW_LOCAL_HREF.sub("", e["c"][1])
 
 
+# A note longer than this (characters) might not fit at a page's foot: WeasyPrint does not
+# carry a footnote on to the next page, it cuts it off.
+FOOTNOTE_MAX = 500
+
+
 def _notes_at_foot(blocks: list[Any]) -> None:
     """Each note a ``span.footnote`` where it is called, which print.css floats to the foot
     of the page (pandoc's HTML collects notes after the text, where a printed report's
-    notes stood after its reference list and read as more references). Its paragraphs
-    run on, broken by a line break."""
-    for lst in lists(blocks):
-        for i, e in enumerate(lst):
-            if isinstance(e, dict) and e.get("t") == "Note":
-                inlines: list[Element] = []
-                for block in e["c"]:
-                    if inlines:
-                        inlines.append({"t": "LineBreak"})
-                    inlines += _as_inlines(block)
-                lst[i] = {"t": "Span", "c": [["", ["footnote"], []], inlines]}
-
-
-def _as_inlines(block: Element) -> list[Element]:
-    """A note's block as inlines: a paragraph's own, else its text (a list, a quote)."""
-    if block["t"] in ("Para", "Plain"):
-        return block["c"]
-    if block["t"] == "CodeBlock":
-        return [{"t": "Code", "c": [["", [], []], block["c"][1]]}]
-    return [{"t": "Str", "c": stringify(block)}]
+    notes stood after its reference list and read as more references); its paragraphs
+    run on, broken by a line break. All notes stay where pandoc puts them, at the end,
+    if one of them cannot go to a foot: longer than :data:`FOOTNOTE_MAX`, holding more
+    than paragraphs (a list, a table), or in a heading (the contents and the running
+    head would print it)."""
+    spots = [
+        (lst, i, e)
+        for lst in lists(blocks)
+        for i, e in enumerate(lst)
+        if isinstance(e, dict) and e.get("t") == "Note"
+    ]
+    in_headings = {
+        id(n)
+        for h in elements(blocks)
+        if h["t"] == "Header"
+        for n in elements(h["c"][2])
+        if n["t"] == "Note"
+    }
+    for _, _, note in spots:
+        if (
+            id(note) in in_headings
+            or any(b["t"] not in ("Para", "Plain") for b in note["c"])
+            or len(stringify(note["c"])) > FOOTNOTE_MAX
+        ):
+            return
+    for lst, i, note in spots:
+        inlines: list[Element] = []
+        for block in note["c"]:
+            if inlines:
+                inlines.append({"t": "LineBreak"})
+            inlines += block["c"]
+        lst[i] = {"t": "Span", "c": [["", ["footnote"], []], inlines]}
 
 
 # Inline code this long (a domain, a path) may break between any two characters
