@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from tests import readback
-from tests.conftest import EDITIONS, SEED, run_cli
+from tests.conftest import EDITIONS, SEED, build, run_cli
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = readback.W
@@ -436,3 +436,13 @@ def test_libreoffice_prints_equations_and_line_numbers(printed):
     start = int(margin[0]) if margin and margin[0].isdigit() else 0
     assert start > 1 and margin == [str(n) for n in range(start, start + len(margin))], margin
     assert len(margin) >= 3
+
+
+def test_a_report_without_headings_has_no_contents(tmp_path):
+    src = tmp_path / "plain.md"
+    src.write_text("---\ntitle: 短文\n---\n\n只有一段正文，没有标题。\n")
+    out = build(src, tmp_path / "out", "docx", "zh-Hans")
+    body = readback.docx_xml(out / "plain.zh-Hans.docx")
+    styles = [style_of(p) for p in body.iter(f"{W}p")]
+    assert "TOCHeading" not in styles and not list(body.iter(f"{W}instrText"))
+    assert "只有一段正文" in "".join(t.text or "" for t in body.iter(f"{W}t"))

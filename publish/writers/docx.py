@@ -118,8 +118,8 @@ def write(edition: Edition, path: Path, review: bool = False) -> dict:
             [
                 "-o",
                 str(tmp),
-                "--toc",
-                "--toc-depth=3",
+                # A report with no heading gets no contents (it would show its title alone).
+                *(["--toc", "--toc-depth=3"] if _has_headings(ast) else []),
                 "--resource-path",
                 str(edition.doc.source.parent),
                 *(["--reference-doc", str(ref)] if ref else []),
@@ -130,6 +130,10 @@ def write(edition: Edition, path: Path, review: bool = False) -> dict:
     for w in warnings:
         edition.doc.warn("pandoc-warning", f"{edition.code} docx: {w}")
     return {}
+
+
+def _has_headings(ast: dict[str, Any]) -> bool:
+    return any(e["t"] == "Header" and e["c"][0] <= 3 for e in elements(ast["blocks"]))
 
 
 TOC_FIELD = re.compile(
