@@ -402,3 +402,10 @@ def test_title_heading_keeps_its_note(tmp_path):
     assert first["t"] == "Para" and first["c"][-1]["t"] == "Note"
     assert stringify(first["c"][-1]["c"]) == "作者单位说明。"
     assert "title-note-moved" in codes(doc)
+
+
+def test_quotes_in_line_blocks_and_definition_terms(tmp_path):
+    doc = doc_of(tmp_path, '# 标题\n\n| 诗里的"一行"\n| 第二行\n\n"术语"一\n:   定义里的"词"。\n')
+    text = [stringify(b) for b in doc.ast["blocks"]]
+    assert "诗里的“一行”" in text[0]
+    assert "“术语”一" in text[1] and "定义里的“词”。" in text[1]

@@ -60,6 +60,12 @@ def curl_quotes(doc: Document) -> None:
             pairs += _curl(e["c"][2])
         elif e["t"] == "Image":
             pairs += _curl(e["c"][1])
+        elif e["t"] == "LineBlock":
+            for line in e["c"]:
+                pairs += _curl(line)
+        elif e["t"] == "DefinitionList":
+            for term, _ in e["c"]:
+                pairs += _curl(term)
     for key in ("title", "subtitle", "author"):
         for value in elements(doc.ast.get("meta", {}).get(key)):
             if value["t"] == "MetaInlines":
