@@ -76,7 +76,7 @@ def curl_quotes(doc: Document) -> None:
             "quotes-curled",
             f"made {len(pairs)} pair(s) of straight double quotes in Chinese text curly, "
             f"such as “{pairs[0]}”",
-            doc.line_of(f'"{pairs[0]}"'),
+            doc.line_of(f'"{pairs[0]}"') or doc.line_of(pairs[0][:8]),
         )
 
 
