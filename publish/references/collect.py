@@ -132,7 +132,7 @@ class Citations(Filter):
                 doc.warn(
                     "reference-url-repaired",
                     f"citation [{mk.number}]: URL cut short, completed from the same source "
-                    f"cited earlier: {full}",
+                    f"cited earlier: {display(full)}",
                     line,
                     number=mk.number,
                     was=mk.url,
