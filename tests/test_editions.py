@@ -196,3 +196,13 @@ def test_simplified_edition_of_a_traditional_source_uses_simplified_quotes(tmp_p
     out = build(src, tmp_path / "out", "html", "zh-Hans,zh-Hant-TW")
     assert "他说“做不到‘这件事’”。" in main_html(out / "tw.zh-Hans.html")
     assert "他說「做不到『這件事』」。" in main_html(out / "tw.zh-Hant-TW.html")
+
+
+def test_glossary_corrects_the_phrase_conversions_found_wrong(seed_dir, tmp_path):
+    for ed in ("zh-Hant-TW", "zh-Hant-HK"):
+        page = main_html(seed_dir / f"nn-llm-2024.{ed}.html")
+        assert "更複雜" in page and "更復雜" not in page  # OpenCC's 更复 phrase
+    src = tmp_path / "tw.md"
+    src.write_text("---\nlang: zh-Hant-TW\n---\n\n# 標題\n\n入侵指標與核心數字，政策執行與發文排程。\n")
+    out = build(src, tmp_path / "out", "html", "zh-Hans")
+    assert "入侵指标与核心数字，政策执行与发文排程。" in main_html(out / "tw.zh-Hans.html")
