@@ -355,3 +355,14 @@ def test_check_command_takes_a_folder_and_says_what_is_wrong(seed_dir, tmp_path,
         f"publish.check: {tmp_path / 'gone.epub'}: no such file or folder",
         "publish.check: no EPUB to check; name EPUB files or folders holding them",
     ]
+
+
+def test_book_stylesheet_marks_notes_and_wraps_code(seed_dir):
+    # pandoc's EPUB leaves a note's mark a bare number and its highlighted code unwrapped,
+    # for its own stylesheet to fix; the book carries ours instead.
+    files = readback.epub_files(seed_epub(seed_dir, "zh-Hans"))
+    css = next(v.decode() for k, v in files.items() if k.endswith(".css"))
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    rules = {m.group(1).strip(): m.group(2) for m in re.finditer(r"([^{}]+)\{([^}]*)\}", css)}
+    assert "vertical-align: super" in rules["a.footnote-ref"]
+    assert "pre-wrap" in rules["div.sourceCode pre.sourceCode > code.sourceCode"]

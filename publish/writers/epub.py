@@ -99,6 +99,7 @@ def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
     for line in report.lines():
         edition.doc.warn("epub-content", f"{edition.code} epub: {line}")
     firsts = citations.link_both_ways(ast, edition.labels["back"])
+    _number_notes(ast)
     _metadata(edition, ast, cited=bool(firsts))
     with tempfile.TemporaryDirectory(prefix="publish-epub-") as work, atomic(path) as tmp:
         folder = Path(work)
@@ -130,6 +131,23 @@ def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
         for problem in finish(tmp, _landmarks(edition)):
             edition.doc.warn("epub-content", f"{edition.code} epub: {problem}")
     return {}
+
+
+def _number_notes(ast: dict[str, Any]) -> None:
+    """Each note starts with its number, "1. ": pandoc's EPUB notes are asides a reading
+    system shows as a pop-up, or, where it has none, as bare paragraphs at the chapter's
+    end that nothing ties to their marks. pandoc numbers them in reading order, as here."""
+    number = 0
+    for e in elements(ast["blocks"]):
+        if e["t"] != "Note":
+            continue
+        number += 1
+        label = [{"t": "Str", "c": f"{number}."}, {"t": "Space"}]
+        first = e["c"][0] if e["c"] else None
+        if first and first["t"] in ("Para", "Plain"):
+            first["c"][:0] = label
+        else:
+            e["c"].insert(0, {"t": "Plain", "c": label[:1]})
 
 
 # -- metadata ----------------------------------------------------------------------------
