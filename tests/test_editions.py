@@ -203,6 +203,7 @@ def test_glossary_corrects_the_phrase_conversions_found_wrong(seed_dir, tmp_path
         page = main_html(seed_dir / f"nn-llm-2024.{ed}.html")
         assert "更複雜" in page and "更復雜" not in page  # OpenCC's 更复 phrase
     src = tmp_path / "tw.md"
-    src.write_text("---\nlang: zh-Hant-TW\n---\n\n# 標題\n\n入侵指標與核心數字，政策執行與發文排程。\n")
+    text = "入侵指標與核心數字，政策執行與發文排程。"
+    src.write_text(f"---\nlang: zh-Hant-TW\n---\n\n# 標題\n\n{text}\n")
     out = build(src, tmp_path / "out", "html", "zh-Hans")
     assert "入侵指标与核心数字，政策执行与发文排程。" in main_html(out / "tw.zh-Hans.html")
