@@ -26,8 +26,8 @@ def cite_edition(
     ast: dict[str, Any], title: str, what: str, cut: frozenset[str] = frozenset()
 ) -> tuple[dict[str, Any], list[str]]:
     """Run citeproc on an edition's AST; ``title`` heads the reference list. The URLs in
-    ``cut`` are the source's cut-off ones: they print with "…", so no reader takes them
-    for whole addresses."""
+    ``cut`` are the source's cut-off ones: they print with "…" and unlinked, so no reader
+    takes them for whole addresses."""
     if "references" not in ast["meta"]:
         return ast, []
     ast["meta"]["reference-section-title"] = {"t": "MetaString", "c": title}
@@ -42,8 +42,12 @@ def _readable_urls(refs: dict[str, Any], cut: frozenset[str]) -> None:
     for elem in elements(refs["c"][1]):
         if elem["t"] == "Link":
             attr, inlines, (target, _) = elem["c"]
-            if stringify(inlines) == target:
-                shown = display(target) + ("…" if target in cut else "")
-                elem["c"][1] = [{"t": "Str", "c": shown}]
-                if "url" not in attr[1]:
-                    attr[1].append("url")
+            if stringify(inlines) != target:
+                continue
+            if "url" not in attr[1]:
+                attr[1].append("url")
+            if target in cut:
+                # Not a link: a cut-off address leads nowhere, or to another site.
+                elem["t"], elem["c"] = "Span", [attr, [{"t": "Str", "c": display(target) + "…"}]]
+            else:
+                elem["c"][1] = [{"t": "Str", "c": display(target)}]
