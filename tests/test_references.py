@@ -338,3 +338,13 @@ def test_an_address_written_as_a_link_shows_decoded(tmp_path):
     [link] = page.xpath("//a[@class='uri']")
     assert link.get("href") == "https://b.example/p/Drools%E5%AD%A6%E4%B9%A0/"  # exact
     assert link.text_content() == "https://b.example/p/Drools学习/"  # shown as read, unconverted
+
+
+def test_citations_a_space_apart_are_one_mark(tmp_path):
+    # "[4] [5] [6]" printed "[1][2] [3]": citeproc dropped only the first space.
+    src = tmp_path / "sp.md"
+    links = " ".join(f"[[{n}]](https://a.example/{n})" for n in (4, 5, 6))
+    src.write_text(f"# 测试\n\n文本{links}。\n")
+    out = build(src, tmp_path / "out", "html", "zh-Hans")
+    paras = [p.text_content() for p in readback.html_doc(out / "sp.zh-Hans.html").iter("p")]
+    assert "文本[1–3]。" in paras

@@ -324,14 +324,19 @@ def _lists(elem: dict[str, Any]):
 
 
 def _merge_adjacent(inlines: list[dict[str, Any]]) -> None:
-    """[[1]](a)[[3]](b) is one mark: "[1,3]" (the style collapses ranges)."""
+    """[[1]](a)[[3]](b) is one mark: "[1,3]" (the style collapses ranges); so is
+    [[1]](a) [[3]](b), with a space between (citeproc dropped only some such spaces, and
+    printed "[1][2] [3]")."""
     i = 0
     while i < len(inlines) - 1:
         a, b = inlines[i], inlines[i + 1]
+        gap = b["t"] in ("Space", "SoftBreak") and i + 2 < len(inlines)
+        if gap:
+            b = inlines[i + 2]
         if a["t"] == "Cite" and b["t"] == "Cite":
             a["c"][0].extend(b["c"][0])
             a["c"][1].extend(b["c"][1])
-            del inlines[i + 1]
+            del inlines[i + 1 : i + 3 if gap else i + 2]
         else:
             i += 1
 
