@@ -79,6 +79,8 @@ def test_review_list_in_report_and_page(fixture_out, seed_dir):
     assert not any(p["result"] == "迴圈神經網路" for p in tw)
     page = (seed_dir / report["editions"]["zh-Hant-TW"]["review"]).read_text()
     assert "数据" in page and "資料" in page
+    # the page's own words in the edition's script
+    assert "<th>次數</th>" in page and "詞彙表" in page and "次数" not in page
     # zh-Hans of a Simplified source changes nothing
     assert report["editions"]["zh-Hans"]["phrases"] == []
 

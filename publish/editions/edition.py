@@ -26,6 +26,10 @@ LABELS: dict[str, dict[str, str]] = {
         "download": "下载",
         "phrases": "用词审校表",
         "back": "返回引用处",
+        "original": "原文",
+        "count": "次数",
+        "line": "行",
+        "glossary": "词汇表",
     },
     "zh-Hant-TW": {
         "contents": "目錄",
@@ -36,6 +40,10 @@ LABELS: dict[str, dict[str, str]] = {
         "download": "下載",
         "phrases": "用詞審校表",
         "back": "返回引用處",
+        "original": "原文",
+        "count": "次數",
+        "line": "行",
+        "glossary": "詞彙表",
     },
     "zh-Hant-HK": {
         "contents": "目錄",
@@ -46,6 +54,10 @@ LABELS: dict[str, dict[str, str]] = {
         "download": "下載",
         "phrases": "用詞審校表",
         "back": "返回引用處",
+        "original": "原文",
+        "count": "次數",
+        "line": "行",
+        "glossary": "詞彙表",
     },
 }
 
