@@ -409,3 +409,25 @@ def test_quotes_in_line_blocks_and_definition_terms(tmp_path):
     text = [stringify(b) for b in doc.ast["blocks"]]
     assert "诗里的“一行”" in text[0]
     assert "“术语”一" in text[1] and "定义里的“词”。" in text[1]
+
+
+def test_bare_addresses_become_links_and_nothing_else_does(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 标题\n\n原始 URL：https://a.example/blog/x。另见（https://b.example/q）与 "
+        "www.c.example/p, 以及 https://d.example/p_(x))。\n\n"
+        "看 `https://code.example/` 和网址https://e.example/路径。\n\n"
+        "引用[[4]](https://patents.goo",
+    )
+    targets = [e["c"][2][0] for e in elements(doc.ast["blocks"]) if e["t"] == "Link"]
+    assert targets == [
+        "https://a.example/blog/x",  # not the 。 after it
+        "https://b.example/q",  # not the full-width bracket
+        "http://www.c.example/p",  # nor the comma
+        "https://d.example/p_(x)",  # its own brackets kept, the unopened one not
+    ]
+    text = stringify(doc.ast["blocks"])
+    assert "网址https://e.example/路径。" in text  # runs into Han: left as text
+    assert "https://code.example/" in text  # code is never linked
+    # the cut citation at the end is still a citation, repaired by the references stage
+    assert doc.citations == 1 and doc.references[0].cut

@@ -8,11 +8,13 @@ AST level, after parsing: nesting bounded (``shape.py``), straight quotes in Chi
 text made curly (``quotes.py``), metadata and title (``metadata.py``), wikilinks as their
 text (``wikilinks.py``), Liquid tags never run (``liquid.py``), images checked and
 embedded (``images.py``), active content removed (``rawhtml.py``), table captions
-(``captions.py``), identifiers unique (``ids.py``), truncation checks (``truncation.py``).
+(``captions.py``), bare addresses linked (``autolinks.py``), identifiers unique
+(``ids.py``), truncation checks (``truncation.py``).
 """
 
 from publish.ast import run_filters
 from publish.document import Document
+from publish.manuscript.autolinks import link_bare_urls
 from publish.manuscript.captions import TableCaptions
 from publish.manuscript.chat import remove_chat
 from publish.manuscript.ids import unique_ids
@@ -43,7 +45,8 @@ def clean_text(doc: Document) -> None:
 
 def clean_ast(doc: Document) -> None:
     """After parsing: nesting bounded, divs around headings opened, quotes, metadata,
-    wikilinks, Liquid tags, images, active content, captions, identifiers, truncation."""
+    wikilinks, Liquid tags, images, active content, captions, bare addresses, identifiers,
+    truncation."""
     flatten_deep(doc)
     unwrap_heading_divs(doc)
     drop_empty_headings(doc)
@@ -56,6 +59,7 @@ def clean_ast(doc: Document) -> None:
     sanitize(doc, images)
     unlink_headings(doc)
     run_filters([TableCaptions()], doc)
+    link_bare_urls(doc)
     unique_ids(doc)
     check_truncation(doc)
 

@@ -1,0 +1,108 @@
+"""Bare addresses in the text become links, as GitHub and chat apps show them:
+``原始 URL：https://cloud.google.com/blog/x。`` links ``https://cloud.google.com/blog/x``.
+
+pandoc's own ``autolink_bare_uris`` takes Chinese text after an address into it (a URI may
+hold any letter), so it stays off. Here an address is ASCII only: it ends at whitespace or
+a full-width mark (``。``, ``，``, ``）``…), and before trailing punctuation (``.,;:!?'"``)
+or a closing bracket it did not open. One that runs straight into a Han character is left
+as text: whether the characters belong to its path cannot be told. An address right
+after ``(`` is left alone: it is the remains of a Markdown link (a citation the text cuts
+off, which the references stage repairs). Code, math, raw HTML, links and citations are
+not looked into.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from publish.ast import elements
+from publish.chars import IS_HAN
+from publish.document import Document
+
+BARE = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+TRAILING = ".,;:!?'\""
+PAIRS = {")": "(", "]": "["}
+# Elements whose text is not prose, or is a link already.
+SKIP = ("Link", "Code", "CodeBlock", "RawBlock", "RawInline", "Math", "Image", "Cite")
+
+
+def link_bare_urls(doc: Document) -> None:
+    """Every bare address in the text a link (class ``uri``, as pandoc's autolinks)."""
+    count = 0
+    for e in elements(doc.ast["blocks"], skip=SKIP):
+        for inlines in _inline_lists(e):
+            count += _link(inlines)
+    if count:
+        doc.info("urls-linked", f"made {count} bare address(es) in the text links")
+
+
+def _inline_lists(e: dict[str, Any]) -> list[list[Any]]:
+    t, c = e["t"], e.get("c")
+    if t in ("Para", "Plain", "Emph", "Strong", "Underline", "Strikeout", "SmallCaps"):
+        return [c]
+    if t in ("Superscript", "Subscript"):
+        return [c]
+    if t in ("Span", "Quoted"):
+        return [c[1]]
+    if t == "Header":
+        return [c[2]]
+    if t == "LineBlock":
+        return list(c)
+    if t == "DefinitionList":
+        return [term for term, _ in c]
+    return []
+
+
+def _link(inlines: list[Any]) -> int:
+    """Split the Str nodes of ``inlines`` around bare addresses; returns how many."""
+    count = 0
+    i = 0
+    while i < len(inlines):
+        e = inlines[i]
+        if e.get("t") != "Str" or ("://" not in e["c"] and "www." not in e["c"]):
+            i += 1
+            continue
+        pieces = _split(e["c"])
+        if len(pieces) == 1:
+            i += 1
+            continue
+        inlines[i : i + 1] = pieces
+        count += sum(1 for p in pieces if p["t"] == "Link")
+        i += len(pieces)
+    return count
+
+
+def _split(text: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    pos = 0
+    for m in BARE.finditer(text):
+        start, url = m.start(), _trim(m.group(0))
+        before = text[start - 1] if start else ""
+        if before == "(" or (before.isascii() and before.isalnum()):
+            continue  # a Markdown link's remains, or the middle of a word
+        if IS_HAN.match(text, m.end()):
+            continue  # 网址https://a.example/路径: where the address ends cannot be told
+        if url.startswith("www.") and "." not in url[4:]:
+            continue
+        if start > pos:
+            out.append({"t": "Str", "c": text[pos:start]})
+        target = url if "://" in url else "http://" + url
+        out.append({"t": "Link", "c": [["", ["uri"], []], [{"t": "Str", "c": url}], [target, ""]]})
+        pos = start + len(url)
+    if not out:
+        return [{"t": "Str", "c": text}]
+    if pos < len(text):
+        out.append({"t": "Str", "c": text[pos:]})
+    return out
+
+
+def _trim(url: str) -> str:
+    """``url`` without trailing punctuation and closing brackets it did not open."""
+    while url:
+        last = url[-1]
+        if last in TRAILING or last in PAIRS and url.count(PAIRS[last]) < url.count(last):
+            url = url[:-1]
+        else:
+            break
+    return url
