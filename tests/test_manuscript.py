@@ -431,3 +431,21 @@ def test_bare_addresses_become_links_and_nothing_else_does(tmp_path):
     assert "https://code.example/" in text  # code is never linked
     # the cut citation at the end is still a citation, repaired by the references stage
     assert doc.citations == 1 and doc.references[0].cut
+
+
+def test_bullets_right_under_a_line_are_a_list(tmp_path):
+    # corpus 01: "**配套文档**  " then "- URL：…" lines printed their hyphens as text
+    doc = doc_of(
+        tmp_path,
+        "# 标题\n\n**配套文档**  \n- URL：https://a.example/x  \n- 来源类型：官方  \n  续行\n\n"
+        "正文 - 中间的连字符\n2024. 年份开头的一行\n",
+    )
+    head, bullets, other = doc.ast["blocks"]
+    assert head["t"] == "Para" and stringify(head) == "配套文档"
+    assert bullets["t"] == "BulletList"
+    assert [stringify(item) for item in bullets["c"]] == [
+        "URL：https://a.example/x",
+        "来源类型：官方 续行",
+    ]
+    assert other["t"] == "Para" and stringify(other) == "正文 - 中间的连字符 2024. 年份开头的一行"
+    assert "list-after-line" in codes(doc)

@@ -20,7 +20,7 @@ from publish.manuscript.chat import remove_chat
 from publish.manuscript.ids import unique_ids
 from publish.manuscript.images import Images
 from publish.manuscript.liquid import liquid_tags
-from publish.manuscript.lists import nest_bullets
+from publish.manuscript.lists import bullets_after_lines, nest_bullets
 from publish.manuscript.markers import escape_markers, unescape_bold
 from publish.manuscript.metadata import take_metadata
 from publish.manuscript.quotes import curl_quotes
@@ -59,6 +59,7 @@ def clean_ast(doc: Document) -> None:
     sanitize(doc, images)
     unlink_headings(doc)
     run_filters([TableCaptions()], doc)
+    bullets_after_lines(doc)
     link_bare_urls(doc)
     unique_ids(doc)
     check_truncation(doc)

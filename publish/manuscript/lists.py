@@ -15,7 +15,9 @@ item's text before pandoc parses (``list-nested``, info). Code blocks are left a
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from publish.ast import lists
 from publish.document import Document
 from publish.manuscript.chat import FENCE
 
@@ -58,3 +60,63 @@ def nest_bullets(doc: Document) -> None:
             moved[0],
             lines=moved[:50],
         )
+
+
+# -- bullets right under a paragraph line ------------------------------------------------
+
+MARKS = {"-", "*", "+"}
+BREAKS = ("SoftBreak", "LineBreak")
+
+
+def bullets_after_lines(doc: Document) -> None:
+    """Manuscript stage, AST level: a bullet list written right under a line of text, with
+    no blank line between, is a list, as GitHub and CommonMark read it::
+
+        **配套文档**
+        - URL：https://…
+        - 来源类型：官方
+
+    pandoc's Markdown keeps it in the paragraph, its "- " as text. Only bullets (``-``,
+    ``*``, ``+`` and a space at a line's start): a line starting "2024. " stays text."""
+    made = 0
+    for lst in lists(doc.ast["blocks"]):
+        i = 0
+        while i < len(lst):
+            b = lst[i]
+            split = (
+                _split(b["c"]) if isinstance(b, dict) and b.get("t") in ("Para", "Plain") else None
+            )
+            if not split:
+                i += 1
+                continue
+            head, items = split
+            new = [{"t": b["t"], "c": head}] if head else []
+            new.append({"t": "BulletList", "c": [[{"t": "Plain", "c": it}] for it in items]})
+            lst[i : i + 1] = new
+            made += len(items)
+            i += len(new)
+    if made:
+        doc.info("list-after-line", f"{made} bullet(s) right under a line of text read as a list")
+
+
+def _split(inlines: list[Any]) -> tuple[list[Any], list[list[Any]]] | None:
+    """The inlines before the first bullet line, and each bullet's; None if there is none."""
+    starts = [
+        k
+        for k in range(len(inlines) - 2)
+        if inlines[k]["t"] in BREAKS
+        and inlines[k + 1]["t"] == "Str"
+        and inlines[k + 1]["c"] in MARKS
+        and inlines[k + 2]["t"] == "Space"
+    ]
+    if not starts:
+        return None
+    head = inlines[: starts[0]]
+    items = []
+    for n, k in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(inlines)
+        item = inlines[k + 3 : end]
+        while item and item[-1]["t"] in BREAKS + ("Space",):
+            item = item[:-1]
+        items.append(item)
+    return head, items
