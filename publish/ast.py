@@ -8,6 +8,7 @@ place (``[]`` deletes it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -194,6 +195,25 @@ def inline_content(e: Element) -> list[Any]:
     if e["t"] in ("Span", "Link", "Quoted"):
         return c[1]
     return c if isinstance(c, list) and all(is_element(x) for x in c) else []
+
+
+def shows_address(e: Element) -> bool:
+    """A link that prints its own address (an autolink, a bare URL): its text is not prose."""
+    if e["t"] != "Link":
+        return False
+    text = "".join(x["c"] for x in e["c"][1] if x.get("t") == "Str")
+    return "://" in text or text == e["c"][2][0] or "uri" in e["c"][0][1]
+
+
+# Raw HTML elements whose text is code, not prose.
+RAW_CODE = re.compile(r"<(/?)\s*(code|pre|kbd|samp|var|script|style)\b", re.I)
+
+
+def raw_code_depth(html: str, depth: int) -> int:
+    """``depth`` (code elements open) after the code tags in raw HTML ``html``."""
+    for m in RAW_CODE.finditer(html):
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+    return depth
 
 
 def stringify(value: Any) -> str:

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from publish.ast import elements, meta_text, meta_value
+from publish.ast import elements, meta_text, meta_value, raw_code_depth
 from publish.document import Document, Edition
 from publish.editions.convert import Converter
 from publish.editions.glossary import Glossary
@@ -82,7 +82,7 @@ def _convert_inlines(inlines: list[dict[str, Any]], conv: Converter) -> None:
     while i < n:
         e = inlines[i]
         if e["t"] == "RawInline" and e["c"][0] in ("html", "html5"):
-            code = _code_depth(e["c"][1], code)
+            code = raw_code_depth(e["c"][1], code)
         if e["t"] != "Str" or code:
             i += 1
             continue
@@ -167,18 +167,7 @@ def convert_tree(value: Any, conv: Converter) -> None:
                 stack.append(c)
 
 
-# Elements whose text is code, in raw HTML: never converted.
-_CODE_TAGS = {"code", "pre", "kbd", "samp", "var", "script", "style"}
 _TAG = re.compile(r"(<[^>]*>)")
-_TAG_NAME = re.compile(r"<(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
-
-
-def _code_depth(html: str, depth: int) -> int:
-    """``depth`` after the code elements ``html`` opens and closes."""
-    for m in _TAG_NAME.finditer(html):
-        if m.group(2).lower() in _CODE_TAGS:
-            depth = max(0, depth - 1) if m.group(1) else depth + 1
-    return depth
 
 
 def _convert_html(html: str, conv: Converter) -> str:
@@ -189,7 +178,7 @@ def _convert_html(html: str, conv: Converter) -> str:
     code = 0
     for piece in _TAG.split(html):
         if piece.startswith("<"):
-            code = _code_depth(piece, code)
+            code = raw_code_depth(piece, code)
             out.append(piece)
         elif piece and not code:
             out.append(conv.text(piece))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import elements
+from publish.ast import elements, inline_content
 from publish.chars import IS_HAN
 from publish.document import Document
 
@@ -38,20 +38,19 @@ def link_bare_urls(doc: Document) -> None:
 
 
 def _inline_lists(e: dict[str, Any]) -> list[list[Any]]:
+    """The inline lists ``e`` holds directly: a paragraph's, a heading's, an inline
+    container's, a line block's lines, a definition list's terms."""
     t, c = e["t"], e.get("c")
-    if t in ("Para", "Plain", "Emph", "Strong", "Underline", "Strikeout", "SmallCaps"):
+    if t in ("Para", "Plain"):
         return [c]
-    if t in ("Superscript", "Subscript"):
-        return [c]
-    if t in ("Span", "Quoted"):
-        return [c[1]]
     if t == "Header":
         return [c[2]]
     if t == "LineBlock":
         return list(c)
     if t == "DefinitionList":
         return [term for term, _ in c]
-    return []
+    content = inline_content(e)
+    return [content] if content else []
 
 
 def _link(inlines: list[Any]) -> int:

@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import elements, inline_content
+from publish.ast import elements, inline_content, raw_code_depth, shows_address
 from publish.chars import IS_HAN
 from publish.document import Document
+from publish.manuscript.liquid import TAG
 
 # Containers whose text is part of the sentence, read through; any other inline element
 # (code, math, raw HTML, a citation, a note, a picture) ends the text around it.
@@ -41,12 +42,8 @@ THROUGH = {
     "Quoted",
 }
 BREAK = "\x00"  # stands for a non-text element between two pieces of text
-# Text whose quotes are not quotation marks: an address, a Liquid or Hugo tag kept as text.
-VERBATIM = re.compile(
-    r"(?:https?|ftp|file|mailto):[^\s\x00]+|www\.[^\s\x00]+"
-    r"|\{%.*?%\}|\{\{.*?\}\}"
-)
-CODE_TAG = re.compile(r"<(/?)\s*(code|kbd|samp|pre)\b", re.I)
+# Text whose quotes are not quotation marks: an address, a Liquid tag kept as text.
+VERBATIM = re.compile(rf"(?:https?|ftp|file|mailto):[^\s\x00]+|www\.[^\s\x00]+|{TAG.pattern}")
 
 
 def curl_quotes(doc: Document) -> None:
@@ -122,8 +119,7 @@ def _flatten(inlines: list[Any], out: list[Any], code: list[int] | None = None) 
     for e in inlines:
         kind = e["t"]
         if kind == "RawInline":
-            for m in CODE_TAG.finditer(e["c"][1]):
-                code[0] = max(0, code[0] - 1) if m.group(1) else code[0] + 1
+            code[0] = raw_code_depth(e["c"][1], code[0])
             out.append(BREAK)
         elif kind == "Str" and code[0]:
             out.append(BREAK)
@@ -131,15 +127,7 @@ def _flatten(inlines: list[Any], out: list[Any], code: list[int] | None = None) 
             out.append(e)
         elif kind in ("Space", "SoftBreak", "LineBreak"):
             out.append(" ")
-        elif kind in THROUGH and not _is_url(e):
+        elif kind in THROUGH and not shows_address(e):
             _flatten(inline_content(e), out, code)
         else:
             out.append(BREAK)
-
-
-def _is_url(e: dict[str, Any]) -> bool:
-    """A link that prints its own address: its text is not prose."""
-    if e["t"] != "Link":
-        return False
-    text = "".join(x["c"] for x in e["c"][1] if x["t"] == "Str")
-    return "://" in text or text == e["c"][2][0]

@@ -29,7 +29,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from publish.ast import inline_content
+from publish.ast import inline_content, shows_address
 from publish.chars import CJK_CHARS, HAN, IS_HAN
 
 # Western letters and digits: the other side (not symbols such as % or °).
@@ -86,7 +86,7 @@ def _space(inlines: list[Any]) -> None:
         kind = e.get("t")
         if kind == "Str":
             e["c"] = BOUNDARY.sub(" ", e["c"])
-        elif kind in TEXT_CONTAINERS and not _is_url(e):
+        elif kind in TEXT_CONTAINERS and not shows_address(e):
             _space(inline_content(e))
         elif kind == "Note":
             space_han_latin(e["c"])
@@ -94,13 +94,6 @@ def _space(inlines: list[Any]) -> None:
             out.append({"t": "Space"})
         out.append(e)
     inlines[:] = out
-
-
-def _is_url(e: dict[str, Any]) -> bool:
-    if e["t"] != "Link":
-        return False
-    text = "".join(x["c"] for x in e["c"][1] if x.get("t") == "Str")
-    return "://" in text or text == e["c"][2][0] or "uri" in e["c"][0][1]
 
 
 def _edge(e: dict[str, Any], last: bool) -> str:
