@@ -1,9 +1,31 @@
-"""Title and metadata: YAML front matter when present, else the first level-1 heading."""
+"""Title and metadata: YAML front matter when present, else the first level-1 heading.
+
+Only the keys in :data:`KEYS` reach any output, and the ones printed on a title page or
+in a book's metadata (title, subtitle, author, date, keywords) as plain text. pandoc's
+writers act on many other keys: ``header-includes`` and ``include-*`` put raw content in
+every page's head, ``highlighting-css`` is a stylesheet an e-reader fetches,
+``bibliography``, ``csl`` and ``citation-abbreviations`` make citeproc open files the
+source names, and the DOCX writer copies every unknown key into the document's
+properties. Those are refused with a warning (``metadata-refused``); a blog's own keys
+(``layout``, ``tags``, ``categories``…) are left out with an info line.
+"""
 
 from __future__ import annotations
 
-from publish.ast import elements, meta_text, meta_value, stringify
+from typing import Any
+
+from publish.ast import elements, inlines_from_text, meta_text, meta_value, stringify
 from publish.document import Document
+
+# Front-matter keys publish reads. ``abstract`` and ``description`` keep their markup (the
+# sanitiser cleans them with the body); ``domain`` chooses the editions' vocabulary.
+KEYS = {"title", "subtitle", "author", "date", "lang", "abstract", "description"}
+KEYS |= {"keywords", "domain"}
+# Keys that make pandoc read a file, fetch an address or write raw content into an output.
+ACTIVE = {"header-includes", "include-before", "include-after", "highlighting-css", "css"}
+ACTIVE |= {"bibliography", "csl", "citation-abbreviations", "references", "nocite"}
+ACTIVE |= {"template", "reference-doc", "epub-cover-image", "cover-image", "epub-fonts"}
+ACTIVE |= {"stylesheet", "document-css", "logo", "resource-path"}
 
 
 def _authors(value: dict | None) -> list[str]:
@@ -15,8 +37,56 @@ def _authors(value: dict | None) -> list[str]:
     return [text] if text else []
 
 
-def take_metadata(doc: Document) -> None:
+def allowed_keys(doc: Document) -> None:
+    """Only :data:`KEYS` stay in the document's metadata (see module)."""
     meta = doc.ast["meta"]
+    active = sorted(k for k in meta if k not in KEYS and (k in ACTIVE or k.startswith("epub")))
+    other = sorted(k for k in meta if k not in KEYS and k not in active)
+    for k in active + other:
+        del meta[k]
+    if active:
+        doc.warn(
+            "metadata-refused",
+            "front matter keys that would put files, addresses or raw content into the "
+            f"outputs are ignored: {', '.join(active)}; publish's own options set these",
+            doc.line_of(active[0] + ":"),
+            keys=active,
+        )
+    if other:
+        doc.info(
+            "metadata-ignored",
+            f"front matter keys publish does not use are left out: {', '.join(other[:12])}"
+            + (", …" if len(other) > 12 else ""),
+            doc.line_of(other[0] + ":"),
+            keys=other,
+        )
+
+
+def _plain(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A title-page value as plain text (an image or a link in `author` would print as a
+    broken picture on an EPUB's title page)."""
+    if value is None:
+        return None
+    if value["t"] == "MetaList":
+        items = [_plain(v) for v in value["c"]]
+        return {"t": "MetaList", "c": [v for v in items if v is not None]}
+    if value["t"] == "MetaMap":  # author: {name: …, affiliation: …}
+        value = value["c"].get("name")
+        if value is None:
+            return None
+    text = meta_text(value).strip()
+    return {"t": "MetaInlines", "c": inlines_from_text(text)} if text else None
+
+
+def take_metadata(doc: Document) -> None:
+    allowed_keys(doc)
+    meta = doc.ast["meta"]
+    for key in ("subtitle", "author", "date", "keywords", "lang", "domain"):
+        plain = _plain(meta.get(key))
+        if plain is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = plain
     m = doc.meta
     m.title = meta_text(meta.get("title")).strip()
     m.subtitle = meta_text(meta.get("subtitle")).strip()

@@ -12,8 +12,14 @@ pandoc's own elements checked.
   scheme. ``<img>`` is checked as a Markdown image is (``images.py``).
 - pandoc's elements: event handlers, URL-bearing attributes, ``rel`` (WeasyPrint would
   attach the linked file to the PDF) and ``style`` that loads anything are removed; a link
-  to a ``javascript:``, ``vbscript:``, ``data:``, ``file:`` or other unknown scheme becomes
-  its text.
+  that :func:`publish.links.safe` refuses (``javascript:``, ``vbscript:``, ``data:``,
+  ``file:``…, also behind a control character or a tab) becomes its text.
+- Raw content of any other format (``{=openxml}``, ``{=revealjs}``, ``{=latex}``…): only
+  HTML is accepted, and only through nh3. pandoc's Markdown reads ``\\foo`` commands as raw
+  TeX, which no writer but LaTeX prints: that is text the author sees in every preview
+  (``C:\\Windows``), so it stays as text. Every other raw block or inline is dropped with a
+  ``raw-dropped`` warning: an HTML-family writer (revealjs, s5, slidy) would pass it
+  unsanitised, and Word acts on raw OpenXML fields.
 """
 
 from __future__ import annotations
@@ -25,13 +31,14 @@ from typing import Any
 
 import nh3
 
-from publish.ast import Element, elements, is_element, lists
+from publish import links
+from publish.ast import Element, elements, inlines_from_text, is_element, lists
 from publish.document import Document
 from publish.manuscript.images import MISSING_CLASS, Images, resolve
 
 RAW_FORMATS = ("html", "html4", "html5")
-LINK_SCHEMES = {"http", "https", "mailto", "ftp", "ftps", "tel"}
-SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Raw formats whose content is text an author typed (pandoc's Markdown reads \cmd as TeX).
+RAW_TEXT_FORMATS = ("tex", "latex")
 
 TAGS = set(nh3.ALLOWED_TAGS) | {"section", "main", "tfoot", "caption", "summary", "details"}
 # Removed with everything inside them (their content is code, or a frame's fallback).
@@ -103,6 +110,7 @@ class Sanitizer:
 
     def run(self) -> None:
         ast = self.doc.ast
+        self.other_raw()
         raw = _lists_with_raw_html([ast.get("blocks", []), ast.get("meta", {})])
         for lst in raw:
             self.siblings(lst)
@@ -116,6 +124,36 @@ class Sanitizer:
         for lst in _lists_with_links([ast.get("blocks", []), ast.get("meta", {})]):
             self.links_to_text(lst)
         self.report()
+
+    # -- raw content of other formats ------------------------------------------------------
+    def other_raw(self) -> None:
+        """Raw TeX as its text; any other raw format but HTML dropped (see module)."""
+        ast = self.doc.ast
+        dropped: list[tuple[str, str]] = []
+        for lst in lists([ast.get("blocks", []), ast.get("meta", {})], _has_other_raw):
+            out: list[Any] = []
+            for x in lst:
+                if not _is_other_raw(x):
+                    out.append(x)
+                    continue
+                fmt, text = x["c"][0].lower(), x["c"][1]
+                if fmt in RAW_TEXT_FORMATS:
+                    inlines = inlines_from_text(text)
+                    out += [{"t": "Para", "c": inlines}] if x["t"] == "RawBlock" else inlines
+                else:
+                    dropped.append((fmt, text))
+            lst[:] = out
+        if dropped:
+            formats = sorted({f for f, _ in dropped})
+            fmt, text = dropped[0]
+            line = self.doc.line_of("{=" + fmt) or self.doc.line_of(text.strip()[:40])
+            self.doc.warn(
+                "raw-dropped",
+                f"{len(dropped)} raw block(s) of format {', '.join(formats)} left out of every "
+                "edition (only raw HTML is published, sanitised); write it as Markdown",
+                line,
+                formats=formats,
+            )
 
     # -- raw HTML --------------------------------------------------------------------------
     def siblings(self, lst: list[Element]) -> None:
@@ -167,7 +205,7 @@ class Sanitizer:
             clean_content_tags=DROP_WITH_CONTENT,
             attributes=ATTRIBUTES,
             attribute_filter=_filter,
-            url_schemes=LINK_SCHEMES | {"data"},
+            url_schemes=set(links.SCHEMES | {"data"}),
             filter_style_properties=STYLE,
             link_rel=None,
             strip_comments=True,
@@ -194,10 +232,13 @@ class Sanitizer:
         i = 0
         while i < len(lst):
             item = lst[i]
-            if is_element(item) and item["t"] == "Link" and not link_ok(item["c"][2][0]):
-                self.links.append(item["c"][2][0])
-                lst[i : i + 1] = item["c"][1]
-                continue
+            if is_element(item) and item["t"] == "Link":
+                target = links.safe(item["c"][2][0])
+                if target is None:
+                    self.links.append(item["c"][2][0])
+                    lst[i : i + 1] = item["c"][1]
+                    continue
+                item["c"][2][0] = target
             i += 1
 
     def report(self) -> None:
@@ -212,7 +253,7 @@ class Sanitizer:
                 removed=seen[:50],
             )
         if self.links:
-            seen = list(dict.fromkeys(_short(u) for u in self.links))
+            seen = list(dict.fromkeys(_short(repr(u)[1:-1]) for u in self.links))
             self.doc.warn(
                 "link-refused",
                 "links to addresses no reader should follow (javascript:, data:, file:…) "
@@ -327,11 +368,6 @@ def clean_attributes(kv: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def link_ok(target: str) -> bool:
-    m = SCHEME.match(target)
-    return m is None or m.group(1).lower() in LINK_SCHEMES
-
-
 _ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Link": 0}
 _ATTR_AT |= {"Image": 0, "Table": 0, "Figure": 0}
 
@@ -343,6 +379,18 @@ def _attr(elem: Element) -> list[Any] | None:
 
 def _lists_with_raw_html(value: Any) -> list[list[Any]]:
     return lists(value, lambda lst: any(is_raw_html(x) for x in lst))
+
+
+def _is_other_raw(value: Any) -> bool:
+    return (
+        is_element(value)
+        and value["t"] in ("RawBlock", "RawInline")
+        and value["c"][0].lower() not in RAW_FORMATS
+    )
+
+
+def _has_other_raw(lst: list[Any]) -> bool:
+    return any(_is_other_raw(x) for x in lst)
 
 
 def _lists_with_links(value: Any) -> list[list[Any]]:

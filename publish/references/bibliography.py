@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from publish import pandoc
+from publish import links, pandoc
 from publish.ast import elements, stringify
 from publish.references.urls import display
 
@@ -32,6 +32,10 @@ def cite_edition(
         return ast, []
     ast["meta"]["reference-section-title"] = {"t": "MetaString", "c": title}
     out, warnings = pandoc.filter_json(ast, ["--citeproc", "--csl", str(csl_path())], what)
+    # Done with: `csl` (citeproc writes the style's path, a path of the build machine, which
+    # the DOCX writer would copy into the document's properties), the entries, the options.
+    for key in ("csl", "references", "link-citations", "reference-section-title"):
+        out["meta"].pop(key, None)
     for elem in elements(out["blocks"]):
         if elem["t"] == "Div" and elem["c"][0][0] == "refs":
             _readable_urls(elem, cut)
@@ -42,6 +46,9 @@ def _readable_urls(refs: dict[str, Any], cut: frozenset[str]) -> None:
     for elem in elements(refs["c"][1]):
         if elem["t"] == "Link":
             attr, inlines, (target, _) = elem["c"]
+            if links.safe(target) is None:  # the sidecar is checked; this is the last guard
+                elem["t"], elem["c"] = "Span", [attr, inlines]
+                continue
             if stringify(inlines) != target:
                 continue
             if "url" not in attr[1]:

@@ -32,13 +32,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from publish import links
 from publish.ast import elements, stringify
 from publish.manuscript.rawhtml import ATTRIBUTES as SANITISER_ATTRIBUTES
 
 Element = dict[str, Any]
 
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-LINK_SCHEMES = {"http", "https", "mailto", "ftp", "ftps", "tel", "sms", "news", "geo", "doi"}
 CORE_IMAGES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".svg": "svg"}
 CORE_IMAGES |= {".webp": "webp"}
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|svg\+xml|webp)[;,]", re.IGNORECASE)
@@ -179,10 +179,10 @@ def link_ok(target: str, ids: set[str]) -> str | None:
     if target.startswith("#"):
         frag = unquote(target[1:])
         return "#" + frag if frag in ids else None
-    m = SCHEME.match(target)
-    if not m or m.group(1).lower() not in LINK_SCHEMES:
+    clean = links.safe(target)
+    if clean is None or links.scheme(clean) is None:  # relative: nothing in the book
         return None
-    return URL_UNSAFE.sub(lambda c: quote(c.group(), safe=""), target)
+    return URL_UNSAFE.sub(lambda c: quote(c.group(), safe=""), clean)
 
 
 def image_ok(target: str, base: Path) -> bool:
