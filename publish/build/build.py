@@ -77,20 +77,14 @@ def prepare(source: Path) -> Document:
     """Every stage before the editions, once per source."""
     from publish import manuscript, reading
     from publish.ast import run_filters
-    from publish.editions.script import detect_script, region_of
+    from publish.editions.source import settle
     from publish.references import Citations
 
     doc = reading.read(source, stem_of(source))
     manuscript.clean_text(doc)
     reading.parse(doc)
     manuscript.clean_ast(doc)
-    doc.script = (
-        "Hant"
-        if doc.meta.lang.lower().startswith(("zh-hant", "zh-tw", "zh-hk"))
-        else detect_script(doc.text)
-    )  # type: ignore[assignment]
-    if doc.script == "Hant":
-        doc.region = region_of(doc.meta.lang)
+    settle(doc)  # script (the text's, not lang's), region, vocabulary domain
     run_filters([Citations()], doc)
     return doc
 

@@ -2,6 +2,15 @@
 
 What never converts: URLs, e-mail addresses and kept words (protected spans in the text);
 code, math, raw HTML, identifiers and link targets (not text nodes; see ``edition.py``).
+
+How a piece of text converts: OpenCC's character-level config gives a text of the same
+length as the source (``base``: 软件 → 軟件). Then, left to right, the longest entry that
+fits whole words (``words.py``) replaces its span: first the glossary and the vocabulary
+tables (keyed by the source's own words), then OpenCC's phrase dictionary for the edition
+(TWPhrases: 軟件 → 軟體), applied here rather than by OpenCC so that it too respects word
+boundaries and every replacement is known with its place. Outside replacements the output
+is ``base``, aligned character for character with the source; this is also how the phrase
+review list is made (no diff).
 """
 
 from __future__ import annotations
@@ -12,10 +21,44 @@ from dataclasses import dataclass, field
 
 from publish.chars import IS_HAN
 from publish.editions.glossary import Glossary
-from publish.editions.phrases import changes
-from publish.editions.script import CHARACTER_LEVEL, FROM_TRADITIONAL, converter
+from publish.editions.phrases import extra_dictionary
+from publish.editions.script import FROM_TRADITIONAL, converter
+from publish.editions.words import Words
 
-URLISH = r"(?:https?|ftp|file|mailto):[^\s]+|www\.[^\s]+|[\w.+-]+@[\w-]+\.[\w.-]+"
+# A URL runs to whitespace. An e-mail address is ASCII (``\w`` would take the Chinese
+# text around it), and a match starts only where a run of address characters starts: with
+# any start, a 100,000-character run with no "@" took quadratic time (28 s), as each start
+# scanned to the run's end. Possessive runs never backtrack.
+ADDRESS = r"[A-Za-z0-9._%+-]"
+URLISH = (
+    r"(?:https?|ftp|file|mailto):\S+|www\.\S+"
+    rf"|(?<!{ADDRESS}){ADDRESS}++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+"
+)
+
+# How each OpenCC config is reproduced: the character-level config that gives ``base``,
+# and where the phrase dictionary's keys are read ("base": Traditional keys matched on the
+# converted text; "source": on the source) with the config that finishes its values.
+PLAN: dict[str, tuple[str, str, str | None]] = {
+    "s2twp": ("s2tw", "base", "t2tw"),
+    "tw2sp": ("tw2s", "source", "t2s"),
+}
+
+# Characters that t2s changes but Simplified Chinese writes as they are: the Table of
+# General Standard Chinese Characters (通用规范汉字表, 2013) lists them for names and set
+# words (华为昇腾, 瞭望, 甦醒, 喆, 堃). Any character of GB 2312 is valid Simplified too
+# (乾隆, 著作, 夥伴); only the others are normalised in a Simplified source.
+SIMPLIFIED_TOO = frozenset("昇瞭甦喆堃淼犇仝邨迺絜晳")
+SENTENCE_END = "。！？；!?;\n"
+
+
+def valid_simplified(c: str) -> bool:
+    if c in SIMPLIFIED_TOO:
+        return True
+    try:
+        c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass
@@ -24,7 +67,8 @@ class Phrase:
     result: str
     count: int = 0
     line: int | None = None
-    kind: str = "opencc"  # "opencc" phrase conversion, or "glossary"
+    kind: str = "opencc"  # "opencc" phrase, "glossary" entry, or "variant" (a character)
+    sentence: str = ""  # the source sentence of the first occurrence
 
 
 @dataclass
@@ -34,20 +78,29 @@ class Converter:
     glossary: Glossary
     quotes: bool = True  # “”‘’ -> 「」『』 in Traditional editions
     locate: Callable[[str], int | None] = lambda _: None  # first source line of a phrase
+    domain: str = "technical"  # or "general": which domain-bound entries apply
     phrases: dict[tuple[str, str], Phrase] = field(default_factory=dict)
+    artefacts: list[dict[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        terms = {t: v[self.edition] for t, v in self.glossary.terms.items() if self.edition in v}
-        self.terms = terms
-        words = sorted(set(terms) | self.glossary.keep, key=len, reverse=True)
-        alts = [URLISH] + [re.escape(w) for w in words]
-        self.protect = re.compile("|".join(alts))
+        g = self.glossary
+        self.terms = g.for_edition(self.edition, self.domain)
+        self.longest = max(map(len, self.terms), default=0)
+        keep = sorted(g.keep, key=len, reverse=True)
+        self.protect = re.compile("|".join([URLISH] + [re.escape(w) for w in keep]))
         self.main = converter(self.config) if self.config else None
-        base = CHARACTER_LEVEL.get(self.config or "")
-        self.base = converter(base) if base and base != self.config else None
-        # t2s normalises stray Traditional characters in a Simplified source: each change
-        # is listed against the source itself.
-        self.against_source = self.config == "t2s"
+        base, self.match_on, finish = PLAN.get(self.config or "", (self.config, "", None))
+        self.base = converter(base) if base else None
+        self.words: dict[str, str] = {}
+        if finish:
+            fin = converter(finish)
+            self.words = {fin.convert(k): fin.convert(v) for k, v in extra_dictionary(
+                self.config or ""
+            ).items()}
+        self.word_longest = max(map(len, self.words), default=0)
+        # t2s normalises stray Traditional characters in a Simplified source, and only
+        # those: a character that is valid Simplified (昇, 乾) stays.
+        self.normalise = self.config == "t2s"
         self.traditional = self.edition != "zh-Hans"
         # A Simplified edition of a Traditional source: its 「」『』 become “”‘’, as
         # Simplified text writes them (GB/T 15834); --keep-quotes is about the Traditional
@@ -62,14 +115,7 @@ class Converter:
         pos = 0
         for m in self.protect.finditer(text):
             out.append(self._plain(text[pos : m.start()], line))
-            word = m.group(0)
-            if word in self.terms:
-                result = self.terms[word]
-                if result != word:
-                    self._record(word, result, line, "glossary")
-                out.append(result)
-            else:
-                out.append(word)  # a URL or a kept word
+            out.append(m.group(0))  # a URL or a kept word
             pos = m.end()
         out.append(self._plain(text[pos:], line))
         result = "".join(out)
@@ -82,23 +128,82 @@ class Converter:
     def _plain(self, text: str, line: int | None) -> str:
         if not text or self.main is None or not IS_HAN.search(text):
             return text
-        result = self.main.convert(text)
-        if result != text:
-            if self.base is not None:
-                self._phrases(text, self.base.convert(text), result, line)
-            elif self.against_source:
-                self._phrases(text, text, result, line)
-        return result
+        if self.normalise:
+            return self._normalise(text, line)
+        assert self.base is not None
+        base = self.base.convert(text)
+        if len(base) != len(text):  # never seen: OpenCC's own output, unlisted
+            self.artefacts.append({"source": text, "result": base, "why": "unaligned"})
+            return self.main.convert(text)
+        if not self.terms and not self.words:
+            return base
+        seg: Words | None = None  # made on the first candidate: most text has none
+        keyed = text if self.match_on == "source" else base
+        out: list[str] = []
+        i, n = 0, len(text)
+        while i < n:
+            hit = None
+            for size in range(min(self.longest, n - i), 0, -1):
+                value = self.terms.get(text[i : i + size])
+                if value is not None:
+                    seg = seg or Words(text)
+                    if seg.fits(i, i + size):
+                        hit = (size, value, "glossary")
+                        break
+            if hit is None:
+                for size in range(min(self.word_longest, n - i), 0, -1):
+                    value = self.words.get(keyed[i : i + size])
+                    if value is None:
+                        continue
+                    seg = seg or Words(text)
+                    if not seg.fits(i, i + size):
+                        continue
+                    if self._doubles(value, keyed, i, i + size):
+                        continue
+                    hit = (size, value, "opencc")
+                    break
+            if hit is None:
+                out.append(base[i])
+                i += 1
+                continue
+            size, value, kind = hit
+            if value != base[i : i + size]:  # a phrase change, not a character conversion
+                self._record(text[i : i + size], value, line, kind, text, i)
+            out.append(value)
+            i += size
+        return "".join(out)
 
-    def _phrases(self, src: str, base: str, full: str, line: int | None) -> None:
-        for source, result in changes(self.config or "", src, base, full):
-            self._record(source, result, line, "opencc")
+    def _doubles(self, value: str, keyed: str, start: int, end: int) -> bool:
+        """OpenCC's phrase ``value`` would repeat the character after its key (用戶名 →
+        使用者名稱 before 稱 gives 名稱稱): the entry is skipped and the case reported."""
+        nxt = keyed[end : end + 1]
+        if not nxt or not value.endswith(nxt) or keyed[end - 1] == nxt:
+            return False
+        self.artefacts.append(
+            {"source": keyed[start : end + 1], "result": value + nxt, "why": "doubled"}
+        )
+        return True
 
-    def _record(self, source: str, result: str, line: int | None, kind: str) -> None:
+    def _normalise(self, text: str, line: int | None) -> str:
+        assert self.main is not None
+        full = self.main.convert(text)
+        if len(full) != len(text):
+            full = "".join(self.main.convert(c) for c in text)
+        out = list(text)
+        for i, c in enumerate(text):
+            if full[i] != c and not valid_simplified(c):
+                out[i] = full[i]
+                self._record(c, full[i], line, "variant", text, i)
+        return "".join(out)
+
+    def _record(
+        self, source: str, result: str, line: int | None, kind: str, text: str, at: int
+    ) -> None:
         p = self.phrases.get((source, result))
         if p is None:
             where = line if line is not None else self.locate(source)
-            p = self.phrases[(source, result)] = Phrase(source, result, 0, where, kind)
+            p = Phrase(source, result, 0, where, kind, _sentence(text, at))
+            self.phrases[(source, result)] = p
         p.count += 1
 
     def review(self) -> list[dict]:
@@ -111,9 +216,18 @@ class Converter:
                 "count": p.count,
                 "line": p.line,
                 "kind": p.kind,
+                "sentence": p.sentence,
             }
             for p in items
         ]
+
+
+def _sentence(text: str, at: int) -> str:
+    """The sentence of ``text`` around position ``at``, at most 80 characters each side."""
+    start = max((text.rfind(c, 0, at) for c in SENTENCE_END), default=-1) + 1
+    ends = [e for e in (text.find(c, at) for c in SENTENCE_END) if e >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    return text[max(start, at - 80) : min(end, at + 80)].strip()
 
 
 HANS_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})

@@ -205,8 +205,10 @@ def _convert_meta(meta: dict[str, Any], conv: Converter) -> None:
 def make_edition(doc: Document, code: str, glossary: Glossary, quotes: bool = True) -> Edition:
     """Editions stage: convert a copy of ``doc.ast`` for ``code``, then cite it."""
     config = CONFIGS[(doc.script, doc.region if doc.script == "Hant" else "")][code]
-    conv = Converter(code, config, glossary, quotes=quotes, locate=doc.line_of)
     ast = json.loads(json.dumps(doc.ast))  # a private copy; faster than copy.deepcopy
+    # settled by source.settle; not for the writers (DOCX would list it as a property)
+    domain = meta_text(ast["meta"].pop("domain", None)) or "technical"
+    conv = Converter(code, config, glossary, quotes=quotes, locate=doc.line_of, domain=domain)
     convert_tree(ast["blocks"], conv)
     _convert_meta(ast["meta"], conv)
     labels = LABELS[code]
@@ -217,6 +219,15 @@ def make_edition(doc: Document, code: str, glossary: Glossary, quotes: bool = Tr
     ast, warnings = cite_edition(ast, labels["references"], f"{doc.source} ({code})", cut)
     for w in warnings:
         doc.warn("pandoc-warning", f"{code}: {w}")
+    for a in conv.artefacts:
+        doc.info(
+            "converter-artefact",
+            f"{code}: OpenCC would write {a['result']} for {a['source']} ({a['why']}); "
+            "the phrase was left out",
+            line=doc.line_of(a["source"]),
+            edition=code,
+            **a,
+        )
     for e in elements(ast["blocks"]):
         if e["t"] == "Div" and e["c"][0][0] == "refs":
             e["c"][0][1].append("bibliography")
