@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from pathlib import Path
 
 from publish import __version__
-from publish.errors import PublishError, StrictError, UsageError
+from publish.errors import BuildError, PublishError, StrictError, UsageError
+
+# What to do about a fault of the file system, by errno (the line names the path).
+FAULTS = {
+    errno.ENOSPC: "no space left on the device; free some space and build again",
+    errno.EDQUOT: "disk quota exceeded; free some space and build again",
+    errno.EROFS: "read-only file system; build into another --out",
+    errno.EACCES: "permission denied; make it writable, or build into another --out",
+    errno.EPERM: "operation not permitted; make it writable, or build into another --out",
+    errno.ENOTDIR: "a part of the path is a file, not a folder; build into another --out",
+    errno.EISDIR: "is a folder where publish writes a file; move it away",
+    errno.ELOOP: "a symlink loop (or a symlink where none may be); fix or remove the link",
+    errno.ENAMETOOLONG: "the name is too long; use a shorter path",
+    errno.EMFILE: "too many open files; raise the limit (ulimit -n) or build fewer at once",
+}
+FULL = 1 << 20  # a build that fails with less than this free where it writes ran out of room
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,7 +86,8 @@ def parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> int:
     from publish.build import build
     from publish.build.build import stderr_line
-    from publish.config import load_config
+    from publish.build.cache import guard
+    from publish.config import load_config, stem_of
 
     config = load_config(
         args.sources,
@@ -88,7 +106,28 @@ def _build(args: argparse.Namespace) -> int:
         force=args.force,
         dry_run=args.dry_run,
     )
-    result = build(config, log=lambda line: print(line, file=sys.stderr))
+    _check_out(config.out)
+    guard(config.out, [stem_of(s) for s in config.sources])
+    try:
+        result = build(config, log=lambda line: print(line, file=sys.stderr))
+    except (BuildError, OSError) as exc:
+        # pandoc or WeasyPrint failing on a full disk say something else ("could not load
+        # translations"): name the real cause when the folder has no room left.
+        free = _free(config.out)
+        if free is not None and free < FULL:
+            raise BuildError(
+                f"{config.out}: no space left on the device ({free >> 10} KiB free); free "
+                "some space and build again"
+            ) from exc
+        raise
+    except ValueError as exc:  # a NUL (%00) in an address: pathlib refuses such a path
+        if "null byte" not in str(exc):
+            raise
+        names = ", ".join(str(s) for s in config.sources)
+        raise BuildError(
+            f"{names}: an address (a picture's or a link's) holds a NUL byte (%00); remove "
+            "it and build again"
+        ) from exc
     for doc, d in result.warnings:
         print(stderr_line(doc, d), file=sys.stderr)
     if config.strict and result.warnings:
@@ -96,12 +135,57 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_out(out: Path) -> None:
+    """An output folder that cannot be made: a file where a folder of its path should be."""
+    for folder in [out, *out.parents]:
+        if folder.exists():
+            if not folder.is_dir():
+                raise BuildError(
+                    f"--out {out}: {folder} is a file, not a folder; build into another --out"
+                )
+            return
+
+
+def _free(out: Path) -> int | None:
+    """Bytes free to an ordinary user on the file system of ``out`` (or its nearest
+    existing parent); None when that cannot be told."""
+    for folder in [out, *out.parents]:
+        try:
+            st = os.statvfs(folder)
+        except OSError:
+            continue
+        return st.f_bavail * st.f_frsize
+    return None
+
+
+def _fault(exc: BaseException) -> str | None:
+    """One line for a fault of the machine rather than of publish: the file system (full,
+    read-only, a file in a folder's place, a symlink loop) or a path holding a NUL byte."""
+    if isinstance(exc, OSError) and exc.errno in FAULTS:
+        where = exc.filename or exc.filename2
+        return f"{where}: {FAULTS[exc.errno]}" if where else FAULTS[exc.errno]
+    text = str(exc)
+    # Python 3.11's Path.resolve says so with a RuntimeError (3.13: OSError ELOOP).
+    if isinstance(exc, RuntimeError) and text.startswith("Symlink loop from "):
+        return f"{text.removeprefix('Symlink loop from ').strip(chr(39))}: {FAULTS[errno.ELOOP]}"
+    if isinstance(exc, ValueError) and "null byte" in text:
+        return (
+            "a path in a source (a picture's or a link's address?) holds a NUL byte; remove "
+            "it and build again"
+        )
+    return None
+
+
 def _refs(args: argparse.Namespace) -> int:
     from publish.build import prepare
+    from publish.config import source_problem
     from publish.references import sidecar
     from publish.writers.common import write_bytes
 
     source = Path(args.source)
+    problem = source_problem(source)
+    if problem:
+        raise UsageError(f"SOURCE {source}: {problem}")
     doc = prepare(source)
     target = source.with_name(source.stem + ".refs.yaml")
     if target.exists() and not args.force:
@@ -139,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line unless --debug
         if debug:
             raise
+        fault = _fault(exc)
+        if fault:
+            print(f"publish: error: {fault}", file=sys.stderr)
+            return 1
         print(
             f"publish: internal error: {type(exc).__name__}: {exc} (rerun with --debug and "
             "report it)",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
+import json
 import os
 import re
+import stat
+import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +17,20 @@ from publish.errors import UsageError
 FORMATS = ("pdf", "epub", "docx", "html")
 EDITIONS = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
 PAPERS = ("A4", "B5", "A5")  # CSS page sizes (B5 is ISO B5, 176 × 250 mm)
+MARKDOWN = (".md", ".markdown", ".txt")
+# Files people pass by mistake, and what to do instead.
+NOT_MARKDOWN = {
+    ".toml": "TOML, not Markdown (a glossary goes with --glossary FILE)",
+    ".json": "JSON, not Markdown",
+    ".yaml": "YAML, not Markdown (a references sidecar <stem>.refs.yaml is read with its source)",
+    ".yml": "YAML, not Markdown (a references sidecar <stem>.refs.yaml is read with its source)",
+    ".html": "an HTML page, not Markdown",
+    ".htm": "an HTML page, not Markdown",
+    ".docx": "a Word document, not Markdown",
+    ".pdf": "a PDF, not Markdown",
+    ".epub": "an EPUB, not Markdown",
+}
+SNIFF = 1 << 20  # bytes read to tell what a source is; JSON and TOML are parsed if smaller
 
 
 @dataclass(frozen=True)
@@ -78,8 +96,9 @@ def load_config(
     eds = _choices(editions, EDITIONS, "editions", problems)
     paths = tuple(Path(s) for s in sources)
     for s, p in zip(sources, paths, strict=True):
-        if p.is_dir():
-            problems.append(f"SOURCE {s}: is a folder; name the Markdown files in it ({p}/*.md)")
+        problem = source_problem(p)
+        if problem:
+            problems.append(f"SOURCE {s}: {problem}")
     stems = [stem_of(p) for p in paths]
     for s in {s for s in stems if stems.count(s) > 1}:
         problems.append(f"two sources share the output name {s!r}; rename one of them")
@@ -118,3 +137,79 @@ def stem_of(source: Path) -> str:
             break
     stem = re.sub(r"-{2,}", "-", re.sub(r"[^\w.-]+", "-", name)).strip("-.")
     return stem[:100] or "report"
+
+
+def source_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be a source (no such file, a folder, not Markdown text by its
+    extension or its bytes), with what to do; None if it can. Unreadable files pass: the
+    reading stage says why (a build error, not a usage error)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "no such file; check the path"
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        return f"cannot use this path ({getattr(exc, 'strerror', None) or exc})"
+    if stat.S_ISDIR(st.st_mode):
+        return f"is a folder; name the Markdown files in it ({path}/*.md)"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file (a device or a pipe); give a Markdown file (.md)"
+    ext = path.suffix.lower()
+    if ext in NOT_MARKDOWN:
+        return f"is {NOT_MARKDOWN[ext]}; give the report's Markdown file (.md)"
+    try:
+        with path.open("rb") as f:
+            head = f.read(SNIFF + 1)
+    except OSError:
+        return None
+    kind = _not_markdown(head, whole=len(head) <= SNIFF)
+    if kind:
+        return f"is {kind}; give the report's Markdown file (.md, .txt)"
+    return None
+
+
+def _not_markdown(head: bytes, whole: bool) -> str | None:
+    """What the bytes are if clearly not Markdown text: binary, JSON, TOML or an HTML page."""
+    if b"\0" in head and not _wide_text(head):
+        return "binary (it holds NUL bytes), not text"
+    text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if re.match(r"(?i)<!doctype html|<html[\s>]", text):
+        return "an HTML page, not Markdown"
+    if not whole:
+        return None
+    if text[:1] in "{[":
+        try:
+            if isinstance(json.loads(text), dict | list):
+                return "JSON, not Markdown"
+        except (ValueError, RecursionError):
+            pass
+    # TOML when it parses and sets a value: Markdown parses as TOML only by accident
+    # ("[TOC]" then "# 标题", a table and a comment), and then sets nothing.
+    first = next((ln for ln in text.splitlines() if ln.strip() and ln[0] != "#"), "")
+    if re.match(r"\s*(\[[^\]]+\]\s*$|[\w.\"'-]+\s*=)", first):
+        try:
+            if _sets_value(tomllib.loads(text)):
+                return "TOML, not Markdown (a glossary goes with --glossary FILE)"
+        except (ValueError, RecursionError):
+            pass
+    return None
+
+
+def _wide_text(head: bytes) -> bool:
+    """UTF-16 or UTF-32 text, whose NUL bytes are half its ASCII characters."""
+    boms = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    if head.startswith(boms):
+        return True
+    from publish.reading.decode import _looks_utf16  # the reading stage's own test
+
+    return _looks_utf16(head[: len(head) // 2 * 2]) is not None
+
+
+def _sets_value(table: dict[str, object]) -> bool:
+    todo: list[object] = [table]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, dict):
+            todo += v.values()
+        else:
+            return True
+    return False

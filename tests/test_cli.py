@@ -18,9 +18,9 @@ def one_line(stderr: str) -> str:
     return lines[0]
 
 
-def test_missing_source_is_one_line_exit_1(tmp_path):
+def test_missing_source_is_one_line_exit_2(tmp_path):
     proc = run_cli("build", str(tmp_path / "nope.md"), "--out", str(tmp_path / "o"))
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a usage error: the command named no file (issue 16)
     line = one_line(proc.stderr)
     assert "nope.md" in line and "no such file" in line
 
@@ -60,9 +60,10 @@ def test_empty_and_binary_sources(tmp_path):
     empty.write_bytes(b"")
     binary = tmp_path / "bin.md"
     binary.write_bytes(bytes(range(256)) * 4)
-    for src, word in ((empty, "empty"), (binary, "binary")):
+    # An empty file is a source with nothing in it (1); a binary one is not a source (2).
+    for src, word, code in ((empty, "empty", 1), (binary, "binary", 2)):
         proc = run_cli("build", str(src), "--out", str(tmp_path / "o"))
-        assert proc.returncode == 1
+        assert proc.returncode == code
         line = one_line(proc.stderr)
         assert src.name in line and word in line
 

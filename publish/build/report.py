@@ -9,17 +9,25 @@ that only touched some outputs, without parsing the source again.
 from __future__ import annotations
 
 import json
+import os
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
 from publish import __version__
+from publish.build.cache import PACKAGE, read_regular
 from publish.document import Document
+from publish.errors import BuildError
+
+# A report is at most this big; a bigger file in its place is not one to compare with.
+MAX_REPORT = 64 << 20
 
 
 def doc_data(doc: Document) -> dict[str, Any]:
     """What the report says about the document itself (no diagnostics, no editions)."""
     return {
-        "source": str(doc.source),
+        "source": doc.source.name,  # the file, not where it lay on the build machine
         "stem": doc.stem,
         "publish": __version__,
         "encoding": doc.encoding,
@@ -48,7 +56,7 @@ def data(
     """The report: ``doc`` from :func:`doc_data`, every diagnostic, and per edition its
     title and phrase changes."""
     head = {k: doc[k] for k in ("source", "stem", "publish", "encoding", "script", "title")}
-    return {
+    report = {
         **head,
         "diagnostics": diagnostics,
         **{k: v for k, v in doc.items() if k not in head},
@@ -61,6 +69,60 @@ def data(
             for code, e in editions.items()
         },
     }
+    # An older state kept the source's full path; a message may name a file by its full
+    # path (a picture next to the source, a library's own file in a warning).
+    local = _unplace(_places(Path(doc["source"])))
+    report["source"] = Path(doc["source"]).name
+    return local(report)
+
+
+def _places(source: Path) -> list[tuple[str, str]]:
+    """Folders of the build machine a report must not name, each with what stands for it:
+    the source's folder (its files are named relative to it), the project, the Python
+    installation (venv, site-packages), the working folder and the home folder; longest
+    first, the first named winning for one folder."""
+    found = [
+        (source.absolute().parent, ""),
+        (PACKAGE.parent, "<publish>"),
+        (Path(sys.prefix), "<python>"),
+        (Path(sys.base_prefix), "<python>"),
+        (Path.cwd(), ""),
+        (Path.home(), "~"),
+    ]
+    places: dict[str, str] = {}
+    for folder, name in found:
+        for form in (str(folder), os.path.realpath(folder)):
+            if len(Path(form).parts) > 1:  # never "/" itself
+                places.setdefault(form, name)
+    return sorted(places.items(), key=lambda p: -len(p[0]))
+
+
+# What may stand right before or after a path in a message (not a letter, digit or "/":
+# "/root" inside "https://a.example/root/x" is not the home folder).
+_EDGE = "\\s\"'()\\[\\]<>=:,，：（）。、"
+
+
+def _unplace(places: list[tuple[str, str]]) -> Any:
+    """A function replacing each place in every string of a JSON value."""
+    alternatives = [f"({re.escape(p)})(?:/|(?![^{_EDGE}]))" for p, _ in places]
+    pattern = re.compile(f"(?<![^{_EDGE}])(?:{'|'.join(alternatives) or '(?!)'})")
+
+    def sub(m: re.Match[str]) -> str:
+        name = places[m.lastindex - 1][1] if m.lastindex else ""
+        if m.group(0).endswith("/"):
+            return f"{name}/" if name else ""  # the source's folder: names relative to it
+        return name or "."
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            return pattern.sub(sub, v)
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        return v
+
+    return walk
 
 
 def review_name(stem: str, code: str) -> str:
@@ -74,6 +136,11 @@ def write(report: dict[str, Any], folder: Path) -> list[Path]:
     from publish.writers.common import render
 
     stem = report["stem"]
+    if folder.is_symlink():
+        raise BuildError(
+            f"{folder}: is a symlink that publish did not make; it never writes through one: "
+            "remove the link, or build into another --out"
+        )
     files: dict[Path, bytes] = {}
     for code, e in report["editions"].items():
         page = render(
@@ -95,7 +162,9 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` atomically unless ``path`` already holds exactly it (its time then
     stays, as make expects). True when written."""
     try:
-        if path.read_bytes() == data:
+        # Never through a symlink, nor from a device (/dev/zero never ends): such a file is
+        # not the one written before, and the rename below replaces it, not its target.
+        if read_regular(path, max(len(data), MAX_REPORT)) == data:
             return False
     except OSError:
         pass

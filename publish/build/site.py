@@ -7,12 +7,14 @@ Both describe every output the build state knows in the folder, not only this ru
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from publish import __version__
-from publish.build.cache import State, digest
+from publish.build.cache import State, digest, stat_of
 from publish.build.report import review_name, write_if_changed
 from publish.config import EDITIONS, FORMATS
 
@@ -29,8 +31,9 @@ KINDS = {
 
 
 def rows(state: State) -> list[dict[str, Any]]:
+    # The state keeps where the source lay on the build machine; the manifest names it.
     return [
-        {k: rec[k] if k != "path" else rel for k in KEYS}
+        {**{k: rec.get(k) for k in KEYS}, "path": rel, "source": Path(rec["source"]).name}
         for rel, rec in sorted(state.outputs.items())
     ]
 
@@ -68,8 +71,7 @@ def reports(state: State) -> list[dict[str, Any]]:
         out.append(
             {
                 "stem": stem,
-                "source": src["source"],
-                # The page names the file, not where it lay on the build machine.
+                "source": Path(src["source"]).name,
                 "file": Path(src["source"]).name,
                 "title": src["doc"]["title"],
                 "report": f"{stem}/{stem}.report.json",
@@ -77,6 +79,25 @@ def reports(state: State) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def href(rel: str) -> str:
+    """A link to a file in the folder: its relative path, percent-encoded (a ":" in a
+    name would otherwise read as a scheme, "javascript:"; "#", "?" and spaces would cut
+    the path short)."""
+    return quote(rel, safe="/")
+
+
+def links(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`reports` with every path the page links to made an href."""
+    found = copy.deepcopy(found)
+    for r in found:
+        r["report"] = href(r["report"])
+        for e in r["editions"]:
+            e["review"] = href(e["review"])
+            for o in e["formats"].values():
+                o["path"] = href(o["path"])
+    return found
 
 
 def manifest_bytes(state: State) -> bytes:
@@ -103,9 +124,9 @@ def write(out: Path, state: State, styles_key: str = "") -> list[Path]:
     written = []
     if write_if_changed(out / MANIFEST, manifest_bytes(state)):
         written.append(out / MANIFEST)
-    context = {"reports": reports(state), "version": __version__, "kinds": KINDS}
+    context = {"reports": links(reports(state)), "version": __version__, "kinds": KINDS}
     key = digest(json.dumps([context, styles_key], sort_keys=True).encode())
-    if state.site.get("index") != key or not (out / INDEX).is_file():
+    if state.site.get("index") != key or stat_of(out / INDEX) is None:
         from publish.writers.common import render
 
         page = render("index.html.j2", **context).encode("utf-8")

@@ -27,8 +27,10 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 from lxml import html as lhtml
 
-from publish.build.cache import file_digest
+from publish.build.cache import file_digest, inside, read_regular, stat_of
 from publish.build.site import INDEX, MANIFEST
+
+MAX_MANIFEST = 64 << 20
 
 REGIONS = {"zh-Hans": "SC", "zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}
 # Source Han names the Hong Kong fonts "HC".
@@ -37,23 +39,49 @@ FORMATS = ("pdf", "epub", "docx", "html")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def _row(out: Path, r: object) -> str | None:
+    """Why a manifest row cannot be checked: not the shape the build writes, or a path that
+    leaves the folder (``../x``, ``/etc/passwd``). Checked before any file is opened."""
+    if not (
+        isinstance(r, dict)
+        and isinstance(r.get("bytes"), int)
+        and isinstance(r.get("sha256"), str)
+        and r.get("format") in FORMATS
+        and r.get("edition") in REGIONS
+    ):
+        return f"{out / MANIFEST}: a malformed output entry {str(r)[:80]!r}"
+    if inside(out, r.get("path")) is None:
+        return f"{out / MANIFEST}: {str(r.get('path'))[:80]!r} is not a path inside {out}"
+    return None
+
+
 def manifest(out: Path) -> tuple[list[dict], list[str]]:
     problems: list[str] = []
     try:
-        data = json.loads((out / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError) as exc:
+        data = json.loads(read_regular(out / MANIFEST, MAX_MANIFEST).decode("utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
         return [], [f"{out / MANIFEST}: cannot read ({exc})"]
-    rows = data.get("outputs", [])
+    found = data.get("outputs", []) if isinstance(data, dict) else None
+    if not isinstance(found, list):
+        return [], [f"{out / MANIFEST}: no list of outputs"]
+    rows = []
+    for r in found:
+        why = _row(out, r)
+        if why:
+            problems.append(why)
+        else:
+            rows.append(r)
     if [r["path"] for r in rows] != sorted(r["path"] for r in rows):
         problems.append(f"{out / MANIFEST}: outputs not in path order")
     listed = set()
     for r in rows:
         path = out / r["path"]
         listed.add(path)
-        if not path.is_file():
-            problems.append(f"{path}: in the manifest, not in the folder")
-        elif path.stat().st_size != r["bytes"]:
-            problems.append(f"{path}: {path.stat().st_size} bytes, manifest says {r['bytes']}")
+        stat = stat_of(path)  # a regular file, never followed through a symlink
+        if stat is None:
+            problems.append(f"{path}: in the manifest, not in the folder (or not a file)")
+        elif stat[0] != r["bytes"]:
+            problems.append(f"{path}: {stat[0]} bytes, manifest says {r['bytes']}")
         elif file_digest(path) != r["sha256"]:
             problems.append(f"{path}: SHA-256 differs from the manifest")
     for path in sorted(out.glob("*/*.*")):
@@ -66,7 +94,7 @@ def manifest(out: Path) -> tuple[list[dict], list[str]]:
 def index(out: Path, rows: list[dict]) -> list[str]:
     page = out / INDEX
     try:
-        tree = lhtml.fromstring(page.read_bytes())
+        tree = lhtml.fromstring(read_regular(page, MAX_MANIFEST))
     except (OSError, etree.ParserError) as exc:
         return [f"{page}: cannot read ({exc})"]
     problems = []
@@ -86,9 +114,10 @@ def index(out: Path, rows: list[dict]) -> list[str]:
             if parts.scheme or parts.netloc or ref.startswith("/"):
                 problems.append(f"{page}: {attr}={ref!r} is not a relative link")
                 continue
-            target = out / unquote(parts.path)
-            if not target.is_file():
-                problems.append(f"{page}: {attr}={ref!r} does not resolve")
+            target = inside(out, unquote(parts.path))
+            if target is None or stat_of(target) is None:
+                problems.append(f"{page}: {attr}={ref!r} does not resolve to a file in {out}")
+                continue
             linked.add(target.resolve())
     for r in rows:
         if (out / r["path"]).resolve() not in linked:
@@ -177,10 +206,15 @@ def _norm(url: str) -> str:
 def references(out: Path, rows: list[dict]) -> list[str]:
     problems = []
     for report in sorted(out.glob("*/*.report.json")):
-        data = json.loads(report.read_text("utf-8"))
-        urls = [_norm(r["url"]) for r in data.get("references", []) if r.get("url")]
-        count = len(data.get("references", []))
-        stem = data["stem"]
+        try:
+            data = json.loads(read_regular(report, MAX_MANIFEST).decode("utf-8"))
+            refs = data.get("references", [])
+            urls = [_norm(r["url"]) for r in refs if r.get("url")]
+            count = len(refs)
+            stem = data["stem"]
+        except (OSError, ValueError, RecursionError, TypeError, KeyError, AttributeError):
+            problems.append(f"{report}: cannot read the report")
+            continue
         for r in rows:
             if not r["path"].startswith(f"{stem}/"):
                 continue
@@ -230,13 +264,13 @@ def _refs(path: Path, fmt: str) -> tuple[int | None, set[str]]:
 def verify(out: Path) -> list[str]:
     rows, problems = manifest(out)
     problems += index(out, rows)
-    epubs = [out / r["path"] for r in rows if r["format"] == "epub" and (out / r["path"]).is_file()]
-    problems += epubcheck(epubs)
+    # Only the regular files the manifest lists (rows are confined to the folder).
+    rows = [r for r in rows if stat_of(out / r["path"]) is not None]
+    problems += epubcheck([out / r["path"] for r in rows if r["format"] == "epub"])
     for r in rows:
-        path = out / r["path"]
-        if r["format"] == "pdf" and path.is_file():
-            problems += fonts(path, r["edition"])
-    problems += references(out, [r for r in rows if (out / r["path"]).is_file()])
+        if r["format"] == "pdf":
+            problems += fonts(out / r["path"], r["edition"])
+    problems += references(out, rows)
     return problems
 
 
@@ -249,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = verify(out)
     for line in problems:
         print(line)
-    n = len(json.loads((out / MANIFEST).read_text("utf-8")).get("outputs", []))
+    n = len(manifest(out)[0])
     if problems:
         print(f"check: {len(problems)} problem(s) in {out}", file=sys.stderr)
         return 1
