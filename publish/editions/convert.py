@@ -15,6 +15,7 @@ review list is made (no diff).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,12 +36,13 @@ URLISH = (
     rf"|(?<!{ADDRESS}){ADDRESS}++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)+"
 )
 
-# How each OpenCC config is reproduced: the character-level config that gives ``base``,
-# and where the phrase dictionary's keys are read ("base": Traditional keys matched on the
-# converted text; "source": on the source) with the config that finishes its values.
-PLAN: dict[str, tuple[str, str, str | None]] = {
-    "s2twp": ("s2tw", "base", "t2tw"),
-    "tw2sp": ("tw2s", "source", "t2s"),
+# How each OpenCC config is reproduced: the character-level config that gives ``base``;
+# where the phrase dictionary's keys are read ("base": Traditional keys on the converted
+# text; "source": on the source); the config that puts its keys in that text's forms, and
+# the one that finishes its values.
+PLAN: dict[str, tuple[str, str, str | None, str | None]] = {
+    "s2twp": ("s2tw", "base", "t2tw", "t2tw"),
+    "tw2sp": ("tw2s", "source", None, "t2s"),
 }
 
 # Characters that t2s changes but Simplified Chinese writes as they are: the Table of
@@ -49,6 +51,16 @@ PLAN: dict[str, tuple[str, str, str | None]] = {
 # (乾隆, 著作, 夥伴); only the others are normalised in a Simplified source.
 SIMPLIFIED_TOO = frozenset("昇瞭甦喆堃淼犇仝邨迺絜晳")
 SENTENCE_END = "。！？；!?;\n"
+
+
+@functools.cache
+def _phrase_dictionary(config: str, keys: str | None, values: str | None) -> dict[str, str]:
+    """OpenCC's phrase step for ``config``, its keys and values in the forms matched."""
+    if not values:
+        return {}
+    key = converter(keys).convert if keys else str
+    value = converter(values).convert
+    return {key(k): value(v) for k, v in extra_dictionary(config).items()}
 
 
 def valid_simplified(c: str) -> bool:
@@ -85,19 +97,16 @@ class Converter:
     def __post_init__(self) -> None:
         g = self.glossary
         self.terms = g.for_edition(self.edition, self.domain)
-        self.longest = max(map(len, self.terms), default=0)
         keep = sorted(g.keep, key=len, reverse=True)
         self.protect = re.compile("|".join([URLISH] + [re.escape(w) for w in keep]))
         self.main = converter(self.config) if self.config else None
-        base, self.match_on, finish = PLAN.get(self.config or "", (self.config, "", None))
+        base, self.match_on, keys, values = PLAN.get(
+            self.config or "", (self.config, "", None, None)
+        )
         self.base = converter(base) if base else None
-        self.words: dict[str, str] = {}
-        if finish:
-            fin = converter(finish)
-            self.words = {fin.convert(k): fin.convert(v) for k, v in extra_dictionary(
-                self.config or ""
-            ).items()}
-        self.word_longest = max(map(len, self.words), default=0)
+        self.words = _phrase_dictionary(self.config or "", keys, values)
+        self.term_prefixes = _prefixes(tuple(self.terms))
+        self.word_prefixes = _prefixes(tuple(self.words))
         # t2s normalises stray Traditional characters in a Simplified source, and only
         # those: a character that is valid Simplified (昇, 乾) stays.
         self.normalise = self.config == "t2s"
@@ -140,37 +149,31 @@ class Converter:
         seg: Words | None = None  # made on the first candidate: most text has none
         keyed = text if self.match_on == "source" else base
         out: list[str] = []
+        done = 0  # text[:done] is in ``out``
         i, n = 0, len(text)
         while i < n:
             hit = None
-            for size in range(min(self.longest, n - i), 0, -1):
-                value = self.terms.get(text[i : i + size])
-                if value is not None:
-                    seg = seg or Words(text)
-                    if seg.fits(i, i + size):
-                        hit = (size, value, "glossary")
-                        break
-            if hit is None:
-                for size in range(min(self.word_longest, n - i), 0, -1):
-                    value = self.words.get(keyed[i : i + size])
-                    if value is None:
-                        continue
-                    seg = seg or Words(text)
-                    if not seg.fits(i, i + size):
-                        continue
-                    if self._doubles(value, keyed, i, i + size):
-                        continue
-                    hit = (size, value, "opencc")
+            for size in _sizes(self.term_prefixes, text, i):
+                seg = seg or Words(text)
+                if seg.fits(i, i + size):
+                    hit = (size, self.terms[text[i : i + size]], "glossary")
                     break
             if hit is None:
-                out.append(base[i])
+                for size in _sizes(self.word_prefixes, keyed, i):
+                    value = self.words[keyed[i : i + size]]
+                    seg = seg or Words(text)
+                    if seg.fits(i, i + size) and not self._doubles(value, keyed, i, i + size):
+                        hit = (size, value, "opencc")
+                        break
+            if hit is None:
                 i += 1
                 continue
             size, value, kind = hit
             if value != base[i : i + size]:  # a phrase change, not a character conversion
                 self._record(text[i : i + size], value, line, kind, text, i)
-            out.append(value)
-            i += size
+            out += (base[done:i], value)
+            i = done = i + size
+        out.append(base[done:])
         return "".join(out)
 
     def _doubles(self, value: str, keyed: str, start: int, end: int) -> bool:
@@ -220,6 +223,31 @@ class Converter:
             }
             for p in items
         ]
+
+
+@functools.cache
+def _prefixes(keys: tuple[str, ...]) -> dict[str, bool]:
+    """Every prefix of ``keys`` -> whether it is a key itself."""
+    out: dict[str, bool] = {}
+    for k in keys:
+        for n in range(1, len(k)):
+            out.setdefault(k[:n], False)
+    for k in keys:
+        out[k] = True
+    return out
+
+
+def _sizes(prefixes: dict[str, bool], text: str, i: int) -> list[int]:
+    """Lengths of the keys that start at ``text[i]``, longest first."""
+    sizes = []
+    n = 1
+    while (known := prefixes.get(text[i : i + n])) is not None:
+        if known:
+            sizes.append(n)
+        if i + n >= len(text):
+            break
+        n += 1
+    return sizes[::-1]
 
 
 def _sentence(text: str, at: int) -> str:
