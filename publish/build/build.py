@@ -10,20 +10,29 @@
 3. Record each output in the state as it finishes, then write the reports, the manifest
    and the download page, each only if its bytes changed. Every file is written to a
    temporary name in its folder and renamed into place; the folder is locked for the build.
+
+Stopping: the first Ctrl-C starts no more jobs and gives the running ones a moment
+(``GRACE``) to finish their files; a second Ctrl-C, SIGTERM, or the end of that moment
+kills the workers. Either way the temporary files are removed and the state, reports,
+manifest and download page then describe what is on disk. With ``--strict`` every file is
+written to a folder inside DIR (``.publish-stage-*``) and moved into place only when the
+build passes: a build that fails leaves DIR as it was.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from concurrent.futures import Future
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +44,9 @@ from publish.build.progress import Progress
 from publish.config import EDITIONS, FORMATS, Config, stem_of
 from publish.document import Diagnostic, Document, Metadata
 from publish.errors import BuildError
+
+GRACE = 1.0  # seconds the first Ctrl-C gives running jobs to finish their files
+STAGE = ".publish-stage-"  # --strict's folder inside DIR, moved into place on success
 
 
 @dataclass
@@ -167,6 +179,7 @@ def _reason(
 def build(config: Config, log: Callable[[str], None] | None = None) -> BuildResult:
     """Bring every output ``config`` asks for up to date (see the module's docstring)."""
     env = cache.environment()
+    _refuse_link(config.out / cache.STATE)
     if config.dry_run:
         plans = plan(config, cache.State(config.out), env)
         result = BuildResult(planned=[j for p in plans for j in p.jobs])
@@ -177,24 +190,40 @@ def build(config: Config, log: Callable[[str], None] | None = None) -> BuildResu
         return result
     with locked(config.out, None if config.quiet else lambda m: _say(log, m)):
         # Read after locking: a build that held the lock may just have finished the work.
+        _refuse_link(config.out / cache.STATE)
         state = cache.State(config.out)
-        _sweep(config.out, [stem_of(s) for s in config.sources])
+        stems = [stem_of(s) for s in config.sources]
+        _sweep(config.out, stems)
         plans = plan(config, state, env)
         todo = [j for p in plans for j in p.jobs]
         progress = Progress(len(todo), config.quiet, log)
         result = BuildResult(planned=todo)
+        stage = Path(tempfile.mkdtemp(prefix=STAGE, dir=config.out)) if config.strict else None
+        root = stage or config.out  # where this build writes
+        if stage is not None:
+            state.path = stage / cache.STATE
+        stop = _Stop()
+        started = time.time_ns()
         try:
-            with _terminate_as_interrupt():
-                _run(config, state, plans, progress, result)
+            with stop.handling():
+                try:
+                    _run(config, state, plans, progress, result, stop, root)
+                except BaseException:
+                    progress.close()
+                    if stage is None:
+                        # The first failure is the one to report, whatever this one meets.
+                        with suppress(Exception):
+                            _settle(config, state, plans, result, root, started, env)
+                    raise
+                progress.close()
+                _settle(config, state, plans, result, root, started, env)
+                if stage is not None and not stop.stopping and not result.warnings:
+                    _publish(stage, config.out, state)
+            if stop.stopping:
+                raise KeyboardInterrupt
         finally:
-            progress.close()
-            _forget_missing(config.out, state)
-            state.save()
-        result.documents = _write_reports(config, state, plans)
-        from publish.build import site
-
-        site.write(config.out, state, env["styles"])
-        state.save()
+            if stage is not None:
+                shutil.rmtree(stage, ignore_errors=True)
         built = set(result.built)
         result.current = [rel for rel in _asked(config) if rel not in built]
         if not config.quiet and not result.built:
@@ -202,23 +231,89 @@ def build(config: Config, log: Callable[[str], None] | None = None) -> BuildResu
         return result
 
 
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a CI timeout, ``kill``) ends the build as Ctrl-C does: temporary files
-    removed, finished outputs recorded. SIGKILL cannot be caught: the next build removes
-    what it left (``_sweep``)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+def _settle(
+    config: Config,
+    state: cache.State,
+    plans: list[Plan],
+    result: BuildResult,
+    root: Path,
+    started: int,
+    env: dict[str, str],
+) -> None:
+    """After the jobs, however they ended: no temporary file left, the state, reports,
+    manifest and download page describing the files on disk."""
+    _sweep(root, [p.stem for p in plans])
+    _drop_unrecorded(result.planned, state, root, started)
+    _forget_missing(config.out, root, state)
+    state.save()
+    result.documents = _write_reports(config, state, plans, root)
+    from publish.build import site
+
+    site.write(root, state, env["styles"])
+    state.save()
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+def _refuse_link(path: Path) -> None:
+    # Read and replaced by every build: a link would take publish outside the folder.
+    if path.is_symlink():
+        raise BuildError(
+            f"{path}: is a symbolic link; remove it (publish does not write through links)"
+        )
+
+
+class _Stop:
+    """Ctrl-C and SIGTERM during a build. The handler raises KeyboardInterrupt only where
+    that is safe (while a source parses, or a one-worker job runs); elsewhere (recording
+    an output, handing out a job) it only notes the stop, which the build checks next."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.stopping = False  # no new jobs
+        self.aborted = False  # workers killed
+        self.at = 0.0  # when the stop came (time.monotonic)
+        self.live = False  # the handler may raise
+        self.pool: worker.Pool | worker.Inline | None = None
+
+    def handle(self, signum: int, frame: Any) -> None:
+        if os.getpid() != self.pid:
+            return  # a worker just forked, before it set its own handlers
+        if signum != signal.SIGINT or self.stopping:
+            self.aborted = True
+            if self.pool is not None:
+                self.pool.kill()
+        if not self.stopping:
+            self.stopping, self.at = True, time.monotonic()
+            if self.live:
+                self.live = False
+                raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.stopping:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def interruptible(self) -> Iterator[None]:
+        self.check()
+        self.live = True
+        try:
+            yield
+        finally:
+            self.live = False
+
+    @contextmanager
+    def handling(self) -> Iterator[None]:
+        """SIGTERM (a CI timeout, ``kill``) ends the build as a second Ctrl-C does. SIGKILL
+        cannot be caught: the workers die with the build, the lock goes with it, and the
+        next build removes the temporary files left (``_sweep``)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {s: signal.signal(s, self.handle) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
 
 
 def _say(log: Callable[[str], None] | None, line: str) -> None:
@@ -240,36 +335,37 @@ def _run(
     plans: list[Plan],
     progress: Progress,
     result: BuildResult,
+    stop: _Stop,
+    root: Path,
 ) -> None:
     todo = result.planned
     if not todo:
         return
     workers = max(1, min(config.jobs, len(todo)))
     pool = worker.start(workers, any(j.fmt == "pdf" for j in todo))
+    stop.pool = pool
     pending: dict[Future, Job] = {}
     progress.start()
 
-    def finish(block: bool) -> None:
-        while pending:
-            done, _ = wait(list(pending), timeout=None if block else 0, return_when=FIRST_COMPLETED)
-            if not done:
-                return
-            errors = []
-            for fut in done:
-                job = pending.pop(fut)
-                try:
-                    done_job = fut.result()
-                except BrokenProcessPool:
-                    errors.append(BuildError(f"{job.path}: a worker process died (out of memory?)"))
-                    continue
-                except BaseException as exc:  # noqa: BLE001 - re-raised below, after recording
-                    errors.append(exc)
-                    continue
-                _record(config, state, job, done_job)
+    def collect() -> None:
+        """Record the jobs that finished; raise the first error (none once stopping)."""
+        errors: list[BaseException] = []
+        for fut in [f for f in pending if f.done()]:
+            job = pending.pop(fut)
+            if fut.cancelled():
+                continue
+            exc = fut.exception()
+            if exc is None:
+                done_job = fut.result()
+                _record(config, state, job, done_job, root)
                 result.built.append(job.rel)
                 progress.finished(str(job.path), done_job["seconds"])
-            if errors:
-                raise errors[0]
+            elif isinstance(exc, worker.WorkerDied):
+                errors.append(BuildError(f"{job.path}: a worker process died (out of memory?)"))
+            else:
+                errors.append(exc)
+        if errors and not stop.stopping:
+            raise errors[0]
 
     glossary = None
     # Names this build's documents in the workers' edition caches (an in-process build
@@ -279,7 +375,8 @@ def _run(
         for p in plans:
             if not p.jobs:
                 continue
-            doc = prepare(p.source)
+            with stop.interruptible():
+                doc = prepare(p.source)
             if glossary is None:
                 from publish.editions import load_glossary
 
@@ -290,28 +387,52 @@ def _run(
             token = (build_id, p.stem)
             # PDFs first: they take longest, and the small jobs fill in around them.
             for job in sorted(p.jobs, key=lambda j: j.fmt != "pdf"):
-                fut = pool.submit(
-                    worker.job,
-                    doc,
-                    token,
-                    job.code,
-                    job.fmt,
-                    job.path,
-                    glossary,
-                    config.quotes,
-                    config.writer_options.get(job.fmt, {}),
+                # One worker runs the job right here: Ctrl-C interrupts it (``atomic``
+                # removes its temporary file).
+                inline: AbstractContextManager[None] = (
+                    stop.interruptible() if pool.inline else nullcontext()
                 )
+                with inline:
+                    fut = pool.submit(
+                        worker.job,
+                        doc,
+                        token,
+                        job.code,
+                        job.fmt,
+                        root / job.rel,
+                        glossary,
+                        config.quotes,
+                        config.writer_options.get(job.fmt, {}),
+                    )
                 pending[fut] = job
-                finish(block=False)
-        finish(block=True)
+                pool.wait(0)
+                collect()
+                stop.check()
+        while pending:
+            # A short timeout: a signal handler that does not raise is seen within it.
+            pool.wait(0.1)
+            collect()
+            stop.check()
+        stop.check()
+    except BaseException as exc:
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        if not stop.stopping:  # an error: a Ctrl-C from now on kills the workers
+            stop.stopping, stop.at = True, time.monotonic()
+        pool.stop()
+        if interrupted and not stop.aborted:
+            progress.stopping(pool.running())
+        # An error lets running jobs finish their (complete) files; a Ctrl-C gives them
+        # until GRACE after it, then they are killed (the temporary files are swept).
+        deadline = stop.at + GRACE if interrupted else math.inf
+        while pool.running() and not stop.aborted and time.monotonic() < deadline:
+            pool.wait(max(0.0, min(0.05, deadline - time.monotonic())))
+            collect()
+        if pool.running():
+            pool.kill()
+        raise
     finally:
-        # Running jobs end (their files complete); queued ones are dropped. Outputs that
-        # did finish are recorded, so the next build does not redo them.
-        pool.shutdown(wait=True, cancel_futures=True)
-        for fut, job in list(pending.items()):
-            if fut.done() and not fut.cancelled() and fut.exception() is None:
-                _record(config, state, job, fut.result())
-                result.built.append(job.rel)
+        pool.shutdown()
+        stop.pool = None
 
 
 def _record_source(config: Config, state: cache.State, p: Plan, doc: Document) -> None:
@@ -332,8 +453,11 @@ def _record_source(config: Config, state: cache.State, p: Plan, doc: Document) -
     }
 
 
-def _record(config: Config, state: cache.State, job: Job, done: dict[str, Any]) -> None:
-    stat = cache.stat_of(job.path)
+def _record(
+    config: Config, state: cache.State, job: Job, done: dict[str, Any], root: Path
+) -> None:
+    path = root / job.rel  # --strict: the staged file, moved into place with its time
+    stat = cache.stat_of(path)
     if stat is None:
         raise BuildError(f"{job.path}: the {job.fmt} writer reported success but wrote nothing")
     state.outputs[job.rel] = {
@@ -343,7 +467,7 @@ def _record(config: Config, state: cache.State, job: Job, done: dict[str, Any]) 
         "format": job.fmt,
         "bytes": stat[0],
         "stat": list(stat),
-        "sha256": cache.file_digest(job.path),
+        "sha256": cache.file_digest(path),
         "pages": done["info"].get("pages"),
         "diagnostics": done["diagnostics"],
     }
@@ -359,11 +483,12 @@ def _record(config: Config, state: cache.State, job: Job, done: dict[str, Any]) 
     state.save()
 
 
-def _forget_missing(out: Path, state: cache.State) -> None:
+def _forget_missing(out: Path, root: Path, state: cache.State) -> None:
     """Outputs deleted since they were built leave the state (and so the manifest); ones
-    changed by hand are listed as they are now, and rebuilt when next asked for."""
+    changed by hand are listed as they are now, and rebuilt when next asked for. An output
+    this build staged (``root``, --strict) is looked at there."""
     for rel, rec in list(state.outputs.items()):
-        path = out / rel
+        path = root / rel if (root / rel).exists() else out / rel
         stat = cache.stat_of(path)
         if stat is None:
             del state.outputs[rel]
@@ -371,18 +496,58 @@ def _forget_missing(out: Path, state: cache.State) -> None:
             rec.update(bytes=stat[0], sha256=cache.file_digest(path), edited=list(stat))
 
 
+def _drop_unrecorded(jobs: list[Job], state: cache.State, root: Path, since: int) -> None:
+    """A new output a worker wrote but never reported (killed between the two) is
+    removed: the state knows nothing of it, so the manifest could not list it."""
+    for job in jobs:
+        path = root / job.rel
+        if job.rel not in state.outputs:
+            with suppress(OSError):
+                if path.stat().st_mtime_ns >= since:
+                    path.unlink()
+
+
 def _sweep(out: Path, stems: list[str]) -> None:
     """Temporary files a killed build left (``.name.XXXX.tmp``, see writers/common.py
-    ``atomic``): under the lock no other build is writing them."""
+    ``atomic``) and a --strict build's staging folder: under the lock no other build is
+    writing them."""
     for folder in [out, *(out / s for s in stems)]:
         if folder.is_dir():
             for tmp in folder.glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
+    for stage in out.glob(STAGE + "*"):
+        if stage.is_dir() and not stage.is_symlink():
+            shutil.rmtree(stage, ignore_errors=True)
 
 
-def _write_reports(config: Config, state: cache.State, plans: list[Plan]) -> list[Document]:
-    """Each source's report and phrase pages (rewritten only when they change), and the
-    source as a Document carrying the diagnostics of the outputs asked for."""
+def _publish(stage: Path, out: Path, state: cache.State) -> None:
+    """Move what a --strict build wrote from ``stage`` into ``out``: the outputs and
+    reports, then the manifest and download page, the build state last (a build killed
+    half-way through redoes what the state does not list). Same-folder renames keep each
+    file's time, which the state recorded. A report or page with the bytes already in
+    place is left alone, as the unstaged build leaves it."""
+    state_file = stage / cache.STATE
+    files = sorted(
+        (p for p in stage.rglob("*") if p.is_file()),
+        key=lambda p: (p == state_file, p.parent == stage, p.as_posix()),
+    )
+    for path in files:
+        rel = path.relative_to(stage).as_posix()
+        target = out / rel
+        if rel not in state.outputs and path != state_file:
+            with suppress(OSError):
+                if target.read_bytes() == path.read_bytes():
+                    continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+
+
+def _write_reports(
+    config: Config, state: cache.State, plans: list[Plan], root: Path
+) -> list[Document]:
+    """Each source's report and phrase pages (rewritten only when they change, into
+    ``root``), and the source as a Document carrying the diagnostics of the outputs asked
+    for."""
     docs = []
     for p in plans:
         src = state.sources.get(p.stem)
@@ -411,7 +576,7 @@ def _write_reports(config: Config, state: cache.State, plans: list[Plan]) -> lis
         files = [folder / f"{p.stem}.report.json"]
         files += [folder / reports.review_name(p.stem, c) for c in editions]
         if src.get("report") != key or not all(f.is_file() for f in files):
-            reports.write(data, folder)
+            reports.write(data, root / p.stem)
             src["report"] = key
         doc = Document(source=p.source, stem=p.stem, meta=Metadata(title=src["doc"]["title"]))
         doc.diagnostics = [Diagnostic(**d) for d in asked]

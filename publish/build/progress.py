@@ -1,5 +1,6 @@
 """Progress on stderr: one line per finished output with its time; on a terminal, a status
-line under them that is redrawn in place; nothing with ``--quiet``."""
+line under them that is redrawn in place; nothing with ``--quiet``. A Ctrl-C is answered
+even then: the user asked something and waits for the build to end."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Progress:
         # A status line only for a person watching a terminal: never in logs or pipes.
         self.live = not quiet and self.stream.isatty()
         self._shown = False
+        self.stopped = False
 
     def line(self, text: str) -> None:
         if self.quiet:
@@ -36,8 +38,15 @@ class Progress:
         self.done += 1
         self.line(f"built {path} ({seconds:.1f} s)")
 
+    def stopping(self, running: int) -> None:
+        """The first Ctrl-C: no job starts any more; ``running`` ones may still finish."""
+        self.stopped = True
+        self._clear()
+        jobs = "1 job" if running == 1 else f"{running} jobs"
+        print(f"stopping: {jobs} running (Ctrl-C again to abort)", file=self.stream, flush=True)
+
     def _status(self) -> None:
-        if self.live and self.done < self.total:
+        if self.live and self.done < self.total and not self.stopped:
             self.stream.write(f"  building… {self.done}/{self.total}")
             self.stream.flush()
             self._shown = True

@@ -1,15 +1,29 @@
 """Worker processes: each makes an edition once, keeps it for the other formats it writes,
-and sets WeasyPrint's font configuration up once (the orchestrator is build.py)."""
+and sets WeasyPrint's font configuration up once (the orchestrator is build.py).
+
+The pool is publish's own rather than ``ProcessPoolExecutor``, for stopping: a job goes to
+a worker only when that worker is idle, so nothing is queued inside a worker that a Ctrl-C
+would still let run (the executor sent one job ahead to each, and a killed worker could
+leave its feeder thread blocked on a full pipe for good). Each worker leads its own process
+group, so the terminal's Ctrl-C reaches only the build, which decides, and killing the
+group ends the worker's pandoc runs with it. A worker dies with the build: the kernel
+signals it when its parent dies (``PR_SET_PDEATHSIG``), and a watchdog thread checks the
+parent too (other systems, or a worker stuck in C code).
+"""
 
 from __future__ import annotations
 
+import ctypes
+import os
 import signal
 import sys
 import threading
 import time
-from collections import OrderedDict
+import traceback
+from collections import OrderedDict, deque
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -21,47 +35,208 @@ _FONTS: Any = None
 _FONTS_LOCK = threading.Lock()
 _EDITIONS: OrderedDict[tuple[Any, ...], tuple[Any, list[dict[str, Any]]]] = OrderedDict()
 _KEEP = 6  # editions kept per worker (two sources' worth)
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def start(workers: int, pdf: bool) -> Any:
+class WorkerDied(Exception):
+    """A worker process ended while it had a job (killed, or out of memory)."""
+
+
+class RemoteTraceback(Exception):
+    """The worker's traceback, as the cause of the error it sent back (shown by --debug)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def start(workers: int, pdf: bool) -> Pool | Inline:
     """A pool of ``workers`` processes (or this process alone, for one)."""
     if workers <= 1:
         if pdf:
             # WeasyPrint's import and font set-up (0.5 s) run while the source parses,
             # which is mostly waiting for pandoc.
             threading.Thread(target=_warm_up, args=(True, True), daemon=True).start()
-        return _Inline()
-    return _Pool(workers, pdf)
+        return Inline()
+    return Pool(workers, pdf)
 
 
-class _Pool:
+class _Worker:
+    def __init__(self, process: Any, conn: Any) -> None:
+        self.process = process
+        self.conn = conn
+        self.job: Future | None = None
+
+
+class Pool:
     """Worker processes forked when the first job comes, from a parent that has imported
     every writer (WeasyPrint included, 0.5 s of CPU) in a thread while the first source
     parsed: each worker starts with it, where importing it in each worker cost that CPU
-    once per worker."""
+    once per worker. Runs in the parent's main thread: jobs are handed out and results
+    read in :meth:`wait`."""
+
+    inline = False
 
     def __init__(self, workers: int, pdf: bool) -> None:
-        self.workers, self.pdf = workers, pdf
-        self.pool: ProcessPoolExecutor | None = None
+        self.size, self.pdf = workers, pdf
+        self.workers: list[_Worker] = []
+        self.queue: deque[tuple[Future, Callable[..., Any], tuple[Any, ...]]] = deque()
         self.warm = threading.Thread(target=_warm_up, args=(pdf, False), daemon=True)
         self.warm.start()
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        if self.pool is None:
-            import multiprocessing
+    def _fork(self) -> None:
+        import multiprocessing
 
-            self.warm.join()  # no thread may run while the parent forks
-            # fork: workers start with publish and its writers imported.
-            context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-            self.pool = ProcessPoolExecutor(
-                self.workers, context, initializer=_init_worker, initargs=(self.pdf,)
+        self.warm.join()  # no thread may run while the parent forks
+        # fork: workers start with publish and its writers imported.
+        method = "fork" if sys.platform == "linux" else None
+        context = multiprocessing.get_context(method)
+        for _ in range(self.size):
+            mine, theirs = context.Pipe()
+            process = context.Process(
+                target=_serve, args=(theirs, os.getpid(), self.pdf), daemon=True
             )
-        return self.pool.submit(fn, *args)
+            process.start()
+            theirs.close()  # so a dead worker reads as EOF here, never as a hang
+            self.workers.append(_Worker(process, mine))
 
-    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        if not self.workers:
+            self._fork()
+        fut: Future = Future()
+        self.queue.append((fut, fn, args))
+        self._dispatch()
+        return fut
+
+    def _dispatch(self) -> None:
+        for w in self.workers:
+            if self.queue and w.job is None and w.process.is_alive():
+                fut, fn, args = self.queue.popleft()
+                fut.set_running_or_notify_cancel()
+                w.job = fut
+                try:
+                    w.conn.send((fn, args))
+                except OSError:
+                    self._died(w)
+        if self.queue and not any(w.process.is_alive() for w in self.workers):
+            while self.queue:  # no worker left to run them
+                self.queue.popleft()[0].set_exception(WorkerDied("no worker process left"))
+
+    def running(self) -> int:
+        return sum(w.job is not None for w in self.workers)
+
+    def wait(self, timeout: float | None) -> None:
+        """Read what the busy workers sent back (waiting up to ``timeout`` s for one), and
+        hand queued jobs to the idle ones."""
+        from multiprocessing.connection import wait
+
+        busy = {w.conn: w for w in self.workers if w.job is not None}
+        busy.update({w.process.sentinel: w for w in busy.values()})
+        for ready in wait(list(busy), timeout) if busy else []:
+            w = busy[ready]
+            if w.job is None:
+                continue  # its connection and its sentinel were both ready
+            try:
+                ok, value, tb = w.conn.recv()
+            except (EOFError, OSError):
+                self._died(w)
+                continue
+            fut, w.job = w.job, None
+            if ok:
+                fut.set_result(value)
+            else:
+                value.__cause__ = RemoteTraceback(tb)
+                fut.set_exception(value)
+        self._dispatch()
+
+    def _died(self, w: _Worker) -> None:
+        if w.job is not None:
+            w.job.set_exception(WorkerDied(f"worker process {w.process.pid} ended"))
+            w.job = None
+
+    def stop(self) -> None:
+        """Drop the jobs no worker has started."""
+        while self.queue:
+            self.queue.popleft()[0].cancel()
+
+    def kill(self) -> None:
+        """End every worker and its pandoc runs at once (safe in a signal handler)."""
+        for w in self.workers:
+            pid = w.process.pid
+            for end in (os.killpg, os.kill):
+                # OSError: not yet its own group leader, or gone already
+                with suppress(OSError):
+                    end(pid, signal.SIGKILL)
+
+    def shutdown(self) -> None:
+        """Idle workers are told to exit; all are waited for (killed if they linger)."""
+        self.stop()
         self.warm.join()
-        if self.pool is not None:
-            self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        for w in self.workers:
+            if w.job is None:
+                with suppress(OSError):
+                    w.conn.send(None)
+        for w in self.workers:
+            w.process.join(timeout=None if w.job is None else 0)
+            if w.process.is_alive():
+                self.kill()
+                w.process.join()
+            self._died(w)
+            w.conn.close()
+        self.workers = []
+
+
+def _serve(conn: Any, parent: int, pdf: bool) -> None:
+    """A worker's life: jobs from ``conn`` until told to stop or the parent is gone."""
+    _init_worker(parent, pdf)
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        fn, args = msg
+        try:
+            reply = (True, fn(*args), "")
+        except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
+            reply = (False, exc, "".join(traceback.format_exception(exc)))
+        try:
+            conn.send(reply)
+        except OSError:
+            return  # the parent is gone
+        except Exception as exc:  # noqa: BLE001 - a value that does not pickle
+            what = f"{type(reply[1]).__name__}: {reply[1]}" if not reply[0] else "its result"
+            conn.send((False, BuildError(f"a job could not send back {what} ({exc})"), reply[2]))
+
+
+def _init_worker(parent: int, pdf: bool) -> None:
+    # Ctrl-C is the parent's to handle: it lets running jobs finish for a moment and
+    # records them; its own group leaves the worker out of the terminal's Ctrl-C.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop)
+    os.setpgid(0, 0)
+    if sys.platform == "linux":
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still notices
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was set up
+        _stop(signal.SIGTERM, None)
+    _warm_up(pdf, fonts=True)
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.25)
+    _stop(signal.SIGTERM, None)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """The worker and its pandoc runs end now; the build that owns the folder removes the
+    temporary files they leave (``build._sweep``)."""
+    os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
 def _warm_up(pdf: bool, fonts: bool) -> None:
@@ -77,19 +252,6 @@ def _warm_up(pdf: bool, fonts: bool) -> None:
             _import_weasyprint()
     except Exception:  # noqa: BLE001 - reported by the job that needs it
         return
-
-
-def _init_worker(pdf: bool) -> None:
-    # Ctrl-C is the parent's to handle: it lets running jobs finish their (complete) files
-    # and records them; a worker dying mid-job would only print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # SIGTERM ends the job at once, through ``atomic``'s clean-up: no temporary file left.
-    signal.signal(signal.SIGTERM, _stop)
-    _warm_up(pdf, fonts=True)
-
-
-def _stop(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
 
 
 def _import_weasyprint() -> Any:
@@ -163,16 +325,32 @@ def job(
     }
 
 
-class _Inline:
-    """A stand-in for a pool with one worker: run in this process (no fork cost)."""
+class Inline:
+    """A stand-in for a pool with one worker: each job runs in this process as it is
+    submitted (no fork cost), so a Ctrl-C interrupts it where it is."""
+
+    inline = True
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         fut: Future = Future()
+        fut.set_running_or_notify_cancel()
         try:
             fut.set_result(fn(*args))
         except Exception as exc:
             fut.set_exception(exc)
         return fut
 
-    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+    def running(self) -> int:
+        return 0
+
+    def wait(self, timeout: float | None) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+    def kill(self) -> None:
+        return None
+
+    def shutdown(self) -> None:
         return None
