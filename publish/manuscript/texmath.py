@@ -15,38 +15,55 @@ One ``math-delimiters`` info counts them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from publish.chars import CJK
 from publish.document import Document
 from publish.manuscript.chat import FENCE
 
 COMMAND = re.compile(r"\\[a-zA-Z]+")
-INLINE = re.compile(r"\\\((.+?)\\\)")
-INLINE_DISPLAY = re.compile(r"\\\[(.+?)\\\]")
 OPEN, CLOSE = re.compile(r"^\s*\\\[\s*$"), re.compile(r"^\s*\\\]\s*$")
+
+
+def _pairs(segment: str, left: str, right: str, wrap: Callable[[str], str | None]) -> str:
+    """Each ``left … right`` in ``segment`` (the nearest ``right``, not empty) replaced by
+    ``wrap(inside)``, or kept when that is None, as ``re.sub`` with ``left(.+?)right`` would:
+    that regex scans to the line's end from every ``left`` with no ``right`` (quadratic)."""
+    out: list[str] = []
+    at = 0
+    while (start := segment.find(left, at)) >= 0:
+        stop = segment.find(right, start + len(left) + 1)
+        if stop < 0:
+            break  # no ``right`` after this ``left``, so none after any later one either
+        end = stop + len(right)
+        kept = wrap(segment[start + len(left) : stop])
+        out.append(segment[at:end] if kept is None else segment[at:start] + kept)
+        at = end
+    out.append(segment[at:])
+    return "".join(out)
 
 
 def _inline(segment: str) -> tuple[str, int]:
     count = 0
 
-    def paren(m: re.Match[str]) -> str:
+    def paren(inside: str) -> str | None:
         nonlocal count
-        tex = m.group(1).strip()
+        tex = inside.strip()
         if not tex or CJK.search(tex):
-            return m.group(0)
+            return None
         count += 1
         return f"${tex}$"
 
-    def bracket(m: re.Match[str]) -> str:
+    def bracket(inside: str) -> str | None:
         nonlocal count
-        tex = m.group(1).strip()
+        tex = inside.strip()
         if not COMMAND.search(tex) or CJK.search(tex):
-            return m.group(0)
+            return None
         count += 1
         return f"$${tex}$$"
 
-    segment = INLINE.sub(paren, segment)
-    return INLINE_DISPLAY.sub(bracket, segment), count
+    segment = _pairs(segment, "\\(", "\\)", paren)
+    return _pairs(segment, "\\[", "\\]", bracket), count
 
 
 def tex_delimiters(doc: Document) -> None:
@@ -54,6 +71,8 @@ def tex_delimiters(doc: Document) -> None:
     if "\\(" not in doc.text and "\\[" not in doc.text:
         return
     lines = doc.text.split("\n")
+    # the last line that can close a display; looking ahead from every ``\[`` was quadratic
+    last_close = max((n for n, line in enumerate(lines) if CLOSE.match(line)), default=-1)
     fenced, display, total, first = False, False, 0, None
     for n, line in enumerate(lines):
         if FENCE.match(line) and not display:
@@ -61,7 +80,7 @@ def tex_delimiters(doc: Document) -> None:
             continue
         if fenced:
             continue
-        if not display and OPEN.match(line) and any(CLOSE.match(x) for x in lines[n + 1 :]):
+        if not display and OPEN.match(line) and n < last_close:
             lines[n] = line.replace("\\[", "$$")
             display = True
             first = first or n + 1

@@ -97,7 +97,29 @@ def check_truncation(doc: Document) -> None:
 
 # "…见[这篇文章](https://exa" at the very end: the link text stays, the cut URL goes.
 # A number as link text is a citation: the references stage repairs those.
-PLAIN_DANGLING = re.compile(r"\[([^\[\]]*[^\[\]\d\s][^\[\]]*)\]\((\S*)$")
+NOT_CITATION = re.compile(r"[^\d\s]")
+BRACKET = re.compile(r"[\[\]]")
+
+
+def _dangling(text: str) -> tuple[int, str, str] | None:
+    r"""The first ``[text](url`` that runs to the end of ``text`` (the URL without spaces,
+    the text without brackets and not a number), as (start, text, URL): the first match of
+    ``\[([^\[\]]*[^\[\]\d\s][^\[\]]*)\]\((\S*)$``, found in one pass. That regex
+    tries every ``[`` and scans to the end after each ``](`` (quadratic in a run of ``[a](``)."""
+    end = len(text) - text.endswith("\n")  # "$" also matches before a final line break
+    tail = max(text.rfind(c, 0, end) for c in " \t\n\r\f\v") + 1  # the URL has no space
+    opened = -1  # the last "[" with no bracket after it so far
+    for m in BRACKET.finditer(text):
+        at = m.start()
+        if m.group() == "[":
+            opened = at
+            continue
+        if opened >= 0 and at + 2 >= tail and text.startswith("(", at + 1, end):
+            inside = text[opened + 1 : at]
+            if NOT_CITATION.search(inside):
+                return opened, inside, text[at + 2 : end]
+        opened = -1
+    return None
 
 
 def _end_cleanly(doc: Document) -> None:
@@ -106,15 +128,15 @@ def _end_cleanly(doc: Document) -> None:
     for e in elements(blocks[-1:]):
         if e["t"] == "Str":
             last = e
-    if last is None or not (m := PLAIN_DANGLING.search(last["c"])):
+    if last is None or not (found := _dangling(last["c"])):
         return
-    last["c"] = last["c"][: m.start()] + m.group(1)
+    start, label, url = found
+    last["c"] = last["c"][:start] + label
     doc.warn(
         "link-cut",
-        f"the last link is cut off; its text “{m.group(1)}” is kept, the partial URL "
-        f"{m.group(2)} dropped",
+        f"the last link is cut off; its text “{label}” is kept, the partial URL {url} dropped",
         _last_line(doc.text)[0],
-        url=m.group(2),
+        url=url,
     )
 
 
