@@ -6,13 +6,22 @@ pandoc reads the DOCX with ``--track-changes=all``: a comment is a Span ``commen
 ``comment-end`` with the same ``id``, the commented text between them; an insertion or a
 deletion is a Span ``insertion``/``deletion`` around the text. Inserted and deleted
 paragraph marks (``paragraph-insertion``/``paragraph-deletion``) are reported too.
+
+A DOCX is a zip file that came back from someone else: before pandoc unzips it, its
+declared sizes are checked (:data:`MAX_UNZIPPED` in all, :data:`MAX_RATIO` compression for
+a large part, :data:`MAX_PARTS` parts), and pandoc is given a copy rebuilt from those
+parts read no further than their declared sizes, so a part that unpacks to more than it
+declares is refused too (a 5 MB file holding 1.5 GB exhausted 24 GB of memory). A
+document nested deeper than :data:`MAX_DEPTH` levels (tables in tables…) is refused as
+well. Each refusal is one line naming the file.
 """
 
 from __future__ import annotations
 
 import bisect
-import json
+import io
 import re
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +40,12 @@ KINDS = {
 }
 # Block elements whose inlines are one run of text; everything else holds blocks.
 LEAVES = {"Para", "Plain", "Header"}
+MAX_UNZIPPED = 200 * 2**20  # bytes of a DOCX's parts unpacked (a long report's are ~10 MB)
+MAX_RATIO = 100  # unpacked / packed, for a part over RATIO_FROM (text packs ~10 times)
+RATIO_FROM = 2**20
+MAX_PARTS = 10_000
+# Levels of pandoc's JSON (about ten per table in a table): Reader recurses once per level.
+MAX_DEPTH = 400
 
 
 @dataclass
@@ -55,11 +70,16 @@ class Reader:
         self.items: list[Item] = []
         self.section = ""
         self._buf: list[str] = []
-        self._open: dict[str, Item] = {}
+        self._pos = 0  # characters in _buf, kept as it grows (summing them made it quadratic)
+        self._open: dict[str, tuple[Item, int]] = {}  # a comment and its place in _buf
 
-    @property
-    def _pos(self) -> int:
-        return sum(len(s) for s in self._buf)
+    def _put(self, text: str) -> None:
+        self._buf.append(text)
+        self._pos += len(text)
+
+    def _since(self, index: int) -> str:
+        """The text put in the paragraph since ``_buf`` had ``index`` pieces."""
+        return "".join(self._buf[index:])
 
     def walk_blocks(self, blocks: list[Any]) -> None:
         for b in blocks:
@@ -76,6 +96,7 @@ class Reader:
         if t in LEAVES:
             inlines = c[2] if t == "Header" else c
             self._buf = []
+            self._pos = 0
             notes: list[Any] = []
             self.inlines(inlines, notes)
             text = "".join(self._buf)
@@ -93,16 +114,16 @@ class Reader:
         for e in inlines:
             t, c = e["t"], e.get("c")
             if t == "Str":
-                self._buf.append(c)
+                self._put(c)
             elif t in ("Space", "SoftBreak", "LineBreak"):
-                self._buf.append(" ")
+                self._put(" ")
             elif t in ("Code", "Math"):
-                self._buf.append(c[1])
+                self._put(c[1])
             elif t == "Quoted":
                 q = "“”" if c[0]["t"] == "DoubleQuote" else "‘’"
-                self._buf.append(q[0])
+                self._put(q[0])
                 self.inlines(c[1], notes)
-                self._buf.append(q[1])
+                self._put(q[1])
             elif t in ("Link", "Image", "Cite"):
                 self.inlines(c[1], notes)
             elif t == "Note":
@@ -121,28 +142,29 @@ class Reader:
             text = "¶" if "paragraph-insertion" in classes else plain(content)
             self._add(kind, meta, text, self._pos, self._pos)
         elif kind == "delete":
-            start = self._pos
+            start, index = self._pos, len(self._buf)
             if "paragraph-deletion" in classes:
                 self._add(kind, meta, "¶", start, start)
                 return
             self.inlines(content, notes)
-            self._add(kind, meta, "".join(self._buf)[start:], start, self._pos)
+            self._add(kind, meta, self._since(index), start, self._pos)
         elif "comment-start" in classes:
             at = self._pos
             author, date = meta.get("author", ""), meta.get("date", "")
             item = Item("comment", author, date, plain(content), here, at, at, self.section)
-            self._open[meta.get("id", "")] = item
+            self._open[meta.get("id", "")] = (item, len(self._buf))
             self.items.append(item)
         elif "comment-end" in classes:
-            item = self._open.pop(meta.get("id", ""), None)
-            if item is not None:
+            opened = self._open.pop(meta.get("id", ""), None)
+            if opened is not None:
+                item, index = opened
                 if item.block == here:
-                    item.anchor = "".join(self._buf)[item.start :]
+                    item.anchor = self._since(index)
                     item.end = self._pos
                 else:  # ran over paragraphs: its start to the end of the first, then here
                     first = self.blocks[item.block]
                     item.end = len(first)
-                    item.anchor = f"{first[item.start :]} … {''.join(self._buf)}"
+                    item.anchor = f"{first[item.start :]} … {self._since(0)}"
         else:
             self.inlines(content, notes)
 
@@ -155,7 +177,7 @@ class Reader:
 def plain(inlines: list[Any]) -> str:
     r = Reader()
     r.inlines(inlines, [])
-    return "".join(r._buf)
+    return r._since(0)
 
 
 def read_items(path: Path) -> tuple[Reader, list[Item]]:
@@ -164,13 +186,71 @@ def read_items(path: Path) -> tuple[Reader, list[Item]]:
     if not zipfile.is_zipfile(path):
         raise SourceError(f"{path}: not a DOCX file (give the .docx the reviewer sent back)")
     out, _ = pandoc.run(
-        ["-f", "docx", "--track-changes=all", "-t", "json", str(path)],
-        b"",
-        f"{path}",
+        ["-f", "docx", "--track-changes=all", "-t", "json"], checked_copy(path), f"{path}"
     )
+    blocks = pandoc.loads(out, f"{path}")["blocks"]
+    if _deeper_than(blocks, MAX_DEPTH):
+        raise SourceError(
+            f"{path}: nested more than {MAX_DEPTH} levels deep (tables or lists inside each "
+            "other); flatten them in the DOCX and try again"
+        )
     reader = Reader()
-    reader.walk_blocks(json.loads(out)["blocks"])
+    reader.walk_blocks(blocks)
     return reader, reader.items
+
+
+def checked_copy(path: Path) -> bytes:
+    """The DOCX at ``path`` rebuilt from its parts, each read no further than its declared
+    size, once the declared sizes pass the checks (see the module); :class:`SourceError`
+    naming the file otherwise."""
+
+    def refuse(why: str) -> SourceError:
+        return SourceError(
+            f"{path}: {why}; not read (save it again from Word, or ask for a new copy)"
+        )
+
+    try:
+        with zipfile.ZipFile(path) as zin:
+            parts = zin.infolist()
+            if len(parts) > MAX_PARTS:
+                raise refuse(f"{len(parts)} parts in one DOCX")
+            total = sum(p.file_size for p in parts)
+            if total > MAX_UNZIPPED:
+                raise refuse(
+                    f"it unpacks to {total // 2**20} MiB (over {MAX_UNZIPPED // 2**20} MiB)"
+                )
+            for p in parts:
+                if p.file_size > RATIO_FROM and p.file_size > MAX_RATIO * max(1, p.compress_size):
+                    raise refuse(
+                        f"{p.filename} packs {p.file_size // 2**20} MiB "
+                        f"over {MAX_RATIO} times (a zip bomb?)"
+                    )
+            copy = io.BytesIO()
+            with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+                for p in parts:
+                    if p.is_dir():
+                        continue
+                    with zin.open(p) as src, zout.open(p.filename, "w") as dst:
+                        shutil.copyfileobj(src, dst, 2**20)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise refuse(f"a damaged DOCX ({exc})") from None
+    except (RuntimeError, ValueError) as exc:  # encrypted, or a bad compression method
+        raise refuse(f"a DOCX that cannot be unpacked ({exc})") from None
+    return copy.getvalue()
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests lists and dicts more than ``limit`` levels (iteratively)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, list):
+            stack.extend((x, depth + 1) for x in item if isinstance(x, (list, dict)))
+        elif isinstance(item, dict):
+            stack.extend((x, depth + 1) for x in item.values() if isinstance(x, (list, dict)))
+    return False
 
 
 def _squash(text: str) -> str:

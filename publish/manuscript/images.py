@@ -9,14 +9,28 @@ What fails keeps its description (alt text) in place of the picture, with a warn
 ``image-missing`` for a file that is not there, ``resource-refused`` for one that may not
 be used. A remote image is never fetched (no network at build time): it becomes a link to
 the image, its description as the link's text.
+
+Memory is bounded before anything decodes a picture (pandoc, WeasyPrint and Pillow only
+ever see pictures that passed): a 60-byte JPEG may declare 65,500 × 65,500 pixels, which
+the PDF and DOCX writers would allocate (4 GB), and an SVG of ``<use>`` elements each
+drawing the one before ten times is a "billion laughs". A raster picture's size is read
+from its header (Pillow's ``Image.open`` reads only that) and refused past
+:data:`MAX_PIXELS`; an SVG is refused past :data:`MAX_SVG_BYTES`,
+:data:`MAX_SVG_ELEMENTS`, or :data:`MAX_SVG_DRAWN` elements once every ``<use>`` is
+followed, and its own embedded pictures are checked the same way. The HTML edition
+carries a picture once per place it is shown, so a report's pictures, each counted every
+time, stop at :data:`MAX_TOTAL` (one 3 MB picture shown 40 times made a 153 MB page).
 """
 
 from __future__ import annotations
 
 import base64
+import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
 
 from lxml import etree
@@ -25,6 +39,14 @@ from publish.ast import Element, Filter, stringify
 from publish.document import Document
 
 MAX_BYTES = 20 * 2**20  # an image bigger than this is not a report's figure
+MAX_PIXELS = 50_000_000  # 200 MB decoded as RGBA; a print photo is a few megapixels
+MAX_TOTAL = 50 * 2**20  # bytes of all a report's pictures, each counted every time shown
+MAX_REPEATED = 10 * 2**20  # of which pictures shown again (the HTML and DOCX carry each time)
+MAX_SVG_BYTES = 5 * 2**20
+MAX_SVG_ELEMENTS = 50_000
+MAX_SVG_DRAWN = 100_000  # elements once every <use> is followed (a plot's markers are uses)
+MAX_NESTED = 2  # pictures inside an SVG inside an SVG…
+PILLOW = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 DATA = re.compile(r"^data:([\w.+-]+/[\w.+-]+)?((?:;[\w.+-]+=[^;,]*)*)(;base64)?,(.*)$", re.S)
 REMOTE = {"http", "https", "ftp", "ftps"}
@@ -40,6 +62,7 @@ class Resolved:
     code: str = ""
     reason: str = ""
     remote: bool = False
+    size: int = 0  # bytes of the picture
 
 
 def sniff(data: bytes) -> str | None:
@@ -95,7 +118,7 @@ def _embed(file: Path) -> Resolved:
     return _checked(data)
 
 
-def _data_uri(target: str) -> Resolved:
+def _data_uri(target: str, nested: int = 0) -> Resolved:
     m = DATA.match(target)
     if not m:
         return Resolved(None, "resource-refused", "a malformed data: address")
@@ -107,19 +130,47 @@ def _data_uri(target: str) -> Resolved:
         raw = unquote_to_bytes(m.group(4))
     if len(raw) > MAX_BYTES:
         return Resolved(None, "resource-refused", "too big an image")
-    return _checked(raw)
+    return _checked(raw, nested)
 
 
-def _checked(data: bytes) -> Resolved:
+def _checked(data: bytes, nested: int = 0) -> Resolved:
     kind = sniff(data)
     if kind is None:
         return Resolved(None, "resource-refused", "the file is not a PNG, JPEG, GIF, WebP or SVG")
+    why = _svg_problem(data, nested) if kind == "image/svg+xml" else _raster_problem(data, kind)
+    if why:
+        return Resolved(None, "resource-refused", why)
     if kind == "image/svg+xml":
         clean = clean_svg(data)
         if clean is None:
             return Resolved(None, "resource-refused", "the SVG file cannot be read")
         data = clean
-    return Resolved(f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}")
+    uri = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+    return Resolved(uri, size=len(data))
+
+
+def _raster_problem(data: bytes, kind: str) -> str | None:
+    """Why a PNG, JPEG, GIF or WebP may not be decoded, from its header alone."""
+    from PIL import Image  # imported when a report has pictures: it takes 50 ms
+
+    with warnings.catch_warnings():
+        # Pillow warns of a "DecompressionBomb" past 89 megapixels; MAX_PIXELS is lower
+        warnings.simplefilter("ignore")
+        try:
+            with Image.open(io.BytesIO(data), formats=[PILLOW[kind]]) as im:
+                width, height = im.size
+        except Image.DecompressionBombError as exc:  # past 179 megapixels
+            m = re.search(r"\((\d+) pixels\)", str(exc))
+            count = f"{int(m.group(1)) // 10**6:,} megapixels, " if m else ""
+            return f"the picture has {count}more than {MAX_PIXELS // 10**6} megapixels"
+        except Exception:  # Pillow raises many kinds on a damaged header
+            return "the picture cannot be read (a damaged file?)"
+    if width * height > MAX_PIXELS:
+        return (
+            f"{width} × {height} pixels is more than {MAX_PIXELS // 10**6} megapixels; "
+            "scale the picture down"
+        )
+    return None
 
 
 # SVG is a document: it may carry scripts, and links to files and addresses that a viewer
@@ -128,7 +179,9 @@ _SVG_DROP = {"script", "foreignObject", "iframe", "embed", "object", "audio", "v
 _LOCAL_URL = re.compile(r"url\(\s*['\"]?#", re.I)
 
 
-def clean_svg(data: bytes) -> bytes | None:
+def _parse_svg(data: bytes) -> Any:
+    """The SVG's root element, or None when it is not an SVG lxml reads (lxml without
+    ``huge_tree`` also stops at 256 levels of nesting)."""
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -137,6 +190,83 @@ def clean_svg(data: bytes) -> bytes | None:
     except etree.XMLSyntaxError:
         return None
     if root is None or etree.QName(root).localname != "svg":
+        return None
+    return root
+
+
+def _svg_problem(data: bytes, nested: int) -> str | None:
+    """Why an SVG may not be drawn: too big, too many elements, too much drawn once its
+    ``<use>`` elements are followed, a ``<use>`` that draws itself, a refused picture in
+    it."""
+    if len(data) > MAX_SVG_BYTES:
+        return f"an SVG of {len(data) // 2**10} KiB is too big (over {MAX_SVG_BYTES // 2**20} MiB)"
+    root = _parse_svg(data)
+    if root is None:
+        return None  # clean_svg says it cannot be read
+    elems = [e for e in root.iter() if isinstance(e.tag, str)]
+    if len(elems) > MAX_SVG_ELEMENTS:
+        return f"the SVG has more than {MAX_SVG_ELEMENTS} elements"
+    drawn = _drawn(root, elems)
+    if drawn is None:
+        return "the SVG has a <use> that draws itself"
+    if drawn > MAX_SVG_DRAWN:
+        return f"the SVG draws more than {MAX_SVG_DRAWN} elements through its <use> elements"
+    for e in elems:
+        for value in (e.get("href"), e.get(XLINK_HREF)):
+            if value and value.strip().startswith("data:"):
+                if nested >= MAX_NESTED:
+                    return "the SVG holds pictures inside pictures too deep"
+                inner = _data_uri(value.strip(), nested + 1)
+                if inner.uri is None:
+                    return f"a picture inside the SVG: {inner.reason}"
+    return None
+
+
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def _drawn(root: Any, elems: list[Any]) -> int | None:
+    """How many elements the SVG draws, each ``<use>`` counting what it draws (None: a
+    ``<use>`` that draws itself). Iterative, each element counted once, capped just past
+    :data:`MAX_SVG_DRAWN`: a chain of uses may be as deep as the file is long."""
+    ids: dict[str, Any] = {}
+    for e in elems:
+        ident = e.get("id")
+        if ident:
+            ids.setdefault(ident, e)
+
+    def parts(e: Any) -> list[Any]:
+        out = [c for c in e if isinstance(c.tag, str)]
+        if etree.QName(e).localname == "use":
+            ref = (e.get("href") or e.get(XLINK_HREF) or "").strip()
+            if ref.startswith("#") and ref[1:] in ids:
+                out.append(ids[ref[1:]])
+        return out
+
+    # elems keeps every element's Python proxy alive, so an element is the same key here
+    count: dict[Any, int] = {}
+    path: set[Any] = set()  # elements being counted: reaching one again is a cycle
+    stack: list[tuple[Any, list[Any] | None]] = [(root, None)]
+    while stack:
+        e, deps = stack.pop()
+        if deps is not None:
+            count[e] = min(MAX_SVG_DRAWN + 1, 1 + sum(count[d] for d in deps))
+            path.discard(e)
+            continue
+        if e in count:
+            continue
+        if e in path:
+            return None
+        path.add(e)
+        deps = parts(e)
+        stack.append((e, deps))
+        stack.extend((d, None) for d in deps if d not in count)
+    return count[root]
+
+
+def clean_svg(data: bytes) -> bytes | None:
+    root = _parse_svg(data)
+    if root is None:
         return None
     for elem in list(root.iter()):
         if not isinstance(elem.tag, str):  # comments, processing instructions
@@ -173,6 +303,10 @@ class Images(Filter):
 
     def __init__(self) -> None:
         self.warned: set[str] = set()
+        self.found: dict[str, Resolved] = {}  # each target read and checked once
+        self.shown = 0  # bytes of the pictures embedded so far, each time it is shown
+        self.repeated = 0  # of which pictures shown a second time or more
+        self.times: dict[str, int] = {}  # times each target is shown
 
     def action(self, elem: Element, doc: Document) -> Element | list[Element] | None:
         if elem["t"] == "Image":
@@ -183,7 +317,10 @@ class Images(Filter):
 
     def _image(self, elem: Element, doc: Document) -> Element | None:
         attr, alt, (target, title) = elem["c"]
-        found = resolve(target, doc.source.parent)
+        found = self.found.get(target) or resolve(target, doc.source.parent)
+        self.found[target] = found
+        if found.uri is not None:
+            found = self._budget(target, found)
         if found.uri is not None:
             elem["c"][2][0] = found.uri
             return None
@@ -193,6 +330,28 @@ class Images(Filter):
             link_attr = [attr[0], [REMOTE_CLASS], []]
             return {"t": "Link", "c": [link_attr, text or [_str(target)], [target, title]]}
         return missing(text, attr[0])
+
+    def _budget(self, target: str, found: Resolved) -> Resolved:
+        """``found``, or a refusal once the report's pictures pass :data:`MAX_TOTAL`, or
+        its pictures shown again :data:`MAX_REPEATED`."""
+        times = self.times.get(target, 0)
+        again = found.size if times else 0
+        if self.repeated + again > MAX_REPEATED:
+            reason = (
+                f"shown {times} times already (each time carries the whole picture; "
+                f"repeats stop at {MAX_REPEATED // 2**20} MiB)"
+            )
+            return Resolved(None, "resource-refused", reason)
+        if self.shown + found.size > MAX_TOTAL:
+            reason = (
+                f"the report's pictures pass {MAX_TOTAL // 2**20} MiB in all (each counted "
+                "every time it is shown)"
+            )
+            return Resolved(None, "resource-refused", reason)
+        self.times[target] = times + 1
+        self.shown += found.size
+        self.repeated += again
+        return found
 
     def warn(self, doc: Document, target: str, found: Resolved) -> None:
         if target in self.warned:

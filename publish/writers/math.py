@@ -14,11 +14,13 @@ import base64
 import functools
 import re
 import warnings
+from collections import deque
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from publish import pandoc
-from publish.ast import Element
+from publish.ast import Element, elements
 from publish.document import Document
 
 SIZE = 16.0  # px drawn per em
@@ -147,3 +149,259 @@ def _latex2text() -> Any:
 def _group(term: str) -> str:
     """``term`` in parentheses when it is more than one symbol's worth (a − b, 2x + 1)."""
     return f"({term})" if re.search(r"[-+−±×·/ ]", term) else term
+
+
+# -- TeX macros ---------------------------------------------------------------------------
+# ``\newcommand``, ``\def``… are expanded here, within bounds, before any writer sees a
+# formula: texmath (pandoc's math writer, for definitions inside a formula) expands without
+# any. Ten macros each repeating the one before ten times, 235 bytes, expand to 10^10
+# characters and never finish; ziamath takes seconds on a few thousand characters.
+# A definition holds for the formulas after it, as in MathJax, which GitHub, Obsidian and
+# Typora show math with ("$\newcommand{\R}{\mathbb{R}}$" once at the top).
+MAX_GROWTH = 2_000  # characters a formula may gain by its macros
+MAX_TOTAL_GROWTH = 100_000  # characters all the formulas of a report may gain
+TOKEN = re.compile(r"\\[a-zA-Z]+\s*|\\.|#[1-9#]|.", re.S)
+WORD = re.compile(r"\\[a-zA-Z]+")
+NEWCOMMANDS = {"\\newcommand", "\\renewcommand", "\\providecommand"}
+DEFS = {"\\def", "\\gdef", "\\edef", "\\xdef"}
+DEFINERS = NEWCOMMANDS | DEFS | {"\\let", "\\DeclareMathOperator"}
+
+
+class MacroError(Exception):
+    """A formula's macros cannot be expanded: the reason, for the warning."""
+
+
+@dataclass
+class Macro:
+    params: int
+    body: list[str]
+    default: list[str] | None = None  # the first argument's, when it is optional
+
+
+def tokens(tex: str) -> list[str]:
+    """TeX tokens: control words without the spaces after them, control symbols, ``#n``
+    and single characters."""
+    return [t.rstrip() if t[0] == "\\" and t[1:2].isalpha() else t for t in TOKEN.findall(tex)]
+
+
+def untokens(toks: list[str]) -> str:
+    """The TeX of ``toks``: a space after a control word only where a letter follows."""
+    out: list[str] = []
+    word = False
+    for t in toks:
+        if word and t[:1].isascii() and t[:1].isalpha():
+            out.append(" ")
+        out.append(t)
+        word = WORD.fullmatch(t) is not None
+    return "".join(out)
+
+
+def expand_macros(doc: Document) -> None:
+    """Every formula of ``doc.ast`` with its macros expanded: those defined before it, in
+    document order, in a formula or in raw TeX (pandoc's Markdown keeps a definition on a
+    line of its own as raw TeX), and its own; definitions are removed from formulas. A
+    formula whose expansion passes :data:`MAX_GROWTH`, or the report's
+    :data:`MAX_TOTAL_GROWTH`, or that cannot be read (a missing argument, an endless macro)
+    is shown as its TeX, with a ``math-expansion`` warning."""
+    macros: dict[str, Macro] = {}
+    budget = MAX_TOTAL_GROWTH
+    for elem in elements(doc.ast.get("blocks", [])):
+        t, c = elem["t"], elem.get("c")
+        if t in ("RawBlock", "RawInline") and c[0] in ("tex", "latex") and "\\" in c[1]:
+            _define_all(tokens(c[1]), macros)
+        elif t == "Math":
+            tex = c[1]
+            toks = tokens(tex)
+            if not any(tok in macros or tok in DEFINERS for tok in toks):
+                continue
+            try:
+                out = untokens(_expand(toks, macros, len(tex) + min(MAX_GROWTH, budget)))
+            except MacroError as exc:
+                _as_source(elem, doc, tex, str(exc))
+                continue
+            budget -= max(0, len(out) - len(tex))
+            c[1] = out
+            if not out.strip():  # only definitions: nothing to show, as MathJax shows it
+                elem.clear()
+                elem.update({"t": "Span", "c": [["", [], []], []]})
+
+
+def _as_source(elem: Element, doc: Document, tex: str, why: str) -> None:
+    elem.clear()
+    elem.update({"t": "Code", "c": [["", ["math-text"], []], tex]})
+    shown = tex if len(tex) <= 80 else tex[:77] + "…"
+    doc.warn(
+        "math-expansion",
+        f"a formula is shown as its TeX: {why}: {shown}",
+        doc.line_of(tex),
+        tex=tex[:500],
+    )
+
+
+def _define_all(toks: list[str], macros: dict[str, Macro]) -> None:
+    """The definitions in raw TeX (what pandoc's reader would have applied); others
+    skipped."""
+    queue = deque(toks)
+    while queue:
+        tok = queue.popleft()
+        if tok in DEFINERS:
+            try:
+                _define(tok, queue, macros)
+            except MacroError:
+                continue
+
+
+def _define(definer: str, queue: deque[str], macros: dict[str, Macro]) -> None:
+    """Read one definition after ``definer`` off ``queue`` into ``macros``."""
+    _skip_spaces(queue)
+    star = bool(queue) and queue[0] == "*"
+    if star:
+        queue.popleft()
+    if definer == "\\let":
+        name = _name(queue)
+        _skip_spaces(queue)
+        if queue and queue[0] == "=":
+            queue.popleft()
+        _skip_spaces(queue)
+        if not queue:
+            raise MacroError("\\let without a second name")
+        other = queue.popleft()
+        macros[name] = macros.get(other) or Macro(0, [other])
+        return
+    name = _name(queue)
+    if definer == "\\DeclareMathOperator":
+        head = ["\\operatorname", *(["*"] if star else []), "{"]
+        macros[name] = Macro(0, [*head, *_group(queue), "}"])
+        return
+    params, default = 0, None
+    if definer in DEFS:
+        while queue and queue[0] != "{":
+            if queue.popleft() != f"#{params + 1}":
+                raise MacroError(f"{name} has delimited parameters")
+            params += 1
+    else:
+        _skip_spaces(queue)
+        if queue and queue[0] == "[":
+            queue.popleft()
+            count = "".join(_until_bracket(queue)).strip()
+            if not count.isdigit() or not 0 <= int(count) <= 9:
+                raise MacroError(f"{name} has a bad number of arguments")
+            params = int(count)
+            _skip_spaces(queue)
+            if queue and queue[0] == "[":
+                queue.popleft()
+                default = _until_bracket(queue)
+    body = _group(queue)
+    if definer == "\\providecommand" and name in macros:
+        return
+    macros[name] = Macro(params, body, default)
+
+
+def _name(queue: deque[str]) -> str:
+    """A macro's name: ``\\name`` or ``{\\name}``."""
+    _skip_spaces(queue)
+    if queue and queue[0] == "{":
+        inner = _group(queue)
+        inner = [t for t in inner if not t.isspace()]
+        if len(inner) == 1 and inner[0].startswith("\\"):
+            return inner[0]
+    elif queue and queue[0].startswith("\\"):
+        return queue.popleft()
+    raise MacroError("a definition names no macro")
+
+
+def _skip_spaces(queue: deque[str]) -> None:
+    while queue and queue[0].isspace():
+        queue.popleft()
+
+
+def _group(queue: deque[str]) -> list[str]:
+    """The tokens of the ``{…}`` group at the head of ``queue``, braces removed."""
+    _skip_spaces(queue)
+    if not queue or queue[0] != "{":
+        raise MacroError("a definition has no {body}")
+    queue.popleft()
+    return _until_close(queue)
+
+
+def _until_close(queue: deque[str]) -> list[str]:
+    """Tokens up to the ``}`` that closes a group already opened (taken off ``queue``)."""
+    out: list[str] = []
+    depth = 0
+    while queue:
+        tok = queue.popleft()
+        if tok == "}":
+            if depth == 0:
+                return out
+            depth -= 1
+        elif tok == "{":
+            depth += 1
+        out.append(tok)
+    raise MacroError("a { is never closed")
+
+
+def _until_bracket(queue: deque[str]) -> list[str]:
+    """Tokens up to the ``]`` that ends an optional argument (not one inside braces)."""
+    out: list[str] = []
+    depth = 0
+    while queue:
+        tok = queue.popleft()
+        if tok == "]" and depth == 0:
+            return out
+        depth += (tok == "{") - (tok == "}")
+        out.append(tok)
+    raise MacroError("a [ is never closed")
+
+
+def _argument(queue: deque[str]) -> list[str]:
+    _skip_spaces(queue)
+    if not queue:
+        raise MacroError("a macro is missing an argument")
+    if queue[0] == "{":
+        queue.popleft()
+        return _until_close(queue)
+    return [queue.popleft()]
+
+
+def _expand(toks: list[str], macros: dict[str, Macro], limit: int) -> list[str]:
+    """``toks`` with every macro of ``macros`` expanded and the definitions in them
+    added to ``macros`` and removed; :class:`MacroError` once the result would pass ``limit``
+    characters or the expansion runs that many steps (an endless macro)."""
+    queue = deque(toks)
+    out: list[str] = []
+    size = steps = 0
+    while queue:
+        tok = queue.popleft()
+        if tok in DEFINERS:
+            _define(tok, queue, macros)
+            continue
+        macro = macros.get(tok)
+        if macro is None:
+            out.append(tok)
+            size += len(tok)
+            if size > limit:
+                raise MacroError(f"its macros expand to over {limit} characters")
+            continue
+        steps += 1
+        if steps > limit or len(queue) > 4 * limit:
+            raise MacroError(f"its macros expand more than {limit} times or without end")
+        args: list[list[str]] = []
+        if macro.default is not None:
+            _skip_spaces(queue)
+            if queue and queue[0] == "[":
+                queue.popleft()
+                args.append(_until_bracket(queue))
+            else:
+                args.append(macro.default)
+        while len(args) < macro.params:
+            args.append(_argument(queue))
+        body: list[str] = []
+        for t in macro.body:
+            if len(t) == 2 and t[0] == "#" and t[1].isdigit():
+                if int(t[1]) > len(args):
+                    raise MacroError(f"{tok} uses an argument it does not take")
+                body.extend(args[int(t[1]) - 1])
+            else:
+                body.append("#" if t == "##" else t)
+        queue.extendleft(reversed(body))
+    return out
