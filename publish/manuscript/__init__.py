@@ -29,6 +29,7 @@ from publish.manuscript.shape import drop_empty_headings, flatten_deep, unwrap_h
 from publish.manuscript.texmath import tex_delimiters
 from publish.manuscript.truncation import check_truncation, close_cut_fence
 from publish.manuscript.wikilinks import resolve_wikilinks
+from publish.writers.math import expand_macros
 
 
 def clean_text(doc: Document) -> None:
@@ -44,10 +45,11 @@ def clean_text(doc: Document) -> None:
 
 
 def clean_ast(doc: Document) -> None:
-    """After parsing: nesting bounded, divs around headings opened, quotes, metadata,
-    wikilinks, Liquid tags, images, active content, captions, bare addresses, identifiers,
-    truncation."""
+    """After parsing: nesting bounded, TeX macros expanded, divs around headings opened,
+    quotes, metadata, wikilinks, Liquid tags, images, active content, captions, bare
+    addresses, identifiers, truncation."""
     flatten_deep(doc)
+    expand_macros(doc)
     unwrap_heading_divs(doc)
     drop_empty_headings(doc)
     curl_quotes(doc)
