@@ -10,7 +10,9 @@
 - PDF fonts: the CJK fonts embedded are the edition's region (SC, TC or HK), never
   another region's, and every font is embedded;
 - references: the report's reference list, entry for entry, in every format of every
-  edition (the count in HTML, EPUB and DOCX; each URL linked in all four).
+  edition (the count in HTML, EPUB and DOCX; each URL linked in all four);
+- fidelity (publish/fidelity.py): no text of the source missing from an output
+  (``content-lost``), no Markdown printed as text (``markup-shown``).
 
 Exit 0 when there is nothing to report, 1 otherwise.
 """
@@ -271,6 +273,9 @@ def verify(out: Path) -> list[str]:
         if r["format"] == "pdf":
             problems += fonts(out / r["path"], r["edition"])
     problems += references(out, rows)
+    from publish.fidelity import verify as fidelity  # content-lost, markup-shown
+
+    problems += fidelity(out)
     return problems
 
 
@@ -287,7 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(f"check: {len(problems)} problem(s) in {out}", file=sys.stderr)
         return 1
-    print(f"check: {out}: {n} outputs, manifest, download page, EPUBCheck, fonts, references: ok")
+    print(
+        f"check: {out}: {n} outputs, manifest, download page, EPUBCheck, fonts, references, "
+        "fidelity: ok"
+    )
     return 0
 
 
