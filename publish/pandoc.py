@@ -39,6 +39,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from publish import hazards
 from publish.errors import BuildError, SourceError
 from publish.styles import STYLES
 
@@ -77,7 +78,7 @@ def run(args: list[str], data: bytes, what: str) -> tuple[bytes, list[str]]:
     except subprocess.TimeoutExpired:
         raise Timeout(
             f"{what}: pandoc did not finish in {timeout:.0f} s; the source holds something "
-            "pandoc reads very slowly (e.g. deeply nested [brackets]); simplify it"
+            "pandoc reads very slowly"
         ) from None
     except OSError as exc:
         raise BuildError(f"{what}: cannot run pandoc ({exc}); reinstall with `make`") from None
@@ -184,11 +185,14 @@ def loads(data: bytes | str, what: str) -> Any:
 
 
 def read_markdown(text: str, what: str) -> tuple[dict[str, Any], list[str]]:
+    # patterns the reader is superlinear on: escaped, or an error naming the line, now
+    # rather than a timeout minutes later (publish/hazards.py)
+    text = hazards.prepare(text, READER, what)
     broken = _break_long_lines(text)
     try:
         out, warnings = run(["-f", READER, "-t", "json"], broken.encode(), what)
     except Timeout as exc:
-        raise SourceError(f"{exc}{_slow_spot(text)}") from None
+        raise SourceError(f"{exc}{hazards.culprit(text, READER)}") from None
     ast = loads(out, what)
     if broken is not text:
         _join_strs(ast["blocks"])
@@ -221,22 +225,6 @@ def _join_strs(blocks: list[Any]) -> None:
 
 def _is_str(x: Any) -> bool:
     return isinstance(x, dict) and x.get("t") == "Str"
-
-
-def _slow_spot(text: str) -> str:
-    """Where pandoc's exponential case is: the line with the most nested ``[``."""
-    best, where = 0, 0
-    for n, line in enumerate(text.split("\n"), 1):
-        depth = top = 0
-        for c in line:
-            if c == "[":
-                depth += 1
-                top = max(top, depth)
-            elif c == "]" and depth:
-                depth -= 1
-        if top > best:
-            best, where = top, n
-    return f" (line {where} has {best} nested [ brackets)" if best >= 6 else ""
 
 
 # pandoc reads a long line of Chinese text with punctuation and no spaces in quadratic time

@@ -362,7 +362,7 @@ def test_exponential_brackets_stop_with_one_line_error(monkeypatch) -> None:
     assert time.perf_counter() - start < 10
     message = str(err.value)
     assert "\n" not in message and "brackets.md" in message
-    assert "line 5 has 40 nested [ brackets" in message
+    assert "brackets.md:5: [brackets] nested up to 40 deep" in message
 
 
 def test_many_citations_and_a_long_url_build(tmp_path: Path) -> None:
