@@ -196,7 +196,7 @@ def test_one_picture_shown_forty_times_stops_at_the_budget(tmp_path: Path) -> No
 
 # -- TeX macros ----------------------------------------------------------------------------
 
-# ten macros, each the one before ten times: 10^10 characters from 262 bytes
+# ten macros, each the one before ten times: 10^10 characters from 362 bytes
 BOMB = "\\newcommand{\\a}{xxxxxxxxxx}" + "".join(
     "\\newcommand{\\" + n + "}{" + ("\\" + p) * 10 + "}"
     for p, n in zip("abcdefghi", "bcdefghij", strict=True)
