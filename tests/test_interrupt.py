@@ -96,19 +96,21 @@ def outputs(out: Path) -> set[str]:
     }
 
 
-_started: list[subprocess.Popen[bytes]] = []
+_started: list[tuple[subprocess.Popen[bytes], Path]] = []
 
 
 @pytest.fixture(autouse=True)
 def _reap():
-    """A failed test leaves no build running (nor pytest a warning about it)."""
+    """A failed test leaves no build running (nor pytest a warning about it): the build
+    and every process still building into its folder (a worker that outlived it)."""
     yield
     while _started:
-        proc = _started.pop()
-        if proc.poll() is None:
-            for pid in [*descendants(proc.pid), proc.pid]:
-                with suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
+        proc, out = _started.pop()
+        mine = f"--out\0{out}\0".encode()
+        for entry in Path("/proc").iterdir():
+            with suppress(OSError):
+                if entry.name.isdigit() and mine in (entry / "cmdline").read_bytes():
+                    os.kill(int(entry.name), signal.SIGKILL)
         proc.wait()
 
 
@@ -119,7 +121,7 @@ def start(out: Path, log: Path, *extra: str) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
             [*cmd, *extra], stderr=err, stdout=subprocess.DEVNULL, start_new_session=True
         )
-    _started.append(proc)
+    _started.append((proc, out))
     return proc
 
 
@@ -213,6 +215,23 @@ def test_ctrl_c_during_pdfs_stops_within_two_seconds(tmp_path):
     interrupted(text)
     assert_consistent(out, before)
     assert len(outputs(out)) < 4, "the stop came too late to test anything"
+    assert_next_build_completes(out)
+
+
+def test_ctrl_c_with_one_worker_stops_the_job_it_runs(tmp_path):
+    """--jobs 1 runs each job in the build's own process: Ctrl-C interrupts it there."""
+    out, log = tmp_path / "out", tmp_path / "stderr.txt"
+    proc = start(out, log, "--jobs", "1")
+    until(lambda: proc.poll() is not None or outputs(out))  # one PDF done, the next begun
+    assert proc.poll() is None, "the build ended before it could be stopped"
+    time.sleep(0.2)
+    at = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    assert ended(proc, at, 2.0) == 130
+    assert "stopping: 0 jobs running" in log.read_text()
+    interrupted(log.read_text())
+    assert_consistent(out, set())
+    assert len(outputs(out)) < 4
     assert_next_build_completes(out)
 
 

@@ -45,7 +45,10 @@ from publish.config import EDITIONS, FORMATS, Config, stem_of
 from publish.document import Diagnostic, Document, Metadata
 from publish.errors import BuildError
 
-GRACE = 1.0  # seconds the first Ctrl-C gives running jobs to finish their files
+# Seconds the first Ctrl-C gives running jobs to finish their files: the clean-up and
+# Python's own exit then take 0.1-0.7 s (the latter on a loaded machine), inside the 2 s
+# a stop may take.
+GRACE = 0.8
 STAGE = ".publish-stage-"  # --strict's folder inside DIR, moved into place on success
 
 
@@ -384,6 +387,8 @@ def _run(
             assert p.inputs is not None  # prepare raised otherwise
             _record_source(config, state, p, doc)
             state.save()
+            with stop.interruptible():
+                pool.ready()  # WeasyPrint's import, before the workers fork from this process
             token = (build_id, p.stem)
             # PDFs first: they take longest, and the small jobs fill in around them.
             for job in sorted(p.jobs, key=lambda j: j.fmt != "pdf"):

@@ -83,6 +83,10 @@ class Pool:
         self.warm = threading.Thread(target=_warm_up, args=(pdf, False), daemon=True)
         self.warm.start()
 
+    def ready(self) -> None:
+        """Wait for the warm-up (the caller may let a Ctrl-C interrupt the wait)."""
+        self.warm.join()
+
     def _fork(self) -> None:
         import multiprocessing
 
@@ -168,9 +172,10 @@ class Pool:
                     end(pid, signal.SIGKILL)
 
     def shutdown(self) -> None:
-        """Idle workers are told to exit; all are waited for (killed if they linger)."""
+        """Idle workers are told to exit; all are waited for (killed if they linger). A
+        warm-up still running (a build stopped before its first job) is left to finish on
+        its own: a daemon thread, it does not hold the process up."""
         self.stop()
-        self.warm.join()
         for w in self.workers:
             if w.job is None:
                 with suppress(OSError):
@@ -339,6 +344,9 @@ class Inline:
         except Exception as exc:
             fut.set_exception(exc)
         return fut
+
+    def ready(self) -> None:
+        return None
 
     def running(self) -> int:
         return 0
