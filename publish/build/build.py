@@ -434,6 +434,8 @@ def _run(
             collect()
         if pool.running():
             pool.kill()
+        pool.shutdown()
+        collect()  # what the killed workers had sent back before they died
         raise
     finally:
         pool.shutdown()

@@ -137,20 +137,23 @@ class Pool:
         busy.update({w.process.sentinel: w for w in busy.values()})
         for ready in wait(list(busy), timeout) if busy else []:
             w = busy[ready]
-            if w.job is None:
-                continue  # its connection and its sentinel were both ready
-            try:
-                ok, value, tb = w.conn.recv()
-            except (EOFError, OSError):
-                self._died(w)
-                continue
-            fut, w.job = w.job, None
-            if ok:
-                fut.set_result(value)
-            else:
-                value.__cause__ = RemoteTraceback(tb)
-                fut.set_exception(value)
+            if w.job is not None:  # else its connection and its sentinel were both ready
+                self._receive(w)
         self._dispatch()
+
+    def _receive(self, w: _Worker) -> None:
+        assert w.job is not None
+        try:
+            ok, value, tb = w.conn.recv()
+        except (EOFError, OSError):
+            self._died(w)
+            return
+        fut, w.job = w.job, None
+        if ok:
+            fut.set_result(value)
+        else:
+            value.__cause__ = RemoteTraceback(tb)
+            fut.set_exception(value)
 
     def _died(self, w: _Worker) -> None:
         if w.job is not None:
@@ -185,6 +188,10 @@ class Pool:
             if w.process.is_alive():
                 self.kill()
                 w.process.join()
+            # A result sent just before the worker was killed is still in the pipe: its
+            # file is complete and in place, so it is recorded rather than lost.
+            if w.job is not None and w.conn.poll():
+                self._receive(w)
             self._died(w)
             w.conn.close()
         self.workers = []
