@@ -326,3 +326,20 @@ def test_strict_failure_leaves_the_folder_as_it_was(tmp_path):
     again = run_cli("build", str(src), "--out", str(out), "--strict", *small)
     assert again.returncode == 0, again.stderr
     assert snapshot(out) == after
+
+
+def test_a_job_that_cannot_be_sent_fails_and_the_pool_goes_on():
+    """A job whose arguments do not pickle (a document nested too deep) is that job's
+    error; the worker it was meant for stays free (the build waited for it for good)."""
+    from publish.build import worker
+
+    pool = worker.start(2, pdf=False)
+    try:
+        bad = pool.submit(len, [lambda: 0])  # a lambda does not pickle
+        until(lambda: (pool.wait(0.05), bad.done())[1], timeout=10)
+        assert isinstance(bad.exception(), Exception) and pool.running() == 0
+        good = [pool.submit(len, [1] * n) for n in (1, 2, 3)]
+        until(lambda: (pool.wait(0.05), all(f.done() for f in good))[1], timeout=10)
+        assert [f.result() for f in good] == [1, 2, 3]
+    finally:
+        pool.shutdown()

@@ -121,6 +121,11 @@ class Pool:
                     w.conn.send((fn, args))
                 except OSError:
                     self._died(w)
+                except Exception as exc:  # noqa: BLE001 - the job's error, as the executor did
+                    # The job does not pickle (nested too deep…): nothing was sent, since
+                    # it is pickled whole before the first byte goes.
+                    w.job = None
+                    fut.set_exception(exc)
         if self.queue and not any(w.process.is_alive() for w in self.workers):
             while self.queue:  # no worker left to run them
                 self.queue.popleft()[0].set_exception(WorkerDied("no worker process left"))
