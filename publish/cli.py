@@ -49,6 +49,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="any warning fails the build (exit 1)")
     b.add_argument("--jobs", type=int, metavar="N", help="parallel workers (default: cores)")
     b.add_argument("--paper", metavar="SIZE", help="PDF page size: A4 (default), B5 or A5")
+    b.add_argument(
+        "--from",
+        dest="reader",
+        metavar="FLAVOUR",
+        help="read sources as commonmark (GFM, the default) or markdown (pandoc's own); "
+        "overrides a source's front matter `from:`",
+    )
     b.add_argument("--quiet", action="store_true", help="no progress lines")
     b.add_argument("--keep-quotes", action="store_true", help="keep “” in Traditional editions")
     b.add_argument(
@@ -97,6 +104,7 @@ def _build(args: argparse.Namespace) -> int:
         glossary=args.glossary,
         jobs=args.jobs,
         paper=args.paper,
+        reader=args.reader,
         strict=args.strict,
         quiet=args.quiet,
         debug=args.debug,

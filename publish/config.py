@@ -16,7 +16,9 @@ from publish.errors import UsageError
 
 FORMATS = ("pdf", "epub", "docx", "html")
 EDITIONS = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
-PAPERS = ("A4", "B5", "A5")  # CSS page sizes (B5 is ISO B5, 176 × 250 mm)
+PAPERS = ("A4", "B5", "A5")
+# Markdown flavours (publish/pandoc.py READERS): CommonMark/GFM, or pandoc's own.
+READERS = ("commonmark", "gfm", "markdown")  # CSS page sizes (B5 is ISO B5, 176 × 250 mm)
 MARKDOWN = (".md", ".markdown", ".txt")
 # Files people pass by mistake, and what to do instead.
 NOT_MARKDOWN = {
@@ -50,6 +52,8 @@ class Config:
     review: bool = False  # DOCX for reviewers: line numbers, wide right margin, track changes
     embed_fonts: bool = False  # EPUB carries the edition's fonts, subset to the text
     paper: str = "A4"  # the PDF's page size, one of PAPERS
+    reader: str | None = None  # --from: the Markdown flavour of every source (else each
+    # source's front matter `from:`, else CommonMark)
 
     @property
     def writer_options(self) -> dict[str, dict[str, object]]:
@@ -87,6 +91,7 @@ def load_config(
     glossary: str | None = None,
     jobs: int | None = None,
     paper: str | None = None,
+    reader: str | None = None,
     **flags: bool,
 ) -> Config:
     problems: list[str] = []
@@ -110,6 +115,10 @@ def load_config(
     size = (paper or "A4").upper()
     if size not in PAPERS:
         problems.append(f"--paper {paper}: unknown paper size; choose from {'|'.join(PAPERS)}")
+    if reader is not None and reader not in READERS:
+        problems.append(
+            f"--from {reader}: unknown Markdown flavour; choose from {'|'.join(READERS)}"
+        )
     out_path = Path(out)
     if out_path.exists() and not out_path.is_dir():
         problems.append(f"--out {out}: exists and is not a folder")
@@ -123,6 +132,7 @@ def load_config(
         glossary=gpath,
         jobs=jobs or os.cpu_count() or 1,
         paper=size,
+        reader=reader,
         **flags,
     )
 

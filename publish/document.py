@@ -48,6 +48,7 @@ class Reference:
     title: str | None = None
     csl: dict[str, Any] = field(default_factory=dict)  # extra CSL-JSON fields from the sidecar
     cut: bool = False  # the source cuts its URL short and cites no full form of it
+    cited: bool = True  # False: listed in the source's own list of sources, never cited
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Document:
     stem: str  # cli: safe output name derived from the source name
     text: str = ""  # reading: decoded, normalised Markdown
     encoding: str = ""  # reading: detected encoding
+    reader: str = "commonmark"  # reading: the Markdown flavour (pandoc.READERS)
     script: Literal["Hans", "Hant"] = "Hans"  # editions: the script the source is written in
     region: str = ""  # editions: "TW" or "HK" for a Traditional source, when known
     ast: AST = field(default_factory=dict)  # reading (pandoc), rewritten by manuscript + references

@@ -43,9 +43,24 @@ from publish import hazards
 from publish.errors import BuildError, SourceError
 from publish.styles import STYLES
 
-# Extensions on top of pandoc's Markdown. east_asian_line_breaks: a line break between two
-# Han characters is not a space. Footnotes, tables, TeX math and attributes are pandoc's own.
-READER = "markdown+east_asian_line_breaks-citations-smart"
+# The Markdown readers, by the name a source or the command line gives (``from:``).
+# Sources are written for GitHub, Typora, Obsidian and VS Code previews, which read
+# CommonMark/GFM: that is the default. commonmark_x brings footnotes, pipe tables,
+# $math$, attributes, fenced divs, task lists and GitHub alerts; on top of it:
+# east_asian_line_breaks (a line break between two Han characters is not a space) and
+# tex_math_gfm ($`x`$ and ```math blocks, as GitHub shows them). Left off: smart (quotes
+# are curled by the manuscript stage, which knows Chinese text), subscript and
+# superscript (GitHub has neither; "5~10 分钟，10~20 人" is a range, not a subscript),
+# fancy_lists (GitHub has none, and in pandoc 3.9 it stops task lists from being read).
+# pandoc's own Markdown stays available for sources written for it.
+READERS = {
+    "commonmark": "commonmark_x+east_asian_line_breaks+tex_math_gfm"
+    "-smart-subscript-superscript-fancy_lists",
+    "markdown": "markdown+east_asian_line_breaks-citations-smart",
+}
+READERS["gfm"] = READERS["commonmark"]
+DEFAULT_READER = "commonmark"
+READER = READERS[DEFAULT_READER]
 
 DATA_DIR = STYLES / "pandoc"
 # Seconds a run may take: a base plus an allowance per MB of input (reading a 3 MB table
@@ -184,15 +199,18 @@ def loads(data: bytes | str, what: str) -> Any:
     return result["ast"]
 
 
-def read_markdown(text: str, what: str) -> tuple[dict[str, Any], list[str]]:
+def read_markdown(
+    text: str, what: str, reader: str = DEFAULT_READER
+) -> tuple[dict[str, Any], list[str]]:
+    """pandoc's AST of ``text``, read as ``reader`` (a key of :data:`READERS`)."""
     # patterns the reader is superlinear on: escaped, or an error naming the line, now
     # rather than a timeout minutes later (publish/hazards.py)
-    text = hazards.prepare(text, READER, what)
+    text = hazards.prepare(text, READERS[reader], what)
     broken = _break_long_lines(text)
     try:
-        out, warnings = run(["-f", READER, "-t", "json"], broken.encode(), what)
+        out, warnings = run(["-f", READERS[reader], "-t", "json"], broken.encode(), what)
     except Timeout as exc:
-        raise SourceError(f"{exc}{hazards.culprit(text, READER)}") from None
+        raise SourceError(f"{exc}{hazards.culprit(text, READERS[reader])}") from None
     ast = loads(out, what)
     if broken is not text:
         _join_strs(ast["blocks"])

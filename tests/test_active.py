@@ -220,7 +220,7 @@ def test_sidecar_values_are_checked(tmp_path: Path) -> None:
     hrefs = _hrefs(html)
     assert all(links.safe(h) is not None for h in hrefs), hrefs
     assert "https://doi.org/10.1000/xyz123" in hrefs
-    assert "真实标题" in html and "<script" not in html and "alert" not in html
+    assert "真实标题" in html and "<script" not in html and "alert(" not in html
     assert "2024" in html and "张" in html
     report = json.loads((out / "r.report.json").read_text("utf-8"))
     refused = [d for d in report["diagnostics"] if d["code"] == "reference-field-refused"]

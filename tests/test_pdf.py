@@ -181,7 +181,7 @@ def test_unknown_paper_is_a_usage_error(tmp_path):
     assert "--paper letter" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
-TOFU = "# 字形\n\n古意大利文 \U00010300 一字。\n\n**粗体也查 \U00010301**\n"
+TOFU = "# 字形\n\n尼瓦尔文 \U00011400 一字。\n\n**粗体也查 \U00011401**\n"
 
 
 def test_glyph_missing_is_reported_with_character_and_line(tmp_path):
@@ -192,8 +192,8 @@ def test_glyph_missing_is_reported_with_character_and_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     lines = [ln for ln in proc.stderr.splitlines() if "[glyph-missing]" in ln]
     assert len(lines) == 2, proc.stderr
-    assert lines[0].startswith(f"{src}:3:") and "U+10300" in lines[0]
-    assert lines[1].startswith(f"{src}:5:") and "U+10301" in lines[1]
+    assert lines[0].startswith(f"{src}:3:") and "U+11400" in lines[0]
+    assert lines[1].startswith(f"{src}:5:") and "U+11401" in lines[1]
     # WeasyPrint's own words for it do not reach the user a second time
     assert "notdef" not in proc.stderr and "WARNING" not in proc.stderr
     strict = run_cli(*args, "--editions", "zh-Hant-HK", "--quiet", "--strict")

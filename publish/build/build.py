@@ -88,14 +88,17 @@ class BuildResult:
         return [(d, x) for d in self.documents for x in d.warnings]
 
 
-def prepare(source: Path) -> Document:
-    """Every stage before the editions, once per source."""
+def prepare(source: Path, reader: str | None = None) -> Document:
+    """Every stage before the editions, once per source; ``reader`` (``--from``) overrides
+    the source's own ``from:``."""
     from publish import manuscript, reading
     from publish.ast import run_filters
     from publish.editions.source import settle
     from publish.references import Citations
 
     doc = reading.read(source, stem_of(source))
+    if reader:
+        doc.reader = "commonmark" if reader == "gfm" else reader
     manuscript.clean_text(doc)
     reading.parse(doc)
     manuscript.clean_ast(doc)
@@ -128,6 +131,8 @@ def plan(config: Config, state: cache.State, env: dict[str, str]) -> list[Plan]:
         stem = stem_of(source)
         try:
             inputs: dict[str, str] | None = cache.source_inputs(source, config.glossary, env)
+            if config.reader:  # --from changes every output of the source
+                inputs["reader"] = config.reader
         except OSError:
             inputs = None
         src = state.sources.get(stem, {})
@@ -379,7 +384,7 @@ def _run(
             if not p.jobs:
                 continue
             with stop.interruptible():
-                doc = prepare(p.source)
+                doc = prepare(p.source, config.reader)
             if glossary is None:
                 from publish.editions import load_glossary
 

@@ -1,10 +1,13 @@
 """Manuscript clean-up: from an AI draft to a finished document.
 
 Text level, before pandoc parses (``chat.py``): the chat preamble and closing chatter are
-blanked (line numbers stay true) and kept in ``Document.removed``; escaped bold and note
+blanked (line numbers stay true) and kept in ``Document.removed``; callout syntax of
+GitHub, Obsidian, GitBook and VuePress (``callouts.py``), Liquid tags as link addresses
+(``liquid.py``); escaped bold and note
 markers (``markers.py``), bullets under numbered items (``lists.py``), math between
 ``\\(`` ``\\)`` (``texmath.py``).
-AST level, after parsing: nesting bounded (``shape.py``), straight quotes in Chinese
+AST level, after parsing: nesting bounded, callouts as boxes, headings inside lists,
+quotes and callouts as bold paragraphs (``shape.py``, ``callouts.py``), straight quotes in Chinese
 text made curly (``quotes.py``), metadata and title (``metadata.py``), wikilinks as their
 text (``wikilinks.py``), Liquid tags never run (``liquid.py``), images checked and
 embedded (``images.py``), active content removed (``rawhtml.py``), table captions
@@ -15,17 +18,29 @@ embedded (``images.py``), active content removed (``rawhtml.py``), table caption
 from publish.ast import run_filters
 from publish.document import Document
 from publish.manuscript.autolinks import link_bare_urls
+from publish.manuscript.callouts import callout_syntax, callouts
 from publish.manuscript.captions import TableCaptions
 from publish.manuscript.chat import remove_chat
+from publish.manuscript.htmlblocks import read_html_blocks
 from publish.manuscript.ids import unique_ids
 from publish.manuscript.images import Images
-from publish.manuscript.liquid import liquid_tags
+from publish.manuscript.liquid import liquid_links, liquid_tags
 from publish.manuscript.lists import bullets_after_lines, nest_bullets
-from publish.manuscript.markers import escape_markers, unescape_bold
+from publish.manuscript.markers import (
+    bold_next_to_punctuation,
+    escape_markers,
+    strong_spans,
+    unescape_bold,
+)
 from publish.manuscript.metadata import take_metadata
 from publish.manuscript.quotes import curl_quotes
 from publish.manuscript.rawhtml import sanitize, unlink_headings
-from publish.manuscript.shape import drop_empty_headings, flatten_deep, unwrap_heading_divs
+from publish.manuscript.shape import (
+    drop_empty_headings,
+    flatten_deep,
+    nested_headings,
+    unwrap_heading_divs,
+)
 from publish.manuscript.texmath import tex_delimiters
 from publish.manuscript.truncation import check_truncation, close_cut_fence
 from publish.manuscript.wikilinks import resolve_wikilinks
@@ -37,8 +52,11 @@ def clean_text(doc: Document) -> None:
     escaped bold markers that pair up made bold again; keep "[…]*" note markers literal;
     bullets under a numbered item nested in it; close a code block the text cuts off."""
     remove_chat(doc)
+    callout_syntax(doc)
+    liquid_links(doc)
     tex_delimiters(doc)
     unescape_bold(doc)
+    bold_next_to_punctuation(doc)
     nest_bullets(doc)
     escape_markers(doc)
     close_cut_fence(doc)
@@ -49,7 +67,10 @@ def clean_ast(doc: Document) -> None:
     quotes, metadata, wikilinks, Liquid tags, images, active content, captions, bare
     addresses, identifiers, truncation."""
     flatten_deep(doc)
+    strong_spans(doc)
     expand_macros(doc)
+    callouts(doc)
+    nested_headings(doc)
     unwrap_heading_divs(doc)
     drop_empty_headings(doc)
     curl_quotes(doc)
@@ -60,8 +81,11 @@ def clean_ast(doc: Document) -> None:
     run_filters([images], doc)
     sanitize(doc, images)
     unlink_headings(doc)
+    read_html_blocks(doc)
+    flatten_deep(doc)  # what the HTML blocks held is bounded too
     run_filters([TableCaptions()], doc)
-    bullets_after_lines(doc)
+    if doc.reader == "markdown":  # CommonMark reads these lists itself
+        bullets_after_lines(doc)
     link_bare_urls(doc)
     unique_ids(doc)
     check_truncation(doc)

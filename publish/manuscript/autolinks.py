@@ -29,6 +29,7 @@ SKIP = ("Link", "Code", "CodeBlock", "RawBlock", "RawInline", "Math", "Image", "
 
 def link_bare_urls(doc: Document) -> None:
     """Every bare address in the text a link (class ``uri``, as pandoc's autolinks)."""
+    _mark_autolinks(doc)
     count = 0
     for e in elements(doc.ast["blocks"], skip=SKIP):
         for inlines in _inline_lists(e):
@@ -63,7 +64,7 @@ def _link(inlines: list[Any]) -> int:
             i += 1
             continue
         pieces = _split(e["c"])
-        if len(pieces) == 1:
+        if len(pieces) == 1 and pieces[0]["t"] == "Str":  # no address in it
             i += 1
             continue
         inlines[i : i + 1] = pieces
@@ -105,3 +106,20 @@ def _trim(url: str) -> str:
         else:
             break
     return url
+
+
+def _mark_autolinks(doc: Document) -> None:
+    """``<https://…>`` and ``<a@b.example>`` carry the classes pandoc's Markdown gives them
+    (``uri``, ``email``), which its CommonMark reader leaves off: the print edition breaks
+    such links anywhere, and the references show them decoded."""
+    for e in elements(doc.ast["blocks"]):
+        if e["t"] != "Link":
+            continue
+        attr, inlines, (target, _) = e["c"]
+        if len(inlines) != 1 or inlines[0]["t"] != "Str" or attr[1]:
+            continue
+        text = inlines[0]["c"]
+        if text == target and "://" in target:
+            attr[1].append("uri")
+        elif target == "mailto:" + text:
+            attr[1].append("email")

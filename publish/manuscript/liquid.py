@@ -23,6 +23,7 @@ from urllib.parse import unquote
 from publish.ast import Element, elements, lists
 from publish.document import Document
 from publish.manuscript.images import missing
+from publish.manuscript.lines import scan
 
 TAG = re.compile(r"\{%-?[^%\n]{1,300}?-?%\}|\{\{-?[^{}\n]{1,300}?-?\}\}")
 RAW_ATTR = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
@@ -51,6 +52,35 @@ def _inline_text(lst: list[Element]) -> str:
         x["c"] if x.get("t") == "Str" else " " if x.get("t") in ("Space", "SoftBreak") else "\n"
         for x in lst
     )
+
+
+# A link or image address holding a tag with spaces: CommonMark ends an address at a space,
+# so ``[上一篇]({% post_url x %})`` would print as text; ``<…>`` lets it hold spaces.
+TAG_ADDRESS = re.compile(
+    r"\]\(\s*([^()\s<>]*(?:\{%-?[^%\n]{1,300}?-?%\}|\{\{-?[^{}\n]{1,300}?-?\}\})[^()\s<>]*)\s*\)"
+)
+
+
+def liquid_links(doc: Document) -> None:
+    """Text level, before parsing: a link address that holds a tag is written ``<…>``, so
+    the link is read as a link (and then cut loose by :func:`liquid_tags`)."""
+    lines = doc.text.split("\n")
+    changed = False
+    for ln in scan(lines):
+        if ln.code or ln.front or "](" not in ln.text:
+            continue
+
+        def wrap(m: re.Match[str], text: str = ln.text) -> str:
+            if text.count("`", 0, m.start()) % 2:  # inside `code`
+                return m.group(0)
+            return f"](<{m.group(1)}>)"
+
+        new = TAG_ADDRESS.sub(wrap, ln.text)
+        if new != ln.text:
+            lines[ln.n] = new
+            changed = True
+    if changed:
+        doc.text = "\n".join(lines)
 
 
 def liquid_tags(doc: Document) -> None:

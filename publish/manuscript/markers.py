@@ -13,17 +13,27 @@ Chinese punctuation (``\\*\\*「阅后即焚」订阅策略\\*\\*``), sometimes 
 (``\\*\\*套餐用量**与**刷新时间\\*\\*``). The page then shows the asterisks. When a line's
 ``**`` markers, escaped or not, pair up, the escaped ones are bold markers again
 (``bold-unescaped``, info); a line with an odd count is left as written.
+
+Bold next to punctuation: CommonMark opens ``**`` only where it is "left-flanking", and a
+``**`` between a Han character and ``「`` or ``“`` is not (``部署**「阅后即焚」**完``), so
+GitHub prints the asterisks; Typora, Obsidian and pandoc's Markdown print bold, as the
+author meant. Under the CommonMark reader such a pair on one line is written as a span
+(``[…]{.publish-strong}``) before parsing and made ``Strong`` after (``bold-cjk``, info).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
+from publish.ast import elements
 from publish.document import Document
-from publish.manuscript.chat import FENCE
+from publish.manuscript.lines import code_lines
 
 MARKER = re.compile(r"\](\*+)(?!\()")
+PLAIN_BOLD = re.compile(r"(?<![\\*])\*\*(?!\*)")
+STRONG_CLASS = "publish-strong"
 BOLD = re.compile(r"\\\*\\\*|(?<![\\*])\*\*(?!\*)")
 ESCAPED_BOLD = "\\*\\*"
 
@@ -54,12 +64,9 @@ def _escape(segment: str) -> tuple[str, int]:
 def _outside_code(doc: Document, fix: Callable[[str], tuple[str, int]]) -> int:
     """Apply ``fix`` to the text of every line outside code blocks and inline code."""
     lines = doc.text.split("\n")
-    fenced, total = False, 0
-    for n, line in enumerate(lines):
-        if FENCE.match(line):
-            fenced = not fenced
-            continue
-        if fenced:
+    total = 0
+    for n, (line, code) in enumerate(zip(lines, code_lines(lines), strict=True)):
+        if code:
             continue
         parts = line.split("`")
         for k in range(0, len(parts), 2):  # even parts are outside inline code
@@ -93,6 +100,67 @@ def unescape_bold(doc: Document) -> None:
             f"{total} escaped “\\*\\*” read as bold markers (they pair up on their line)",
             first,
         )
+
+
+def _punct(c: str) -> bool:
+    return unicodedata.category(c)[0] in "PS"
+
+
+def _space(c: str) -> bool:
+    return c == "" or c.isspace()
+
+
+def _flanking(seg: str, i: int, j: int) -> bool:
+    """Would CommonMark read ``**`` at ``i`` as an opener and at ``j`` as its closer?"""
+    before, after = seg[i - 1 : i], seg[i + 2 : i + 3]
+    opens = not _space(after) and (not _punct(after) or _space(before) or _punct(before))
+    before, after = seg[j - 1 : j], seg[j + 2 : j + 3]
+    closes = not _space(before) and (not _punct(before) or _space(after) or _punct(after))
+    return opens and closes
+
+
+def _bold_spans(segment: str) -> tuple[str, int]:
+    at = [m.start() for m in PLAIN_BOLD.finditer(segment)]
+    if not at or len(at) % 2:
+        return segment, 0
+    out, last, count = [], 0, 0
+    for i, j in zip(at[::2], at[1::2], strict=True):
+        inner = segment[i + 2 : j]
+        if _flanking(segment, i, j) or not inner.strip() or not _balanced(inner):
+            continue
+        out += [segment[last:i], f"[{inner}]{{.{STRONG_CLASS}}}"]
+        last = j + 2
+        count += 1
+    return "".join(out) + segment[last:], count
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for c in text.replace("\\[", "").replace("\\]", ""):
+        depth += (c == "[") - (c == "]")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def bold_next_to_punctuation(doc: Document) -> None:
+    """Text level, CommonMark reader only: see module."""
+    if doc.reader == "markdown" or "**" not in doc.text:
+        return
+    total = _outside_code(doc, _bold_spans)
+    if total:
+        doc.info(
+            "bold-cjk",
+            f"{total} bold pair(s) next to punctuation read as bold (as Typora and Obsidian "
+            "show them; CommonMark would print the asterisks)",
+        )
+
+
+def strong_spans(doc: Document) -> None:
+    """After parsing: the spans :func:`bold_next_to_punctuation` wrote become ``Strong``."""
+    for e in elements(doc.ast.get("blocks", [])):
+        if e["t"] == "Span" and e["c"][0] == ["", [STRONG_CLASS], []]:
+            e["t"], e["c"] = "Strong", e["c"][1]
 
 
 def escape_markers(doc: Document) -> None:

@@ -21,6 +21,8 @@ from publish.document import Document
 # sanitiser cleans them with the body); ``domain`` chooses the editions' vocabulary.
 KEYS = {"title", "subtitle", "author", "date", "lang", "abstract", "description"}
 KEYS |= {"keywords", "domain"}
+# Keys the reading stage has used already (the Markdown flavour): not metadata of the report.
+READ = {"from"}
 # Keys that make pandoc read a file, fetch an address or write raw content into an output.
 ACTIVE = {"header-includes", "include-before", "include-after", "highlighting-css", "css"}
 ACTIVE |= {"bibliography", "csl", "citation-abbreviations", "references", "nocite"}
@@ -40,6 +42,8 @@ def _authors(value: dict | None) -> list[str]:
 def allowed_keys(doc: Document) -> None:
     """Only :data:`KEYS` stay in the document's metadata (see module)."""
     meta = doc.ast["meta"]
+    for k in READ:
+        meta.pop(k, None)
     active = sorted(k for k in meta if k not in KEYS and (k in ACTIVE or k.startswith("epub")))
     other = sorted(k for k in meta if k not in KEYS and k not in active)
     for k in active + other:

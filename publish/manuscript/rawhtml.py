@@ -16,8 +16,9 @@ pandoc's own elements checked.
   ``file:``…, also behind a control character or a tab) becomes its text.
 - Raw content of any other format (``{=openxml}``, ``{=revealjs}``, ``{=latex}``…): only
   HTML is accepted, and only through nh3. pandoc's Markdown reads ``\\foo`` commands as raw
-  TeX, which no writer but LaTeX prints: that is text the author sees in every preview
-  (``C:\\Windows``), so it stays as text. Every other raw block or inline is dropped with a
+  TeX, which no writer but LaTeX prints: inline, that is text the author sees in every
+  preview (``C:\\Windows``), so it stays as text; a ``\\begin{align}`` block is a formula.
+  Every other raw block (a ``\\begin{tabular}`` too) or inline is dropped with a
   ``raw-dropped`` warning: an HTML-family writer (revealjs, s5, slidy) would pass it
   unsanitised, and Word acts on raw OpenXML fields.
 """
@@ -39,6 +40,11 @@ from publish.manuscript.images import MISSING_CLASS, Images, resolve
 RAW_FORMATS = ("html", "html4", "html5")
 # Raw formats whose content is text an author typed (pandoc's Markdown reads \cmd as TeX).
 RAW_TEXT_FORMATS = ("tex", "latex")
+# A raw TeX block that is a formula (pandoc's Markdown reads \begin{align} as raw TeX).
+MATH_ENV = re.compile(
+    r"^\s*\\begin\{(equation|align|alignat|gather|multline|eqnarray|flalign)\*?\}"
+    r"[\s\S]*\\end\{\1\*?\}\s*$"
+)
 
 TAGS = set(nh3.ALLOWED_TAGS) | {"section", "main", "tfoot", "caption", "summary", "details"}
 # Removed with everything inside them (their content is code, or a frame's fallback).
@@ -137,9 +143,11 @@ class Sanitizer:
                     out.append(x)
                     continue
                 fmt, text = x["c"][0].lower(), x["c"][1]
-                if fmt in RAW_TEXT_FORMATS:
-                    inlines = inlines_from_text(text)
-                    out += [{"t": "Para", "c": inlines}] if x["t"] == "RawBlock" else inlines
+                if fmt in RAW_TEXT_FORMATS and x["t"] == "RawInline":
+                    out += inlines_from_text(text)
+                elif fmt in RAW_TEXT_FORMATS and MATH_ENV.match(text):
+                    math = {"t": "Math", "c": [{"t": "DisplayMath"}, text.strip()]}
+                    out.append({"t": "Para", "c": [math]})
                 else:
                     dropped.append((fmt, text))
             lst[:] = out

@@ -58,7 +58,7 @@ def flatten_deep(doc: Document) -> None:
             elif isinstance(item, (list, dict)):
                 stack.append((item, blocks, inlines))
             i += 1
-    if flattened:
+    if flattened and not any(d.code == "nesting-flattened" for d in doc.diagnostics):
         doc.warn(
             "nesting-flattened",
             f"lists, quotes or emphasis nest more than {MAX_BLOCKS} levels deep; what is "
@@ -164,3 +164,42 @@ def _has_text(inlines: list[Any]) -> bool:
     return any(
         is_element(e) and (e["t"] in CONTENT or _has_text(inline_content(e))) for e in inlines
     )
+
+
+# Blocks whose headings belong to them, not to the report's outline.
+HOLDERS = {"BulletList", "OrderedList", "BlockQuote", "DefinitionList", "Table", "Figure"}
+
+
+def nested_headings(doc: Document) -> None:
+    """A heading inside a list item, a quote, a callout, a table or a note is part of that
+    block, as GitHub shows it: not a chapter, not the title, not a running head, not a
+    contents entry. It becomes a bold paragraph that keeps its identifier (links to it
+    still land). One ``heading-nested`` note gives the count."""
+    count = 0
+    stack: list[tuple[Any, bool]] = [(doc.ast.get("blocks", []), False)]
+    while stack:
+        value, inside = stack.pop()
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if inside and is_element(item) and item["t"] == "Header":
+                    value[i] = _as_paragraph(item)
+                    count += 1
+                else:
+                    stack.append((item, inside))
+        elif is_element(value):
+            t = value["t"]
+            held = inside or t in HOLDERS or t == "Note"
+            held = held or (t == "Div" and "callout" in value["c"][0][1])
+            stack.append((value.get("c"), held))
+    if count:
+        doc.info(
+            "heading-nested",
+            f"{count} heading(s) inside a list, quote, callout, table or note print as "
+            "bold paragraphs of that block, not as chapters",
+        )
+
+
+def _as_paragraph(header: Element) -> Element:
+    _, (ident, classes, kv), inlines = header["c"]
+    strong = {"t": "Strong", "c": inlines}
+    return {"t": "Para", "c": [{"t": "Span", "c": [[ident, classes, kv], [strong]]}]}

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from publish import pandoc
 from publish.document import Document
@@ -33,12 +37,61 @@ def read(source: Path, stem: str) -> Document:
         raise SourceError(f"{name}: cannot read the file ({exc.strerror})") from None
     doc = Document(source=source, stem=stem)
     doc.text, doc.encoding = decode(data, name)
+    doc.reader = reader_of(doc)
     doc.info("encoding-detected", f"read as {doc.encoding}", encoding=doc.encoding)
     return doc
 
 
+# YAML front matter: the first line "---", up to a line "---" or "...".
+FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+TITLE_BLOCK = re.compile(r"\A(?:\ufeff)?% \S")
+
+
+def front_matter(text: str) -> dict[str, Any]:
+    """The source's YAML front matter as data ({} when there is none or it is not a map;
+    pandoc reports a malformed block itself)."""
+    m = FRONT.match(text)
+    if m is None:
+        return {}
+    try:
+        data = yaml.safe_load(m.group(1) or "")
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def reader_of(doc: Document, default: str = pandoc.DEFAULT_READER) -> str:
+    """The Markdown flavour to read ``doc`` as: front matter ``from:`` (``commonmark`` or
+    ``gfm``, the default; ``markdown`` for pandoc's own), else ``default``."""
+    value = front_matter(doc.text).get("from")
+    if value is None:
+        if TITLE_BLOCK.match(doc.text):
+            # "% Title" on the first line is pandoc's own title block: written for pandoc
+            doc.info(
+                "reader-detected",
+                "read as pandoc's Markdown: the source opens with a pandoc title block "
+                "(% title); say `from: commonmark` in front matter to read it as GitHub does",
+                1,
+            )
+            return "markdown"
+        return default
+    name = str(value).strip().lower()
+    if name not in pandoc.READERS:
+        doc.warn(
+            "reader-unknown",
+            f"front matter from: {value!r} is not a Markdown flavour publish reads; "
+            f"reading it as {default} (choose {', '.join(sorted(pandoc.READERS))})",
+            doc.line_of("from:"),
+        )
+        return default
+    return name
+
+
 def parse(doc: Document) -> None:
-    """Reading stage, part 2: fills ``ast`` from ``text`` (after text-level clean-up)."""
-    doc.ast, warnings = pandoc.read_markdown(doc.text, str(doc.source))
+    """Reading stage, part 2: fills ``ast`` from ``text`` (after text-level clean-up), read
+    as ``doc.reader`` (decided by :func:`read`)."""
+    doc.ast, warnings = pandoc.read_markdown(doc.text, str(doc.source), doc.reader)
     for w in warnings:
         doc.warn("pandoc-warning", w)

@@ -34,7 +34,7 @@ def cite_edition(
     out, warnings = pandoc.filter_json(ast, ["--citeproc", "--csl", str(csl_path())], what)
     # Done with: `csl` (citeproc writes the style's path, a path of the build machine, which
     # the DOCX writer would copy into the document's properties), the entries, the options.
-    for key in ("csl", "references", "link-citations", "reference-section-title"):
+    for key in ("csl", "references", "link-citations", "reference-section-title", "nocite"):
         out["meta"].pop(key, None)
     for elem in elements(out["blocks"]):
         if elem["t"] == "Div" and elem["c"][0][0] == "refs":

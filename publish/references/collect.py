@@ -276,6 +276,10 @@ class Citations(Filter):
         if doc.references:
             meta["references"] = meta_value([csl_item(r) for r in doc.references])
             meta["link-citations"] = meta_value(True)
+        uncited = [r for r in doc.references if not r.cited]
+        if uncited:  # listed after the cited ones, in the order the author gave them
+            cites = [_cite(r, r.id) for r in uncited]
+            meta["nocite"] = {"t": "MetaInlines", "c": cites}
 
 
 def _raw(elem: dict[str, Any], pattern: re.Pattern[str]) -> re.Match[str] | None:
@@ -334,7 +338,9 @@ def _merge_adjacent(inlines: list[dict[str, Any]]) -> None:
         if gap:
             b = inlines[i + 2]
         if a["t"] == "Cite" and b["t"] == "Cite":
-            a["c"][0].extend(b["c"][0])
+            # one number once per mark: [[1]](a)[[1]](a) is [1], not [1,1]
+            have = {c["citationId"] for c in a["c"][0]}
+            a["c"][0].extend(c for c in b["c"][0] if c["citationId"] not in have)
             a["c"][1].extend(b["c"][1])
             del inlines[i + 1 : i + 3 if gap else i + 2]
         else:

@@ -1,12 +1,21 @@
-"""The source's own reference list: a section such as "## 参考资料" or "## 来源列表" whose
-list items link to the sources the text cites.
+"""The source's own list of sources, printed once, as the numbered reference list.
 
-Its link texts are the titles the author gave those sources: each becomes its reference's
-title (a ``<stem>.refs.yaml`` title still wins), better than the site name the reference
-would otherwise carry. When every item of the section is a cited source, the section is
-the numbered reference list written by hand: it is taken out, and the generated list
-(the same sources, numbered as cited, in every format) stands in its place. A section with
-an item the text does not cite is kept as written (it lists further reading too).
+Authors and assistants end a report with their own list: a section ``## 参考资料``, a second
+``## 参考文献`` further down, a label paragraph ``Learn more:`` / ``了解更多：`` over a
+numbered list (Bing, Copilot), or paragraphs ``[1] [标题](https://…)`` one per line. Left
+as written, it would print beside the generated list, with other numbers.
+
+A section whose entries link to sources the text cites is that list:
+
+- each cited entry gives its reference the author's title (its link text, or the entry's
+  words when the link shows a bare address; a ``<stem>.refs.yaml`` title still wins);
+- an entry that links to a source the text does not cite becomes a reference of its own,
+  listed after the cited ones (``nocite``): nothing of it is lost;
+- the section is taken out, and the generated list stands for it in every format; an
+  entry without any link stays where it was, under the section's heading, and is named in
+  the ``references-listed`` note.
+
+A section none of whose entries is a cited source is further reading: it stays as written.
 """
 
 from __future__ import annotations
@@ -14,39 +23,52 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import stringify
+from publish.ast import elements, stringify
 from publish.document import Document, Reference
+from publish.references.sites import site_name
 from publish.references.urls import normalize
 
-# Headings of a hand-written reference list, the whole heading (a chapter number before it
-# allowed): "参考资料", "## 3 参考文献", "Sources:", but not "参考架构".
+# Titles of a list of sources, the whole heading or label (a chapter number before it
+# allowed): "参考资料", "## 3 参考文献", "Sources:", "Learn more:", but not "参考架构".
 TITLE = re.compile(
     r"(?:第?[\d一二三四五六七八九十]+[章节節、.．)）\s]*)?"
-    r"(?:(?:参考|參考)(?:文献|文獻|资料|資料|链接|連結|来源|來源)?|引用(?:文献|文獻|资料|資料)?"
-    r"|(?:资料|資料)?(?:来源|來源)(?:列表|清单|清單)?|出处|出處"
-    r"|references?|sources?|bibliography|works cited)\s*[:：]?",
+    r"(?:(?:参考|參考)(?:文献|文獻|资料|資料|链接|連結|来源|來源|网址|網址)?"
+    r"|引用(?:文献|文獻|资料|資料|来源|來源)?"
+    r"|(?:资料|資料|信息|資訊|数据|數據)?(?:来源|來源)(?:列表|清单|清單)?|出处|出處"
+    r"|了解(?:更多|详细信息|詳細資訊)|延伸阅读|延伸閱讀"
+    r"|references?|sources?|citations?|bibliography|works cited|learn more)\s*[:：]?",
     re.I,
 )
-# Before the link in an entry: "[1]", "**[1]**", "1." (pandoc leaves "[1]" as text).
-MARKER = re.compile(r"^[\[【(（]?\d{1,4}[\]】)）.、]?$")
+# Before an entry: "[1]", "**[1]**", "1.", "【1】" (a number as text).
+MARKER = re.compile(r"^\s*[\[【(（]?\d{1,4}[\]】)）.、:：]?\s*")
+URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|www\.)", re.I)
+WEB = re.compile(r"^https?://", re.I)
+LIST = ("BulletList", "OrderedList")
+# Separators left when an entry's address is taken out of its words.
+TRIM = " \t.,;:。，；：-—|"
 
-# What a hand-written reference list section holds when it is nothing else.
-LIST_BLOCKS = {"BulletList", "OrderedList", "Header", "HorizontalRule"}
+Entry = list[Any]  # the inlines of one entry
 
 
 def take_listed(doc: Document, refs: list[Reference], sidecar_titles: set[str]) -> None:
-    """Titles from the source's own reference list for ``refs``; the list taken out when
-    it holds nothing but cited sources. ``sidecar_titles``: keys whose title the sidecar
-    set (kept). Only an entry that is one link (a number before it allowed) counts: its
-    link text is then the source's title; an entry that says more keeps the list."""
-    by_key = {normalize(r.url): r for r in refs}
+    """See module. ``refs`` gains the uncited entries; ``sidecar_titles``: keys whose title
+    the sidecar set (kept)."""
     blocks = doc.ast["blocks"]
     i = 0
     while i < len(blocks):
-        head = blocks[i]
-        if head["t"] != "Header" or not _is_list_title(stringify(head["c"][2])):
+        span = _section(blocks, i)
+        if span is None:
             i += 1
             continue
+        start, end = span
+        taken = _take(doc, refs, sidecar_titles, blocks, start, end)
+        i = start + taken if taken is not None else end
+
+
+def _section(blocks: list[Any], i: int) -> tuple[int, int] | None:
+    """(first block of the entries, end) of a list of sources headed at ``blocks[i]``."""
+    head = blocks[i]
+    if head["t"] == "Header" and _is_title(stringify(head["c"][2])):
         end = next(
             (
                 j
@@ -55,73 +77,144 @@ def take_listed(doc: Document, refs: list[Reference], sidecar_titles: set[str]) 
             ),
             len(blocks),
         )
-        items = [item for b in blocks[i + 1 : end] for item in _items(b)]
-        links = [_only_link(item) for item in items]
-        matched = [
-            (link, ref)
-            for link in links
-            if link and (ref := by_key.get(normalize(link["c"][2][0]))) is not None
-        ]
-        if not matched:
-            i = end
-            continue
-        for link, ref in matched:
-            text = stringify(link["c"][1]).strip()
-            if normalize(ref.url) not in sidecar_titles and text and not URLISH.match(text):
-                ref.title = text
-        title = stringify(head["c"][2]).strip()
-        line = doc.line_of(title)
-        only_lists = all(b["t"] in LIST_BLOCKS for b in blocks[i + 1 : end])
-        if len(matched) == len(items) and only_lists:
-            # An anchor where the section was: links to its heading still land.
-            anchor = [{"t": "Div", "c": [[head["c"][1][0], [], []], []]}] if head["c"][1][0] else []
-            blocks[i:end] = anchor
-            doc.info(
-                "references-listed",
-                f"the source's own reference list “{title}” ({len(items)} entries, each one "
-                "cited link) is the numbered reference list: its titles are used and it "
-                "stands in its place",
-                line,
-                entries=len(items),
-            )
-            i += len(anchor)
-            continue
-        doc.info(
-            "references-listed",
-            f"the source's own list “{title}”: {len(matched)} of its {len(items)} entries "
-            "are cited links and give their titles; the list is kept (it lists sources the "
-            "text does not cite, or says more than its links)",
-            line,
-            entries=len(items),
-            cited=len(matched),
-        )
-        i = end
+        return i, end
+    if head["t"] in ("Para", "Plain") and _is_title(_label(head)):
+        end = i + 1
+        while end < len(blocks) and _entries(blocks[end]):
+            end += 1
+        return (i, end) if end > i + 1 else None
+    return None
 
 
-URLISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|www\.)", re.I)
+def _label(block: dict[str, Any]) -> str:
+    """A label paragraph's text ("**Learn more:**"), or "" for a longer paragraph."""
+    text = stringify(block["c"]).strip()
+    return text if len(text) <= 24 else ""
 
 
-def _is_list_title(text: str) -> bool:
-    return len(text) <= 24 and bool(TITLE.fullmatch(text.strip()))
+def _is_title(text: str) -> bool:
+    return 0 < len(text) <= 24 and bool(TITLE.fullmatch(text.strip()))
 
 
-def _items(block: dict[str, Any]) -> list[list[Any]]:
-    """Items of a list (a list item is a list of blocks); none for anything else."""
-    if block["t"] == "BulletList":
-        return block["c"]
-    if block["t"] == "OrderedList":
-        return block["c"][1]
-    return []
-
-
-def _only_link(item: list[Any]) -> dict[str, Any] | None:
-    """The link an entry consists of: one paragraph holding one link, perhaps after a
-    number ("[1]", "**[1]**") and before a full stop; None for an entry that says more."""
-    if len(item) != 1 or item[0]["t"] not in ("Plain", "Para"):
+def _take(
+    doc: Document,
+    refs: list[Reference],
+    sidecar_titles: set[str],
+    blocks: list[Any],
+    start: int,
+    end: int,
+) -> int | None:
+    """Handle one section; returns how many blocks now stand for it, or None when it is
+    left as written."""
+    body = blocks[start + 1 : end]
+    entries = [e for b in body for e in _entries(b)]
+    by_key = {normalize(r.url): r for r in refs if r.url}
+    linked = [(e, _link(e)) for e in entries]
+    cited = [(e, link, by_key.get(normalize(link))) for e, link in linked if link]
+    cited = [(e, link, ref) for e, link, ref in cited if ref is not None]
+    if not cited:
         return None
-    rest = [e for e in item[0]["c"] if e["t"] not in ("Space", "SoftBreak")]
-    if rest and MARKER.match(stringify([rest[0]]).strip()) and rest[0]["t"] != "Link":
-        rest = rest[1:]
-    if rest and rest[-1]["t"] == "Str" and rest[-1]["c"] in (".", "。", ";", "；"):
-        rest = rest[:-1]
-    return rest[0] if len(rest) == 1 and rest[0]["t"] == "Link" else None
+    for entry, _, ref in cited:
+        title = _title(entry)
+        if normalize(ref.url) not in sidecar_titles and title:
+            ref.title = title
+    added = 0
+    for entry, link in linked:
+        if link and normalize(link) not in by_key:
+            ref = Reference(
+                id=str(len(refs) + 1), url=link, site=site_name(link), title=_title(entry)
+            )
+            ref.cited = False
+            refs.append(ref)
+            by_key[normalize(link)] = ref
+            added += 1
+    unlinked = [e for e, link in linked if not link]
+    head = blocks[start]
+    label = stringify(head["c"][2] if head["t"] == "Header" else head["c"]).strip()
+    doc.removed.append(
+        {
+            "where": "references-listed",
+            "line": doc.line_of(label),
+            "text": "\n".join(stringify(e) for e in entries if _link(e)),
+        }
+    )
+    # What stays: blocks that are not entries (an introduction, a table), entries without
+    # an address, under the heading; else only an anchor where a heading with an id was.
+    other = [b for b in body if not _entries(b)]
+    if unlinked:  # without their numbers, which the generated list gives to others
+        items = [[{"t": "Plain", "c": _unnumbered(e)}] for e in unlinked]
+        other.append({"t": "BulletList", "c": items})
+    if other:
+        kept = [head, *other]
+    elif head["t"] == "Header" and head["c"][1][0]:
+        kept = [{"t": "Div", "c": [[head["c"][1][0], [], []], []]}]
+    else:
+        kept = []
+    blocks[start:end] = kept
+    note = f"; {added} uncited entr{'y' if added == 1 else 'ies'} listed after the cited"
+    doc.info(
+        "references-listed",
+        f"the source's own list of sources “{label}” ({len(entries)} entries) is printed "
+        f"once, as the numbered reference list: {len(cited)} cited give their titles"
+        + (note if added else "")
+        + (f"; {len(unlinked)} without an address stay in the text" if unlinked else ""),
+        doc.line_of(label),
+        entries=len(entries),
+        cited=len(cited),
+        uncited=added,
+        unlinked=len(unlinked),
+    )
+    return len(kept)
+
+
+def _entries(block: dict[str, Any]) -> list[Entry]:
+    """The entries of a block: a list's items, or a paragraph's lines that each begin
+    with a number or hold a link."""
+    if block["t"] in LIST:
+        items = block["c"] if block["t"] == "BulletList" else block["c"][1]
+        return [
+            [x for b in item if b["t"] in ("Plain", "Para") for x in b["c"]] for item in items
+        ]
+    if block["t"] not in ("Para", "Plain"):
+        return []
+    lines: list[Entry] = [[]]
+    for x in block["c"]:
+        if x["t"] in ("SoftBreak", "LineBreak"):
+            lines.append([])
+        else:
+            lines[-1].append(x)
+    lines = [ln for ln in lines if ln]
+    ok = all(_link(ln) or MARKER.match(stringify(ln)) for ln in lines)
+    return lines if ok and lines else []
+
+
+def _link(entry: Entry) -> str:
+    """The web address an entry links to (its first http(s) link), or ""."""
+    for e in elements(entry):
+        if e["t"] == "Link" and WEB.match(e["c"][2][0]):
+            return e["c"][2][0]
+    return ""
+
+
+def _title(entry: Entry) -> str:
+    """The title an entry gives: its link's text, unless that is a bare address; then its
+    words without the number and the address."""
+    link = next((e for e in elements(entry) if e["t"] == "Link"), None)
+    if link is not None:
+        text = stringify(link["c"][1]).strip()
+        if text and not URLISH.match(text):
+            return text
+    words = stringify([e for e in entry if e["t"] != "Link"])
+    return MARKER.sub("", words, count=1).strip(TRIM)
+
+
+def _unnumbered(entry: Entry) -> Entry:
+    """An entry without the number it starts with ("[3] ", "3. ")."""
+    rest = list(entry)
+    while rest and rest[0]["t"] in ("Space", "SoftBreak"):
+        rest.pop(0)
+    if rest and rest[0]["t"] == "Str" and MARKER.fullmatch(rest[0]["c"]):
+        rest.pop(0)
+        while rest and rest[0]["t"] == "Space":
+            rest.pop(0)
+    return rest or entry

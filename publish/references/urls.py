@@ -15,7 +15,10 @@ def _requote(part: str, safe: str) -> str:
 
 def normalize(url: str) -> str:
     """The identity of a URL: case of scheme and host, default port, percent-encoding,
-    trailing slash and tracking parameters do not make a different source."""
+    trailing slash and tracking parameters do not make a different source. The fragment
+    does: ``notes.html#FTN.AEN14695`` and ``#FTN.AEN14727``, or Wikipedia's
+    ``#cite_note-1`` and ``#cite_note-2``, are different notes on one page. A text
+    fragment (``#:~:text=…``, a browser's "scroll to this text") is not part of it."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -33,7 +36,9 @@ def normalize(url: str) -> str:
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not k.lower().startswith(TRACKING)
     ]
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+    fragment = parts.fragment.split(":~:", 1)[0]
+    fragment = _requote(fragment, "/:@!$&'()*+,;=-._~?") if fragment else ""
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), fragment))
 
 
 def display(url: str) -> str:

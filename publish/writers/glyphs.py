@@ -70,6 +70,8 @@ def families(code: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*names, *FALLBACK]))
 
 
+# Weights no stylesheet sets: DejaVu Sans ExtraLight lacks symbols (☐ ☒) the others have.
+LIGHT = re.compile(r"Light|Thin|Hairline", re.I)
 Ranges = tuple[list[int], list[int]]  # sorted starts and ends of a font's code point ranges
 
 
@@ -81,14 +83,17 @@ def _fonts(names: tuple[str, ...]) -> tuple[tuple[Ranges, ...], ...]:
     if shutil.which("fc-list") is None:
         return ()
     out = subprocess.run(
-        ["fc-list", "--format", "%{family}|%{charset}\n"],
+        ["fc-list", "--format", "%{family}|%{style}|%{charset}\n"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout
     styles: dict[str, list[Ranges]] = {}
     for line in out.splitlines():
-        fams, _, charset = line.partition("|")
+        fams, _, rest = line.partition("|")
+        style, _, charset = rest.partition("|")
+        if LIGHT.search(style):  # no stylesheet asks for these weights
+            continue
         for fam in fams.split(","):
             if fam in names:
                 styles.setdefault(fam, []).append(_ranges(charset))

@@ -1,0 +1,199 @@
+"""Callouts: the boxed notes of GitHub, Obsidian, GitBook, VuePress and Docusaurus.
+
+Written as::
+
+    > [!NOTE]                 GitHub alert (NOTE, TIP, IMPORTANT, WARNING, CAUTION)
+    ::: {.callout-tip}        Quarto
+    > [!summary]- 标题         Obsidian callout (any type; "-"/"+" folds it)
+    {% hint style="info" %}   GitBook hint, closed by {% endhint %}
+    ::: tip 标题               VuePress / VitePress / Docusaurus (also :::tip[标题])
+
+every one becomes a ``Div`` with classes ``callout`` and ``callout-<kind>``, whose first
+block is its title (the author's, else the kind's name in Chinese, converted with the rest
+of the edition): styled as a box in HTML, EPUB and print, a titled indented block in DOCX.
+
+Two steps. Before pandoc reads the text (:func:`callout_syntax`), each form is rewritten
+on its own line, so line numbers stay true: GitBook and VuePress fences become pandoc
+fenced divs; an Obsidian/GitHub marker line becomes a titled span ended by a hard line
+break (east_asian_line_breaks would otherwise join the title to the first line of the
+body). After reading (:func:`callouts`), a quote that opens with that span becomes the
+Div. Code is never touched, except Jekyll's ``{% raw %}``/``{% endraw %}``, which only
+tell Jekyll to print what is between them as written, in code too: they go everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from publish.ast import Element, elements, lists
+from publish.document import Document
+from publish.manuscript.lines import scan
+
+# Titles of the kinds, in Simplified Chinese (the editions convert them).
+TITLES = {
+    "note": "注意",
+    "tip": "提示",
+    "important": "重要",
+    "warning": "警告",
+    "caution": "小心",
+    "abstract": "摘要",
+    "info": "信息",
+    "todo": "待办",
+    "success": "成功",
+    "question": "问题",
+    "failure": "失败",
+    "danger": "危险",
+    "bug": "缺陷",
+    "example": "示例",
+    "quote": "引述",
+    "details": "详情",
+}
+# Other names of the same kinds (Obsidian's aliases, GitBook's and VuePress's names).
+ALIASES = {"summary": "abstract", "tldr": "abstract", "hint": "tip", "check": "success"}
+ALIASES |= {"done": "success", "help": "question", "faq": "question", "attention": "warning"}
+ALIASES |= {"fail": "failure", "missing": "failure", "error": "danger", "cite": "quote"}
+ALIASES |= {"tabs": "details", "spoiler": "details", "warn": "warning", "notice": "note"}
+
+# The quote marks before a line ("> > "): possessive, so "> " × 500 is read in one pass.
+MARKER = re.compile(r"^((?:[ ]{0,3}>[ ]?)++)\[!([A-Za-z][\w-]{0,30})\]([+-]?)[ \t]*(.*)$")
+QUOTED = re.compile(r"^((?:[ ]{0,3}>[ ]?)++)(.*)$")
+HINT = re.compile(r"""^\s*\{%-?\s*hint\s+style=["']?(\w+)["']?\s*-?%\}\s*$""")
+ENDHINT = re.compile(r"^\s*\{%-?\s*endhint\s*-?%\}\s*$")
+COLONS = re.compile(r"^[ ]{0,3}(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[(.*)\]|[ \t]+(.*?))?[ \t]*$")
+JEKYLL_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+
+
+def kind_of(name: str) -> str | None:
+    name = name.lower()
+    name = ALIASES.get(name, name)
+    return name if name in TITLES else None
+
+
+def callout_syntax(doc: Document) -> None:
+    """Text level, before parsing (see module)."""
+    lines = doc.text.split("\n")
+    found = 0
+    for ln in scan(lines):
+        text = JEKYLL_RAW.sub("", ln.text)
+        if text != ln.text and not text.strip():
+            text = ""
+        if ln.code or ln.front:
+            lines[ln.n] = text
+            continue
+        new = _rewrite(text, lines, ln.n)
+        if new is not None:
+            found += 1
+            text = new
+        lines[ln.n] = text
+    if found:
+        doc.text = "\n".join(lines)
+
+
+def _rewrite(text: str, lines: list[str], n: int) -> str | None:
+    m = MARKER.match(text)
+    if m:
+        quote, name, fold, title = m.groups()
+        kind = kind_of(name) or "note"
+        attrs = f'.callout-title kind="{kind}"' + (f' fold="{fold}"' if fold else "")
+        title = re.sub(r"([\[\]])", r"\\\1", title.strip())
+        span = f"{quote}[{title}]{{{attrs}}}"
+        nxt = QUOTED.match(lines[n + 1]) if n + 1 < len(lines) else None
+        more = nxt is not None and nxt.group(1).count(">") == quote.count(">")
+        return span + ("\\" if more and nxt and nxt.group(2).strip() else "")
+    m = HINT.match(text)
+    if m:
+        kind = kind_of(m.group(1)) or "info"
+        return f"::: {{.callout .callout-{kind}}}"
+    if ENDHINT.match(text):
+        return ":::"
+    m = COLONS.match(text)
+    if m:
+        kind = kind_of(m.group(2))
+        if kind is None:
+            return None
+        title = (m.group(3) or m.group(4) or "").strip().replace('"', "&quot;")
+        attr = f' title="{title}"' if title else ""
+        return f"{m.group(1)} {{.callout .callout-{kind}{attr}}}"
+    return None
+
+
+def callouts(doc: Document) -> None:
+    """After parsing: quotes that open with a callout marker, pandoc's GitHub alerts and
+    the fenced callouts become one shape (see module)."""
+    made: dict[str, int] = {}
+    for lst in lists(doc.ast.get("blocks", []), _has_candidate):
+        for i, block in enumerate(lst):
+            div = _from_quote(block) or _from_fenced(block)
+            if div is not None:
+                lst[i] = div
+                kind = div["c"][0][1][1].removeprefix("callout-")
+                made[kind] = made.get(kind, 0) + 1
+    if made:
+        doc.info(
+            "callouts",
+            "callouts set as boxes: " + ", ".join(f"{k} ×{v}" for k, v in sorted(made.items())),
+            kinds=made,
+        )
+
+
+def _has_candidate(lst: list[Any]) -> bool:
+    return any(isinstance(x, dict) and x.get("t") in ("BlockQuote", "Div") for x in lst)
+
+
+def _div(kind: str, title: list[Element], body: list[Element], fold: str = "") -> Element:
+    attrs = [["fold", fold]] if fold else []
+    heading = {"t": "Para", "c": [{"t": "Strong", "c": title or _words(TITLES[kind])}]}
+    head = {"t": "Div", "c": [["", ["callout-title"], []], [heading]]}
+    return {"t": "Div", "c": [["", ["callout", f"callout-{kind}"], attrs], [head, *body]]}
+
+
+def _words(text: str) -> list[Element]:
+    return [{"t": "Str", "c": text}]
+
+
+def _from_quote(block: Element) -> Element | None:
+    if block["t"] != "BlockQuote" or not block["c"]:
+        return None
+    first = block["c"][0]
+    if first["t"] not in ("Para", "Plain") or not first["c"]:
+        return None
+    span = first["c"][0]
+    if span["t"] != "Span" or "callout-title" not in span["c"][0][1]:
+        return None
+    kv = dict(span["c"][0][2])
+    kind = kind_of(kv.get("kind", "")) or "note"
+    rest = first["c"][1:]
+    while rest and rest[0]["t"] in ("LineBreak", "SoftBreak", "Space"):
+        rest = rest[1:]
+    body = ([{"t": first["t"], "c": rest}] if rest else []) + block["c"][1:]
+    return _div(kind, span["c"][1], body, kv.get("fold", ""))
+
+
+def _from_fenced(block: Element) -> Element | None:
+    if block["t"] != "Div":
+        return None
+    (ident, classes, kv), content = block["c"]
+    # ours ({.callout .callout-tip}) or Quarto's ({.callout-tip}); not one made already
+    kinds = [kind_of(c[8:]) for c in classes if c.startswith("callout-")]
+    if not ("callout" in classes or any(kinds)) or any(
+        b["t"] == "Div" and "callout-title" in b["c"][0][1] for b in content[:1]
+    ):
+        return None
+    kind = next((k for k in kinds if k), "note")
+    title = dict(kv).get("title", "")
+    words = _words(title) if title else []
+    div = _div(kind, words, content)
+    div["c"][0][0] = ident
+    return div
+
+
+def callout_kinds(ast: dict[str, Any]) -> list[str]:
+    """The kinds of the callouts in ``ast`` (for tests and the writers)."""
+    return [
+        c.removeprefix("callout-")
+        for e in elements(ast.get("blocks", []))
+        if e["t"] == "Div" and "callout" in e["c"][0][1]
+        for c in e["c"][0][1]
+        if c.startswith("callout-")
+    ]

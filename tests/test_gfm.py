@@ -1,0 +1,306 @@
+"""Sources read as GitHub, Typora, Obsidian and VS Code show them (issue 15): CommonMark/GFM
+by default, callouts, task lists, headings inside blocks, HTML blocks, and the author's own
+list of sources printed once. Each source is small and written for its test."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from publish.ast import elements, stringify
+from publish.build.build import prepare
+from publish.document import Document
+from tests import readback
+from tests.conftest import build, run_cli
+
+W = readback.W
+
+
+def doc_of(tmp_path: Path, text: str, name: str = "t.md") -> Document:
+    src = tmp_path / name
+    src.write_text(text, "utf-8")
+    return prepare(src)
+
+
+def codes(doc: Document) -> list[str]:
+    return [d.code for d in doc.diagnostics]
+
+
+def heads(doc: Document) -> list[tuple[int, str]]:
+    return [
+        (e["c"][0], stringify(e["c"][2])) for e in elements(doc.ast["blocks"]) if e["t"] == "Header"
+    ]
+
+
+def html_text(page: Path) -> str:
+    return "".join(readback.html_doc(page).xpath("//main")[0].itertext())
+
+
+def test_dashes_then_a_heading_are_a_rule_and_a_heading(tmp_path):
+    """pandoc's Markdown read `------------` over `# http协议` as a multiline table that
+    took in the rest of the document."""
+    doc = doc_of(
+        tmp_path,
+        "# 网络笔记\n\n开头。\n\n------------\n# http协议\n\n正文一。\n\n## 请求\n\n正文二。\n\n"
+        "------------\n# tcp协议\n\n正文三。\n",
+    )
+    assert heads(doc) == [(1, "http协议"), (2, "请求"), (1, "tcp协议")]
+    assert not [e for e in elements(doc.ast["blocks"]) if e["t"] == "Table"]
+    assert doc.meta.title == "网络笔记"
+
+
+def test_obsidian_lines_are_not_link_definitions(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 模型\n\n- [[OpenVLA-OFT]]: 7B autoregressive 模型\n- [[π0|Pi-Zero]]: 流匹配\n\n"
+        "见 [[OpenVLA-OFT]]。\n",
+    )
+    text = stringify(doc.ast["blocks"])
+    assert "OpenVLA-OFT: 7B autoregressive 模型" in text
+    assert "Pi-Zero: 流匹配" in text and "[[" not in text
+    assert not [
+        e for e in elements(doc.ast["blocks"]) if e["t"] == "Link" and "OpenVLA" in e["c"][2][0]
+    ]
+
+
+CALLOUTS = """# 报告
+
+## 一
+
+> [!NOTE]
+> GitHub 的提示内容
+
+> [!summary]- 本节摘要
+> 第一行内容
+> 第二行内容
+
+{% hint style="warning" %}
+GitBook 的警告
+{% endhint %}
+
+::: tip 自定义标题
+VuePress 的提示
+:::
+
+:::danger
+Docusaurus 的危险
+:::
+
+::: {.callout-important}
+Quarto 的要点
+:::
+
+```html
+{% raw %}<p>{{ 模板 }}</p>{% endraw %}
+> [!NOTE] 代码里的不是提示
+```
+"""
+
+
+def test_callouts_of_every_flavour_are_boxes(tmp_path):
+    doc = doc_of(tmp_path, CALLOUTS)
+    divs = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Div" and "callout" in e["c"][0][1]]
+    kinds = [c for d in divs for c in d["c"][0][1] if c.startswith("callout-")]
+    assert kinds == [
+        "callout-note",
+        "callout-abstract",
+        "callout-warning",
+        "callout-tip",
+        "callout-danger",
+        "callout-important",
+    ]
+    titles = [stringify(d["c"][1][0]) for d in divs]
+    assert titles == ["注意", "本节摘要", "警告", "自定义标题", "危险", "重要"]
+    # the title is its own line, not joined to the body (east_asian_line_breaks)
+    assert stringify(divs[1]["c"][1][1:]) == "第一行内容第二行内容"
+    (code,) = [e for e in elements(doc.ast["blocks"]) if e["t"] == "CodeBlock"]
+    assert code["c"][1] == "<p>{{ 模板 }}</p>\n> [!NOTE] 代码里的不是提示"
+    text = stringify(doc.ast["blocks"])
+    assert "[!" not in text and "{%" not in text and ":::" not in text
+    assert "callouts" in codes(doc)
+
+
+def test_callouts_print_in_every_format_in_the_editions_script(tmp_path):
+    src = tmp_path / "c.md"
+    src.write_text(CALLOUTS, "utf-8")
+    out = build(src, tmp_path / "o", "html,docx,epub", "zh-Hant-TW")
+    page = readback.html_doc(out / "c.zh-Hant-TW.html")
+    boxes = page.xpath("//div[contains(@class,'callout ')]")
+    assert len(boxes) == 6
+    first = "".join(boxes[0].xpath(".//div[@class='callout-title']//text()")).strip()
+    assert first == "注意"
+    assert "".join(boxes[1].xpath(".//div[@class='callout-title']//text()")).strip() == "本節摘要"
+    body = readback.docx_xml(out / "c.zh-Hant-TW.docx")
+    text = "".join(t.text or "" for t in body.iter(f"{W}t"))
+    assert "警告" in text and "GitBook 的警告" in text and text.count("[!") == 1  # the code's
+    bold = [
+        "".join(t.text or "" for t in r.iter(f"{W}t"))
+        for r in body.iter(f"{W}r")
+        if r.find(f"{W}rPr/{W}b") is not None
+    ]
+    assert "本節摘要" in bold
+    xhtml = b"".join(readback.epub_files(out / "c.zh-Hant-TW.epub").values()).decode()
+    assert xhtml.count('class="callout callout-') == 6
+
+
+def test_task_lists_keep_their_state_in_every_format(tmp_path):
+    src = tmp_path / "t.md"
+    src.write_text("# 清单\n\n## 待办\n\n- [ ] 未完成的事\n- [x] 已完成的事\n", "utf-8")
+    out = build(src, tmp_path / "o", "html,docx", "zh-Hans")
+    page = readback.html_doc(out / "t.zh-Hans.html")
+    boxes = page.xpath("//ul[@class='task-list']//input[@type='checkbox']")
+    assert [b.get("checked") is not None for b in boxes] == [False, True]
+    with zipfile.ZipFile(out / "t.zh-Hans.docx") as z:
+        numbering = etree.fromstring(z.read("word/numbering.xml"))
+        body = etree.fromstring(z.read("word/document.xml"))
+    marks = {}
+    for num in numbering.iter(f"{W}num"):
+        abstract = num.find(f"{W}abstractNumId").get(f"{W}val")
+        for a in numbering.iter(f"{W}abstractNum"):
+            if a.get(f"{W}abstractNumId") == abstract:
+                lvl = a.find(f"{W}lvl/{W}lvlText")
+                marks[num.get(f"{W}numId")] = lvl.get(f"{W}val") if lvl is not None else ""
+    state = {}
+    for p in body.iter(f"{W}p"):
+        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        num = p.find(f"{W}pPr/{W}numPr/{W}numId")
+        if num is not None and "的事" in text:
+            state[text] = marks[num.get(f"{W}val")]
+    assert state == {"未完成的事": "☐", "已完成的事": "☒"}
+
+
+def test_a_heading_inside_a_list_or_quote_is_not_a_chapter(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "- 第一项\n\n  ### 项内的标题\n\n  说明。\n\n> ## 引文里的标题\n> 引文。\n\n"
+        "# 真正的第一章\n\n正文。\n\n# 第二章\n\n正文。\n",
+    )
+    assert heads(doc) == [(1, "真正的第一章"), (1, "第二章")]
+    assert doc.meta.title != "项内的标题"
+    strong = [stringify(e) for e in elements(doc.ast["blocks"]) if e["t"] == "Strong"]
+    assert "项内的标题" in strong and "引文里的标题" in strong
+    assert "heading-nested" in codes(doc)
+
+
+def test_bold_next_to_chinese_punctuation_is_bold(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 标题\n\n部署**「阅后即焚」订阅策略**完成，**“引号”**也行，**普通粗体**照旧。\n\n"
+        "`**代码里**` 不动。\n",
+    )
+    strong = [stringify(e) for e in elements(doc.ast["blocks"]) if e["t"] == "Strong"]
+    assert strong == ["「阅后即焚」订阅策略", "“引号”", "普通粗体"]
+    first, code = doc.ast["blocks"]
+    assert "**" not in stringify(first)
+    assert [e["c"][1] for e in elements(code) if e["t"] == "Code"] == ["**代码里**"]
+
+
+def test_html_blocks_become_native_tables_figures_and_citations(tmp_path):
+    src = tmp_path / "h.md"
+    src.write_text(
+        "# 报告\n\n正文[[1]](https://a.example/x)。\n\n"
+        '<table><tr><th colspan="2">合并表头</th></tr><tr><td>甲</td><td>乙</td></tr></table>\n\n'
+        '<div align="center">\n<p>图注<a href="https://a.example/x">[1]</a>'
+        ' <a href="https://b.example/y">[2]</a></p>\n</div>\n',
+        "utf-8",
+    )
+    out = build(src, tmp_path / "o", "html,docx", "zh-Hans")
+    body = readback.docx_xml(out / "h.zh-Hans.docx")
+    cells = ["".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in body.iter(f"{W}tc")]
+    assert cells == ["合并表头", "甲", "乙"]  # the DOCX used to drop raw HTML
+    report = json.loads((out / "h.report.json").read_text("utf-8"))
+    assert [r["url"] for r in report["references"]] == [
+        "https://a.example/x",
+        "https://b.example/y",
+    ]
+
+
+def test_one_reference_per_cited_address_fragment_included(tmp_path):
+    src = tmp_path / "f.md"
+    src.write_text(
+        "# 报告\n\n脚注一[[1]](https://a.example/book.html#FTN.AEN14695)，"
+        "脚注二[[2]](https://a.example/book.html#FTN.AEN14727)，"
+        "维基[[3]](https://zh.wikipedia.org/wiki/X#cite_note-1)"
+        "[[4]](https://zh.wikipedia.org/wiki/X#cite_note-2)，"
+        "高亮[[5]](https://c.example/p#:~:text=abc)与[[5]](https://c.example/p)。"
+        "重复[[1]](https://a.example/book.html#FTN.AEN14695)[[1]](https://a.example/book.html#FTN.AEN14695)"
+        "[[2]](https://a.example/book.html#FTN.AEN14727)。\n",
+        "utf-8",
+    )
+    out = build(src, tmp_path / "o", "html", "zh-Hans")
+    report = json.loads((out / "f.report.json").read_text("utf-8"))
+    assert len(report["references"]) == 5
+    marks = [
+        "".join(s.itertext())
+        for s in readback.html_doc(out / "f.zh-Hans.html").xpath("//span[@class='citation']")
+    ]
+    assert marks[-1] == "[1,2]"  # each number once per mark
+    assert all(len(set(re.findall(r"\d+", m))) == len(re.findall(r"\d+", m)) for m in marks)
+
+
+LISTS = """# 报告
+
+正文引用[[1]](https://a.example/x)与[[2]](https://b.example/y)，Bing[3](https://c.example/z)。
+
+**Learn more:**
+
+1. [C 站的标题](https://c.example/z)
+2. [未引用的页面](https://d.example/w)
+
+## 参考资料
+
+本文参考了以下资料：
+
+[1] [甲的标题](https://a.example/x)
+[2] 乙的标题. https://b.example/y
+[3] 某书. 北京: 某出版社, 2020.
+
+## 参考文献
+
+- [乙的另一个名字](https://b.example/y)
+"""
+
+
+def test_the_authors_own_lists_of_sources_print_once(tmp_path):
+    src = tmp_path / "s.md"
+    src.write_text(LISTS, "utf-8")
+    out = build(src, tmp_path / "o", "html,docx", "zh-Hans")
+    report = json.loads((out / "s.report.json").read_text("utf-8"))
+    refs = [(r["url"], r["title"]) for r in report["references"]]
+    assert refs == [
+        ("https://a.example/x", "甲的标题"),
+        ("https://b.example/y", "乙的另一个名字"),  # the last list's title wins
+        ("https://c.example/z", "C 站的标题"),
+        ("https://d.example/w", "未引用的页面"),  # uncited: listed after, not lost
+    ]
+    text = html_text(out / "s.zh-Hans.html")
+    assert text.count("甲的标题") == 1 and "Learn more" not in text
+    assert "某书. 北京: 某出版社, 2020." in text and "[3] 某书" not in text  # kept, unnumbered
+    assert "本文参考了以下资料" in text
+    page = readback.html_doc(out / "s.zh-Hans.html")
+    assert len(page.xpath("//div[@id='refs']/div")) == 4
+    assert len(readback.refs_docx(out / "s.zh-Hans.docx")) == 4
+    listed = [d for d in report["diagnostics"] if d["code"] == "references-listed"]
+    assert len(listed) == 3
+
+
+def test_pandoc_markdown_on_request(tmp_path):
+    """`from: markdown` in the front matter, or --from markdown, reads pandoc's Markdown."""
+    text = "# 标题\n\n术语\n:   定义\n\n<div>\n\n## 在 div 里\n\n</div>\n\nH~2~O 与 2^10^\n"
+    doc = doc_of(tmp_path, "---\nfrom: markdown\n---\n" + text)
+    kinds = {e["t"] for e in elements(doc.ast["blocks"])}
+    assert {"Subscript", "Superscript"} <= kinds
+    doc = doc_of(tmp_path, text)  # CommonMark: no sub/superscript ("5~10" is a range)
+    assert not {"Subscript", "Superscript"} & {e["t"] for e in elements(doc.ast["blocks"])}
+    src = tmp_path / "p.md"
+    src.write_text(text, "utf-8")
+    out = tmp_path / "o"
+    proc = run_cli("build", str(src), "--from", "markdown", "--out", str(out), "--formats", "html")
+    assert proc.returncode == 0, proc.stderr
+    assert readback.html_doc(out / "p" / "p.zh-Hans.html").xpath("//sub")
+    proc = run_cli("build", str(src), "--from", "rst", "--out", str(out))
+    assert proc.returncode == 2 and "--from rst" in proc.stderr
