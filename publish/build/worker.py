@@ -321,7 +321,8 @@ def job(
     quotes: bool,
     options: dict[str, Any],
 ) -> dict[str, Any]:
-    """One output (runs in a worker process)."""
+    """One output (runs in a worker process), checked once written (publish/fidelity.py)."""
+    from publish import fidelity
     from publish.writers import WRITERS
 
     edition, edition_diagnostics = _edition(doc, token, code, glossary, quotes)
@@ -331,10 +332,13 @@ def job(
     before = len(edition.doc.diagnostics)
     start = time.perf_counter()
     info = WRITERS[fmt](edition, path, **kwargs) or {}
+    seconds = time.perf_counter() - start
+    # Read the output back: text of the source missing from it, or markup shown as text.
+    found = fidelity.check_output(edition.doc, path, code)
     return {
         "info": info,
-        "seconds": time.perf_counter() - start,
-        "diagnostics": [d.as_json() for d in edition.doc.diagnostics[before:]],
+        "seconds": seconds,
+        "diagnostics": [d.as_json() for d in [*edition.doc.diagnostics[before:], *found]],
         "edition_diagnostics": edition_diagnostics,
         "title": edition.title,
         "label": edition.labels["edition"],
