@@ -269,11 +269,79 @@ def _protected(line: str) -> list[tuple[int, int]]:
 HAZARDOUS = {"markdown": True, "commonmark_x": False, "commonmark": False, "gfm": False}
 
 
+# pandoc's CommonMark reader (3.9) never ends on a footnote that calls itself, directly or
+# through others: "[^1]: 注[^1]", or a tab-indented paragraph after "[^1]: …" (which
+# belongs to the note) holding "[^1]". pandoc's Markdown reads both.
+NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+NOTE_REF = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
+
+
+def break_note_cycles(text: str) -> str:
+    """``text`` with each note call that would make a note call itself escaped (``\\[^1]``
+    prints as "[^1]", as the unresolvable call it is)."""
+    if "[^" not in text:
+        return text
+    lines = text.split("\n")
+    bodies: dict[str, list[int]] = {}  # note label -> its lines (definition, continuation)
+    label = None
+    fence = False
+    for n, line in enumerate(lines):
+        if FENCE.match(line):
+            fence = not fence
+        m = NOTE_DEF.match(line) if not fence else None
+        if m:
+            label = m.group(1)
+            bodies.setdefault(label, []).append(n)
+        elif label is not None and (not line.strip() or line.startswith(("    ", "\t"))):
+            bodies[label].append(n)
+        else:
+            label = None
+    if not bodies:
+        return text
+    calls = {k: [r for n in v for r in NOTE_REF.findall(lines[n])] for k, v in bodies.items()}
+    back = _back_edges(calls)
+    for k, rows in bodies.items():
+        bad = {r for r in calls[k] if (k, r) in back}
+        for n in rows:
+            if bad and any(f"[^{r}]" in lines[n] for r in bad):
+                lines[n] = NOTE_REF.sub(
+                    lambda m, bad=bad: "\\" + m.group(0) if m.group(1) in bad else m.group(0),
+                    lines[n],
+                )
+    return "\n".join(lines)
+
+
+def _back_edges(calls: dict[str, list[str]]) -> set[tuple[str, str]]:
+    """The calls that close a cycle, found depth first in the notes' order: escaping only
+    these keeps every note called (pandoc leaves a note nobody calls out)."""
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    back: set[tuple[str, str]] = set()
+    for root in calls:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(calls[root]))]
+        while stack:
+            k, it = stack[-1]
+            r = next(it, None)
+            if r is None:
+                state[k] = 2
+                stack.pop()
+            elif r in calls:
+                if state.get(r) == 1:
+                    back.add((k, r))
+                elif r not in state:
+                    state[r] = 1
+                    stack.append((r, iter(calls[r])))
+    return back
+
+
 def prepare(text: str, reader: str, what: str) -> str:
     """The text to give pandoc's ``reader`` (its full ``-f`` value): unchanged, or with the
-    slow ``<`` and ``&`` escaped; a :class:`SourceError` for slow brackets."""
+    slow ``<`` and ``&`` escaped (``markdown``), notes that call themselves escaped
+    (CommonMark); a :class:`SourceError` for slow brackets."""
     if not HAZARDOUS.get(re.split(r"[+-]", reader, maxsplit=1)[0], False):
-        return text
+        return break_note_cycles(text)
     scan = Scan(text)
     for f in scan.findings():
         if f.cost > f.limit and not f.escapable:

@@ -237,3 +237,31 @@ def test_docx_properties_hold_no_machine_path(tmp_path: Path) -> None:
         body = b"".join(z.read(n) for n in names).decode("utf-8", "replace")
     assert "site-packages" not in body and ".csl" not in body
     assert 'name="references"' not in props and 'name="link-citations"' not in props
+
+
+def test_no_output_holds_a_path_of_the_build_machine(seed_out: Path) -> None:
+    """Every file of a full build, inside EPUB and DOCX zips and in the PDFs' text and
+    metadata, names no folder of the machine that built it (issue 16, item 7)."""
+    import sys
+
+    import pymupdf
+
+    from tests.conftest import ROOT
+
+    paths = {str(ROOT), sys.prefix, str(Path.home()) + "/", "site-packages", "/tmp/"}
+    for f in sorted(seed_out.rglob("*")):
+        if not f.is_file() or f.name == "stderr.txt" or f.name.startswith("."):  # state: ours
+            continue
+        if f.suffix in (".epub", ".docx"):
+            with zipfile.ZipFile(f) as z:
+                parts = {n: z.read(n).decode("utf-8", "replace") for n in z.namelist()}
+        elif f.suffix == ".pdf":
+            with pymupdf.open(f) as pdf:
+                meta = json.dumps(pdf.metadata, ensure_ascii=False)
+                parts = {"text": "".join(p.get_text() for p in pdf), "meta": meta}
+                parts |= {f"xref{x}": pdf.xref_object(x) for x in range(1, pdf.xref_length())}
+        else:
+            parts = {"": f.read_bytes().decode("utf-8", "replace")}
+        for name, text in parts.items():
+            for p in paths:
+                assert p not in text, (f.name, name, p)

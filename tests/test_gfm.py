@@ -304,3 +304,101 @@ def test_pandoc_markdown_on_request(tmp_path):
     assert readback.html_doc(out / "p" / "p.zh-Hans.html").xpath("//sub")
     proc = run_cli("build", str(src), "--from", "rst", "--out", str(out))
     assert proc.returncode == 2 and "--from rst" in proc.stderr
+
+
+def test_a_note_that_calls_itself_reads_at_once(tmp_path):
+    """pandoc's CommonMark reader never ended on a note calling itself (corpus 44: a
+    tab-indented paragraph after a note's line belongs to the note)."""
+    src = tmp_path / "n.md"
+    src.write_text(
+        "# 注\n\n正文[^1]，又[^2]。\n\n[^1]: 参见《光学》\n\n\t另外，见上[^1]。\n\n"
+        "[^2]: 甲[^3]\n\n[^3]: 乙[^2]\n",
+        "utf-8",
+    )
+    out = build(src, tmp_path / "o", "html", "zh-Hans")
+    text = html_text(out / "n.zh-Hans.html")
+    assert "另外，见上[^1]。" in text and "参见《光学》" in text
+    # (a note called only from inside another note is left out by pandoc's CommonMark
+    # reader; the cycle's closing call prints as written)
+    assert "甲" in text
+
+
+def test_typora_indented_paragraphs_are_paragraphs(tmp_path):
+    """Typora indents with a zero-width space and a tab; without the space the tab made
+    the paragraph a code block."""
+    doc = doc_of(tmp_path, "# 标题\n\n\u200b\t势垒贯穿是一维散射问题。\n\n> \u200b\t引文。\n")
+    assert [b["t"] for b in doc.ast["blocks"]] == ["Para", "BlockQuote"]
+    assert stringify(doc.ast["blocks"][0]) == "势垒贯穿是一维散射问题。"
+
+
+def test_broken_front_matter_is_repaired_not_fatal(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "---\n -layout:     post   # 布局\ntitle:      我是标题  # 标题\ntags:\n    - CS\n"
+        "---\n\n正文。\n",
+    )
+    assert doc.meta.title == "我是标题"
+    (d,) = [d for d in doc.diagnostics if d.code == "front-matter-repaired"]
+    assert d.severity == "warning" and d.line is not None
+
+
+def test_formula_pictures_become_formulas(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 群\n\n设 ![[公式]](https://www.zhihu.com/equation?tex=a%2Cb+%5Cin+G) 为元素。\n\n"
+        "![](https://latex.codecogs.com/svg.latex?x%5E2)\n",
+    )
+    maths = [e["c"] for e in elements(doc.ast["blocks"]) if e["t"] == "Math"]
+    assert maths == [[{"t": "InlineMath"}, "a,b \\in G"], [{"t": "DisplayMath"}, "x^2"]]
+    assert "math-from-image" in codes(doc)
+
+
+def test_hexo_tags_print_what_they_show(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 文档\n\n{% note blue 'fas fa-bullhorn' %}\n主题说明。\n{% endnote %}\n\n"
+        "见 {% post_link Butterfly-文档-一 ' 🚀 快速开始' %} 一文。\n\n"
+        "{% tabs demo %}\n\n第一个标签的内容。\n\n{% endtabs %}\n\n`{% raw %}` 之外 `{% keep %}`\n",
+    )
+    divs = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Div"]
+    (box,) = [e for e in divs if "callout" in e["c"][0][1]]
+    assert "callout-info" in box["c"][0][1] and "主题说明" in stringify(box)
+    text = stringify(doc.ast["blocks"])
+    assert "见 🚀 快速开始 一文。" in text and "第一个标签的内容。" in text
+    assert "{% keep %}" in text  # code is as written
+    assert "{% tabs" not in text and "post_link" not in text
+    (warn,) = [d for d in doc.diagnostics if d.code == "liquid-tag"]
+    assert "{% tabs demo %}" in warn.data["tags"]
+
+
+def test_a_delimiter_row_with_other_cells_still_makes_a_table(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 表\n\n| 类型| 功能名称 |读写权限|\n|--|--|\n| 布尔 | 开关 | 可读 |\n\n"
+        "```\n| a | b |\n|--|\n```\n",
+    )
+    (table,) = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Table"]
+    assert "类型功能名称读写权限" in stringify(table).replace(" ", "")
+    assert "table-repaired" in codes(doc)
+    (code,) = [e for e in elements(doc.ast["blocks"]) if e["t"] == "CodeBlock"]
+    assert code["c"][1] == "| a | b |\n|--|"
+
+
+def test_a_list_entry_that_says_more_keeps_its_words(tmp_path):
+    src = tmp_path / "d.md"
+    src.write_text(
+        "# 报告\n\n见[[1]](https://github.com/a/b)。\n\n## 参考资料\n\n"
+        "1. **a/b**: [sub.go](https://github.com/a/b) (Star: 26) —— 标头解析实现。\n",
+        "utf-8",
+    )
+    out = build(src, tmp_path / "o", "html", "zh-Hans")
+    report = json.loads((out / "d.report.json").read_text("utf-8"))
+    assert report["references"][0]["title"] == "a/b: sub.go (Star: 26) —— 标头解析实现"
+
+
+def test_marks_with_no_source_anywhere_print_as_numbers(tmp_path):
+    doc = doc_of(tmp_path, "# 影评\n\n票房超过140亿元[[4]]，工序拆解[[4,21]]。\n")
+    text = stringify(doc.ast["blocks"])
+    assert text == "票房超过140亿元[4]，工序拆解[4,21]。"
+    (warn,) = [d for d in doc.diagnostics if d.code == "citation-without-url"]
+    assert warn.line == 3

@@ -182,3 +182,20 @@ def test_missing_picture_keeps_its_description(built: Path) -> None:
 def test_symlink_out_of_the_folder_is_not_followed(folder: Path) -> None:
     assert os.path.islink(folder / "out.png")
     assert images.resolve("out.png", folder).code == "resource-refused"
+
+
+def test_html_pictures_pass_pandoc_as_tokens_and_come_back_whole(tmp_path):
+    """pandoc's HTML writer took ~200× a picture's size in memory to carry its data:
+    address; it now carries a token, and the address goes back in afterwards."""
+    from tests.conftest import build
+
+    data = png(64, 48)
+    (tmp_path / "a.png").write_bytes(data)
+    src = tmp_path / "p.md"
+    src.write_text(
+        "# 图\n\n![一](a.png)\n\n![二](a.png)\n\n<p><img src=\"a.png\" alt=\"三\"></p>\n", "utf-8"
+    )
+    out = build(src, tmp_path / "o", "html,pdf", "zh-Hans")
+    html = (out / "p.zh-Hans.html").read_text("utf-8")
+    uri = "data:image/png;base64," + base64.b64encode(data).decode()
+    assert html.count(f'src="{uri}"') == 3 and "publish-picture-" not in html

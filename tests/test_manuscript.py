@@ -208,7 +208,8 @@ def test_wikilinks_print_as_their_label(tmp_path):
     page = build(src, tmp_path / "o", "html", "zh-Hans") / "w.zh-Hans.html"
     main = readback.html_doc(page).xpath("//main")[0]
     text = main.text_content()
-    assert "开源规则引擎，见 Drools 的笔记与[[12]]。" in " ".join(text.split())
+    # a mark with no source anywhere prints as its number (citation-without-url)
+    assert "开源规则引擎，见 Drools 的笔记与[12]。" in " ".join(text.split())
     assert "[[规则引擎]]" not in text and "Drools 笔记" not in text
     assert "[[代码里的]]" in text  # code is left alone
     (link,) = main.xpath('.//a[text()="规则引擎"]')  # a heading of the document: linked
@@ -230,12 +231,14 @@ def test_liquid_tags_are_kept_as_text_not_run(tmp_path):
     )
     body = json.dumps(doc.ast["blocks"], ensure_ascii=False)
     assert "上一篇" in body and "post_url" not in body and "%7B" not in body  # link: text only
-    assert "{%" in body and "include" in body  # a tag in text stays as written
+    assert "{%" not in body and "include" not in body  # a tag prints its quoted words: none
     assert "relative_url" not in body and "图的说明" in body and "另一张图" in body
     assert "image-missing" not in codes(doc)  # no file was asked for
     (liquid,) = [d for d in doc.diagnostics if d.code == "liquid-tag"]
     assert liquid.severity == "warning" and liquid.line == 3
     assert "{% post_url 2026-08-26-x %}" in liquid.data["tags"]
+    assert "{% include note.html %}" in liquid.data["tags"]
+    assert {"where": "liquid-tag", "line": 5, "text": "{% include note.html %}"} in doc.removed
 
 
 def test_duplicate_ids_made_unique(tmp_path):
@@ -398,7 +401,7 @@ def test_quotes_that_are_not_quotation_marks_stay_straight(tmp_path):
     text = [stringify(b) for b in doc.ast["blocks"]]
     assert text[0] == '设置 name="值" 即可，“这个”要弯。'  # raw <code> is code
     assert text[1] == '中文见 https://example.com/s?q="foo"&x="bar" 结束。'
-    assert text[2] == '中文 {% include "foo.html" %} 结束。'  # a Liquid tag, as written
+    assert text[2] == "中文 结束。"  # an include names a file: it prints nothing
     assert text[3] == '屏幕 12"x24" 的纸。'  # inch marks
     [image] = [e for e in elements(doc.ast["blocks"]) if e["t"] in ("Image", "Span")]
     assert "图“说”明" in stringify(image)  # a picture's description is a block of its own

@@ -240,7 +240,8 @@ def test_citation_without_url_joins_its_reference(tmp_path):
     html = readback.html_doc(out / "b.zh-Hans.html")
     second = html.xpath("//main//p")[1]
     assert second.xpath('.//span[@class="citation"]//a/@href') == ["#ref-1"]
-    assert "[[3]]" not in second.text_content() and "[[8]]" in second.text_content()
+    assert "[[3]]" not in second.text_content() and "[[8]]" not in second.text_content()
+    assert "以及[8]。" in second.text_content()  # the number, as a mark reads
     report = json.loads((out / "b.report.json").read_text())
     (warn,) = [d for d in report["diagnostics"] if d["code"] == "citation-without-url"]
     assert warn["line"] == 5 and "[[8]]" in warn["message"]
@@ -296,11 +297,12 @@ def test_only_a_list_of_bare_cited_links_gives_way(tmp_path):
         return [len(h) > 0 for h in heads], [r.title for r in doc.references], doc
 
     cite = "# 报告\n\n正文[[1]](https://a.example/x)。\n\n"
-    # an entry with words around its link: kept whole, and "链接" is no title
+    # an entry with words around its link: its words are the title (nothing lost), and the
+    # list is printed once, as the numbered one
     kept, titles, _ = heads_titles(
         cite + "## 参考文献\n\n- 张三：《综述》，[链接](https://a.example/x)。另见评论\n"
     )
-    assert kept == [True] and titles == [None]
+    assert kept == [] and titles == ["张三：《综述》，链接。另见评论"]
     # a chapter whose name starts like a reference list's
     kept, titles, _ = heads_titles(cite + "## 参考架构\n\n- [分层设计](https://a.example/x)\n")
     assert kept == [True] and titles == [None]

@@ -24,7 +24,7 @@ from publish.manuscript.chat import remove_chat
 from publish.manuscript.htmlblocks import read_html_blocks
 from publish.manuscript.ids import unique_ids
 from publish.manuscript.images import Images
-from publish.manuscript.liquid import liquid_links, liquid_tags
+from publish.manuscript.liquid import liquid_tags, liquid_text
 from publish.manuscript.lists import bullets_after_lines, nest_bullets
 from publish.manuscript.markers import (
     bold_next_to_punctuation,
@@ -32,7 +32,9 @@ from publish.manuscript.markers import (
     strong_spans,
     unescape_bold,
 )
+from publish.manuscript.mathimages import math_images
 from publish.manuscript.metadata import take_metadata
+from publish.manuscript.pipetables import repair_pipe_tables
 from publish.manuscript.quotes import curl_quotes
 from publish.manuscript.rawhtml import sanitize, unlink_headings
 from publish.manuscript.shape import (
@@ -53,7 +55,8 @@ def clean_text(doc: Document) -> None:
     bullets under a numbered item nested in it; close a code block the text cuts off."""
     remove_chat(doc)
     callout_syntax(doc)
-    liquid_links(doc)
+    liquid_text(doc)
+    repair_pipe_tables(doc)
     tex_delimiters(doc)
     unescape_bold(doc)
     bold_next_to_punctuation(doc)
@@ -77,6 +80,7 @@ def clean_ast(doc: Document) -> None:
     take_metadata(doc)
     resolve_wikilinks(doc)
     liquid_tags(doc)
+    math_images(doc)
     images = Images()
     run_filters([images], doc)
     sanitize(doc, images)

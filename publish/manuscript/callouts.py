@@ -6,6 +6,7 @@ Written as::
     ::: {.callout-tip}        Quarto
     > [!summary]- 标题         Obsidian callout (any type; "-"/"+" folds it)
     {% hint style="info" %}   GitBook hint, closed by {% endhint %}
+    {% note info %}           Hexo note, closed by {% endnote %}
     ::: tip 标题               VuePress / VitePress / Docusaurus (also :::tip[标题])
 
 every one becomes a ``Div`` with classes ``callout`` and ``callout-<kind>``, whose first
@@ -59,7 +60,13 @@ ALIASES |= {"tabs": "details", "spoiler": "details", "warn": "warning", "notice"
 MARKER = re.compile(r"^((?:[ ]{0,3}>[ ]?)++)\[!([A-Za-z][\w-]{0,30})\]([+-]?)[ \t]*(.*)$")
 QUOTED = re.compile(r"^((?:[ ]{0,3}>[ ]?)++)(.*)$")
 HINT = re.compile(r"""^\s*\{%-?\s*hint\s+style=["']?(\w+)["']?\s*-?%\}\s*$""")
-ENDHINT = re.compile(r"^\s*\{%-?\s*endhint\s*-?%\}\s*$")
+ENDHINT = re.compile(r"^\s*\{%-?\s*end(?:hint|note)\s*-?%\}\s*$")
+# Hexo's note tag: {% note info %}, {% note blue 'fas fa-bullhorn' %}, {% note %}.
+NOTE = re.compile(r"^\s*\{%-?\s*note(?:\s+([\w-]+))?[^%\n]*-?%\}\s*$")
+# Hexo's note colours, as the kinds they stand for in its themes.
+COLOURS = {"blue": "info", "green": "success", "orange": "warning", "yellow": "warning"}
+COLOURS |= {"red": "danger", "pink": "note", "purple": "note", "default": "note"}
+COLOURS |= {"primary": "note", "gray": "note", "grey": "note"}
 COLONS = re.compile(r"^[ ]{0,3}(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[(.*)\]|[ \t]+(.*?))?[ \t]*$")
 JEKYLL_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 
@@ -104,6 +111,11 @@ def _rewrite(text: str, lines: list[str], n: int) -> str | None:
     m = HINT.match(text)
     if m:
         kind = kind_of(m.group(1)) or "info"
+        return f"::: {{.callout .callout-{kind}}}"
+    m = NOTE.match(text)
+    if m:
+        name = (m.group(1) or "note").lower()
+        kind = kind_of(COLOURS.get(name, name)) or "note"
         return f"::: {{.callout .callout-{kind}}}"
     if ENDHINT.match(text):
         return ":::"

@@ -3,7 +3,8 @@
 A blog post copied from a Jekyll site carries tags its site generator would have run. publish
 runs no templates, so nothing is executed and nothing disappears unsaid:
 
-- in text, a tag stays as written;
+- in text, a tag prints what it would show of its own: its quoted arguments
+  (``{% post_link slug '标题' %}`` → 标题), or nothing (``{% tabs x %}``);
 - a link whose address is (or holds) a tag cannot lead anywhere: its text stays, without
   the link (pandoc would percent-encode the tag into ``%7B%%20post_url…``);
 - an image whose address holds a tag has no file to show: its description stays, as for a
@@ -61,23 +62,57 @@ TAG_ADDRESS = re.compile(
 )
 
 
-def liquid_links(doc: Document) -> None:
-    """Text level, before parsing: a link address that holds a tag is written ``<…>``, so
-    the link is read as a link (and then cut loose by :func:`liquid_tags`)."""
+# A tag's quoted arguments: what a Hexo/Jekyll tag prints ("{% post_link slug '标题' %}").
+QUOTED_ARG = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
+BLOCK_TAG = re.compile(r"\{%-?[^%\n]{1,300}?-?%\}")
+TAG_NAME = re.compile(r"\{%-?\s*(\w+)")
+# Tags whose arguments are file names, addresses or logic, never words to show.
+SILENT = {"include", "include_relative", "render", "assign", "capture", "endcapture", "if"}
+SILENT |= {"elsif", "else", "endif", "unless", "endunless", "for", "endfor", "case", "when"}
+SILENT |= {"endcase", "comment", "endcomment", "link", "post_url", "asset_path", "cycle"}
+
+
+def liquid_text(doc: Document) -> None:
+    """Text level, before parsing.
+
+    - A link address that holds a tag is written ``<…>``, so the link is read as a link
+      (then cut loose by :func:`liquid_tags`).
+    - Any other ``{% … %}`` tag (``{% post_link slug '标题' %}``, ``{% tabs x %}``,
+      ``{% endgallery %}``) prints what it would show of its own: its quoted arguments, or
+      nothing. The tag itself is the site generator's instruction, not the author's text;
+      each is kept in ``Document.removed`` and named in the ``liquid-tag`` warning.
+    """
     lines = doc.text.split("\n")
     changed = False
     for ln in scan(lines):
-        if ln.code or ln.front or "](" not in ln.text:
+        if ln.code or ln.front or "{" not in ln.text:
             continue
+        text = ln.text
 
-        def wrap(m: re.Match[str], text: str = ln.text) -> str:
+        def wrap(m: re.Match[str], text: str = text) -> str:
             if text.count("`", 0, m.start()) % 2:  # inside `code`
                 return m.group(0)
             return f"](<{m.group(1)}>)"
 
-        new = TAG_ADDRESS.sub(wrap, ln.text)
-        if new != ln.text:
-            lines[ln.n] = new
+        text = TAG_ADDRESS.sub(wrap, text)
+        addresses = [m.span() for m in re.finditer(r"\]\(<[^>\n]*>\)", text)]
+
+        def words(
+            m: re.Match[str], text: str = text, n: int = ln.n, addresses: list = addresses
+        ) -> str:
+            inside = any(a <= m.start() < b for a, b in addresses)
+            if inside or text.count("`", 0, m.start()) % 2:
+                return m.group(0)
+            doc.removed.append({"where": "liquid-tag", "line": n + 1, "text": m.group(0)})
+            name = TAG_NAME.match(m.group(0))
+            if name and name.group(1).lower() in SILENT:
+                return ""
+            args = [a or b for a, b in QUOTED_ARG.findall(m.group(0))]
+            return " ".join(a.strip() for a in args if a.strip())
+
+        text = BLOCK_TAG.sub(words, text)
+        if text != ln.text:
+            lines[ln.n] = text
             changed = True
     if changed:
         doc.text = "\n".join(lines)
@@ -106,15 +141,17 @@ def liquid_tags(doc: Document) -> None:
                     continue
                 lst[i] = missing(item["c"][1], item["c"][0][0])
             i += 1
+    printed = [r for r in doc.removed if r["where"] == "liquid-tag"]
+    found += [r["text"] for r in printed]
     if found:
         seen = list(dict.fromkeys(found))
+        lines = [n for s in seen if (n := doc.line_of(s))] + [r["line"] for r in printed]
         doc.warn(
             "liquid-tag",
-            f"{len(seen)} Liquid/Jekyll template tag(s) are not run: kept as text; links and "
-            "images whose address holds one keep their text only: "
-            + ", ".join(_short(s) for s in seen[:3])
-            + (", …" if len(seen) > 3 else ""),
-            min((n for s in seen if (n := doc.line_of(s))), default=None),
+            f"{len(seen)} Liquid/Hexo template tag(s) are not run: a tag prints its quoted "
+            "words or nothing, and links and images whose address holds one keep their text "
+            "only: " + ", ".join(_short(s) for s in seen[:3]) + (", …" if len(seen) > 3 else ""),
+            min(lines, default=None),
             tags=seen[:50],
         )
 

@@ -16,7 +16,7 @@ from publish.ast import Element, elements, inlines_from_text, stringify
 from publish.document import Document
 
 WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
-NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+NUMBER = re.compile(r"^\s*\d{1,4}(?:\s*[,，、]\s*\d{1,4}){0,30}\s*$")  # [[4]], [[4,21]]: citations
 
 
 def _runs(lst: list[Element]) -> list[tuple[int, int]]:

@@ -11,6 +11,8 @@ from publish.errors import SourceError
 # Zero-width and format characters that only get in the way in a manuscript. The ZWJ
 # (U+200D) stays: emoji sequences need it.
 _INVISIBLE = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff\u00ad]")
+# A line that starts with invisible characters, then blanks: "\u200b\t段落".
+_INDENTED = re.compile("(?m)^((?:[ ]{0,3}>[ ]?)*+)[\u200b\u200c\u2060\ufeff]+[ \t\u3000]*")
 # C0/C1 controls other than tab and newline.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -130,6 +132,10 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             f"{name}: cannot decode the file as {enc}; save it as UTF-8 and build again"
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Typora indents a paragraph with a zero-width space then a tab: without the space the
+    # tab would make the paragraph a code block. The indent goes with it (the print
+    # edition indents paragraphs itself).
+    text = _INDENTED.sub(r"\1", text)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub("", text)
     if not text.strip():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ def read(source: Path, stem: str) -> Document:
         raise SourceError(f"{name}: cannot read the file ({exc.strerror})") from None
     doc = Document(source=source, stem=stem)
     doc.text, doc.encoding = decode(data, name)
+    repair_front_matter(doc)
     doc.reader = reader_of(doc)
     doc.info("encoding-detected", f"read as {doc.encoding}", encoding=doc.encoding)
     return doc
@@ -60,6 +62,43 @@ def front_matter(text: str) -> dict[str, Any]:
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+# A top-level "key: value" line of a front matter YAML cannot read (" -layout: post  # 注").
+LOOSE_KEY = re.compile(r"^\s{0,3}-?\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*(?:\s#.*)?$")
+
+
+def repair_front_matter(doc: Document) -> None:
+    """Front matter that YAML cannot read would stop pandoc, and the whole build with it
+    (a blog's template with a stray " -layout:" line). Its plain ``key: value`` lines are
+    kept, each as valid YAML on its own line (line numbers stay true); any other line is
+    blanked. One ``front-matter-repaired`` warning gives YAML's complaint."""
+    m = FRONT.match(doc.text)
+    if m is None or not m.group(1):
+        return
+    try:
+        yaml.safe_load(m.group(1))
+        return
+    except yaml.YAMLError as exc:
+        problem = str(exc).splitlines()[0]
+        mark = getattr(exc, "problem_mark", None)
+    lines = m.group(1).split("\n")
+    kept: list[str] = []
+    for line in lines:
+        km = LOOSE_KEY.match(line)
+        value = km.group(2) if km else ""
+        if km and value and not value.startswith(("|", ">", "[", "{", "&", "*", "!")):
+            kept.append(f"{km.group(1)}: {json.dumps(value, ensure_ascii=False)}")
+        else:
+            kept.append("")
+    start = m.start(1)
+    doc.text = doc.text[:start] + "\n".join(kept) + doc.text[m.end(1) :]
+    doc.warn(
+        "front-matter-repaired",
+        f"the front matter is not valid YAML ({problem}); its plain key: value lines are "
+        "read, the rest left out: fix the YAML",
+        (mark.line + 2) if mark is not None else 1,
+    )
 
 
 def reader_of(doc: Document, default: str = pandoc.DEFAULT_READER) -> str:

@@ -21,7 +21,7 @@ URL = re.compile(r"^(?:https?|ftp)://", re.I)
 DANGLING = re.compile(r"\[\[?(\d{1,4})\]?\]\(((?:https?|ftp)://[^\s)]*)$", re.I)
 CUT = ("...", "…")
 # A citation written without its URL ("[[3]]"), the same number cited with one elsewhere.
-BARE = re.compile(r"\[\[\s*(\d{1,4})\s*\]\](?!\()")
+BARE = re.compile(r"\[\[\s*(\d{1,4}(?:\s*[,，、]\s*\d{1,4}){0,30})\s*\]\](?!\()")
 # A link opened in raw HTML ("<a href=…>[1]</a>"): pandoc keeps the tags as raw pieces
 # around the text it parses.
 RAW_OPEN = re.compile(r"""^<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>$""", re.I)
@@ -218,15 +218,23 @@ class Citations(Filter):
                     out: list[dict[str, Any]] = []
                     at = 0
                     for m in BARE.finditer(item["c"]):
-                        ref = refs.get(m.group(1))
-                        if ref is None:
-                            unknown.append(m.group(0))
-                            continue
+                        numbers = re.split(r"\s*[,，、]\s*", m.group(1).strip())
+                        known = [refs.get(n) for n in numbers]
                         if m.start() > at:
                             out.append({"t": "Str", "c": item["c"][at : m.start()]})
-                        out.append(_cite(ref, m.group(1)))
-                        doc.citations += 1
                         at = m.end()
+                        if all(known):
+                            cite = _cite(known[0], numbers[0])  # type: ignore[arg-type]
+                            for ref in known[1:]:
+                                cite["c"][0].append(_citation(ref.id))  # type: ignore[union-attr]
+                            cite["c"][1] = [{"t": "Str", "c": f"[{','.join(numbers)}]"}]
+                            out.append(cite)
+                            doc.citations += 1
+                        else:
+                            # No source anywhere: the number as a citation mark reads, "[4]"
+                            # (the doubled brackets are a chat app's markup, not the text).
+                            unknown.append(m.group(0))
+                            out.append({"t": "Str", "c": f"[{','.join(numbers)}]"})
                     if out:
                         if at < len(item["c"]):
                             out.append({"t": "Str", "c": item["c"][at:]})
@@ -239,7 +247,7 @@ class Citations(Filter):
             doc.warn(
                 "citation-without-url",
                 f"citation {', '.join(seen[:5])} has no URL here or anywhere else in the text; "
-                "kept as written: add the URL in the source",
+                "printed as its number, [n], with no reference: add the URL in the source",
                 doc.line_of(unknown[0]),
                 numbers=seen[:50],
             )

@@ -197,15 +197,18 @@ def _link(entry: Entry) -> str:
 
 
 def _title(entry: Entry) -> str:
-    """The title an entry gives: its link's text, unless that is a bare address; then its
-    words without the number and the address."""
+    """The title an entry gives: its link's text when the entry says nothing more; else
+    all its words (the link's text among them, a bare address left out), so that what
+    the author wrote about a source ("(Star: 26) —— 解析实现。") is printed with it."""
     link = next((e for e in elements(entry) if e["t"] == "Link"), None)
-    if link is not None:
-        text = stringify(link["c"][1]).strip()
-        if text and not URLISH.match(text):
-            return text
-    words = stringify([e for e in entry if e["t"] != "Link"])
-    return MARKER.sub("", words, count=1).strip(TRIM)
+    text = stringify(link["c"][1]).strip() if link is not None else ""
+    if URLISH.match(text):
+        text = ""
+    outside = MARKER.sub("", stringify([e for e in entry if e is not link]), count=1)
+    if not any(c.isalnum() for c in outside):
+        return text
+    words = [e for e in entry if e is not link or text]
+    return MARKER.sub("", stringify(words), count=1).strip(TRIM)
 
 
 def _unnumbered(entry: Entry) -> Entry:

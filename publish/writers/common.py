@@ -6,18 +6,20 @@ import functools
 import json
 import os
 import re
+import secrets
 import tempfile
 import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from publish import __version__, pandoc
-from publish.ast import meta_text
+from publish.ast import elements, meta_text
 from publish.document import Edition
 from publish.styles import STYLES
 from publish.writers import citations
@@ -61,12 +63,37 @@ def html_parts(edition: Edition, extra: list[str] | None = None) -> tuple[str, s
     # Entries link back to their first citation, as in the EPUB (a private copy of the AST).
     ast = json.loads(json.dumps(edition.ast))
     citations.link_both_ways(ast, edition.labels["back"], role=False)
+    pictures = _stand_ins(ast)
     out, warnings = pandoc.convert(ast, "html5", args, f"{edition.doc.source} (html)")
     for w in warnings:
         edition.doc.warn("pandoc-warning", f"{edition.code} html: {w}")
     text = out.decode("utf-8")
+    for token, uri in pictures.items():
+        text = text.replace(token, uri)
     toc, _, body = text.partition(BODY_MARK)
     return toc.strip(), body.strip()
+
+
+_DATA_SRC = re.compile(r'src="(data:[^"]+)"')
+
+
+def _stand_ins(ast: dict[str, Any]) -> dict[str, str]:
+    """Each embedded picture's ``data:`` address replaced by a short token, in ``ast``;
+    returns token → address. pandoc's HTML writer takes about 200 times a picture's size
+    in memory to carry its address through (a 20 MB picture: 4.3 GB); the address goes
+    back into pandoc's output, as it was, afterwards."""
+    key = secrets.token_hex(4)
+    tokens: dict[str, str] = {}  # address -> token
+
+    def token(uri: str) -> str:
+        return tokens.setdefault(uri, f"publish-picture-{key}-{len(tokens)}")
+
+    for e in elements(ast["blocks"]):
+        if e["t"] == "Image" and e["c"][2][0].startswith("data:"):
+            e["c"][2][0] = token(e["c"][2][0])
+        elif e["t"] in ("RawInline", "RawBlock") and "data:" in e["c"][1]:
+            e["c"][1] = _DATA_SRC.sub(lambda m: f'src="{token(m.group(1))}"', e["c"][1])
+    return {t: uri for uri, t in tokens.items()}
 
 
 @functools.cache

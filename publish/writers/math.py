@@ -138,7 +138,7 @@ def _latex2text() -> Any:
 
     def frac(n: Any, l2tobj: Any) -> str:
         a, b = (l2tobj.nodelist_to_text([x]).strip() for x in n.nodeargd.argnlist[-2:])
-        return f"{_group(a)}/{_group(b)}"
+        return f"{_parenthesized(a)}/{_parenthesized(b)}"
 
     db = get_default_latex_context_db()
     fracs = [MacroTextSpec(name, simplify_repl=frac) for name in ("frac", "dfrac", "tfrac")]
@@ -146,7 +146,7 @@ def _latex2text() -> Any:
     return LatexNodes2Text(math_mode="text", latex_context=db)
 
 
-def _group(term: str) -> str:
+def _parenthesized(term: str) -> str:
     """``term`` in parentheses when it is more than one symbol's worth (a − b, 2x + 1)."""
     return f"({term})" if re.search(r"[-+−±×·/ ]", term) else term
 
