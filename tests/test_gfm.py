@@ -12,22 +12,12 @@ from pathlib import Path
 from lxml import etree
 
 from publish.ast import elements, stringify
-from publish.build.build import prepare
 from publish.document import Document
 from tests import readback
 from tests.conftest import build, run_cli
+from tests.test_manuscript import codes, doc_of
 
 W = readback.W
-
-
-def doc_of(tmp_path: Path, text: str, name: str = "t.md") -> Document:
-    src = tmp_path / name
-    src.write_text(text, "utf-8")
-    return prepare(src)
-
-
-def codes(doc: Document) -> list[str]:
-    return [d.code for d in doc.diagnostics]
 
 
 def heads(doc: Document) -> list[tuple[int, str]]:
