@@ -152,3 +152,15 @@ def test_cjk_in_a_formula_is_set_as_text_not_boxes(tmp_path) -> None:
     assert re.search(r"v\s*=\s*距离\s*/\s*t", text), text
     assert re.search(r"v\s*=\s*距离\s*/\s*\(时间\s*\+\s*1\)", text), text  # in words
     assert "\\" not in text and "$" not in text  # never the TeX
+
+
+def test_escapes_in_formula_text_print_their_character() -> None:
+    """`\\text{anomaly\\_degree}` printed a backslash in the PDF only (ziamath drew the
+    escape as written); TeX, MathJax and the MathML editions print "anomaly_degree"."""
+    from publish.writers import math
+
+    assert math._text_escapes(r"\text{anomaly\_degree} = \mathrm{a\%b} + \_") == (
+        r"\text{anomaly_degree} = \mathrm{a%b} + \_"
+    )
+    drawn = math.svg_img(r"\text{anomaly\_degree}", False)
+    assert drawn is not None and drawn == math.svg_img(r"\text{anomaly_degree}", False)

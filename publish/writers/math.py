@@ -27,6 +27,16 @@ SIZE = 16.0  # px drawn per em
 VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 
 
+# Text inside a formula (\text{anomaly\_degree}): ziamath draws its escapes as written,
+# backslash and all; TeX, MathJax and pandoc's MathML print the character.
+TEXT_ARG = re.compile(r"(\\(?:text|textrm|textit|textbf|mathrm|operatorname)\s*\{)([^{}]*)\}")
+TEXT_ESCAPE = re.compile(r"\\([_%&#$])")
+
+
+def _text_escapes(tex: str) -> str:
+    return TEXT_ARG.sub(lambda m: m.group(1) + TEXT_ESCAPE.sub(r"\1", m.group(2)) + "}", tex)
+
+
 @functools.lru_cache(maxsize=4096)
 def svg_img(tex: str, display: bool) -> str | None:
     """``<img>`` HTML for one formula, or None when ziamath cannot draw it."""
@@ -36,7 +46,7 @@ def svg_img(tex: str, display: bool) -> str | None:
         import ziamath
 
     try:
-        svg = ziamath.Latex(tex, size=SIZE, inline=not display).svg()
+        svg = ziamath.Latex(_text_escapes(tex), size=SIZE, inline=not display).svg()
     except Exception:  # ziamath raises many kinds on TeX it cannot parse
         return None
     m = VIEWBOX.search(svg)
