@@ -56,6 +56,12 @@ def parser() -> argparse.ArgumentParser:
         help="read sources as commonmark (GFM, the default) or markdown (pandoc's own); "
         "overrides a source's front matter `from:`",
     )
+    b.add_argument(
+        "--domain",
+        metavar="DOMAIN",
+        help="technical or general: software senses of words (程式, 執行) in the Traditional "
+        "editions or not; overrides front matter `domain:` (default: decided from the text)",
+    )
     b.add_argument("--quiet", action="store_true", help="no progress lines")
     b.add_argument("--keep-quotes", action="store_true", help="keep “” in Traditional editions")
     b.add_argument(
@@ -105,6 +111,7 @@ def _build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         paper=args.paper,
         reader=args.reader,
+        domain=args.domain,
         strict=args.strict,
         quiet=args.quiet,
         debug=args.debug,

@@ -18,7 +18,10 @@ FORMATS = ("pdf", "epub", "docx", "html")
 EDITIONS = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
 PAPERS = ("A4", "B5", "A5")
 # Markdown flavours (publish/pandoc.py READERS): CommonMark/GFM, or pandoc's own.
-READERS = ("commonmark", "gfm", "markdown")  # CSS page sizes (B5 is ISO B5, 176 × 250 mm)
+READERS = ("commonmark", "gfm", "markdown")
+# The editions' vocabulary domains (publish/editions/glossary.py sections): whether software
+# senses of words (程式, 執行, 函式) apply.
+DOMAINS = ("technical", "general")  # CSS page sizes (B5 is ISO B5, 176 × 250 mm)
 MARKDOWN = (".md", ".markdown", ".txt")
 # Files people pass by mistake, and what to do instead.
 NOT_MARKDOWN = {
@@ -54,6 +57,8 @@ class Config:
     paper: str = "A4"  # the PDF's page size, one of PAPERS
     reader: str | None = None  # --from: the Markdown flavour of every source (else each
     # source's front matter `from:`, else CommonMark)
+    domain: str | None = None  # --domain: the vocabulary of every source (else front
+    # matter `domain:`, else decided from the text)
 
     @property
     def writer_options(self) -> dict[str, dict[str, object]]:
@@ -92,6 +97,7 @@ def load_config(
     jobs: int | None = None,
     paper: str | None = None,
     reader: str | None = None,
+    domain: str | None = None,
     **flags: bool,
 ) -> Config:
     problems: list[str] = []
@@ -119,6 +125,8 @@ def load_config(
         problems.append(
             f"--from {reader}: unknown Markdown flavour; choose from {'|'.join(READERS)}"
         )
+    if domain is not None and domain not in DOMAINS:
+        problems.append(f"--domain {domain}: unknown; choose from {'|'.join(DOMAINS)}")
     out_path = Path(out)
     if out_path.exists() and not out_path.is_dir():
         problems.append(f"--out {out}: exists and is not a folder")
@@ -133,6 +141,7 @@ def load_config(
         jobs=jobs or os.cpu_count() or 1,
         paper=size,
         reader=reader,
+        domain=domain,
         **flags,
     )
 

@@ -392,3 +392,21 @@ def test_marks_with_no_source_anywhere_print_as_numbers(tmp_path):
     assert text == "票房超过140亿元[4]，工序拆解[4,21]。"
     (warn,) = [d for d in doc.diagnostics if d.code == "citation-without-url"]
     assert warn.line == 3
+
+
+def test_domain_on_the_command_line(tmp_path):
+    """--domain (issue 17): general prose keeps 執行 out of a power plant in zh-Hant-TW."""
+    src = tmp_path / "d.md"
+    src.write_text("# 电厂\n\n程序员编写程序，电厂运行正常。\n", "utf-8")
+    out = tmp_path / "o"
+    for domain in ("technical", "general"):
+        proc = run_cli(
+            "build", str(src), "--out", str(out), "--formats", "html",
+            "--editions", "zh-Hant-TW", "--domain", domain, "--quiet",
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        report = json.loads((out / "d" / "d.report.json").read_text("utf-8"))
+        (d,) = [d for d in report["diagnostics"] if d["code"] == "domain"]
+        assert domain in d["message"] and "--domain" in d["message"]
+    proc = run_cli("build", str(src), "--out", str(out), "--domain", "legal")
+    assert proc.returncode == 2 and "--domain legal" in proc.stderr

@@ -88,9 +88,9 @@ class BuildResult:
         return [(d, x) for d in self.documents for x in d.warnings]
 
 
-def prepare(source: Path, reader: str | None = None) -> Document:
-    """Every stage before the editions, once per source; ``reader`` (``--from``) overrides
-    the source's own ``from:``."""
+def prepare(source: Path, reader: str | None = None, domain: str | None = None) -> Document:
+    """Every stage before the editions, once per source; ``reader`` (``--from``) and
+    ``domain`` (``--domain``) override the source's own ``from:`` and ``domain:``."""
     from publish import manuscript, reading
     from publish.ast import run_filters
     from publish.editions.source import settle
@@ -102,7 +102,7 @@ def prepare(source: Path, reader: str | None = None) -> Document:
     manuscript.clean_text(doc)
     reading.parse(doc)
     manuscript.clean_ast(doc)
-    settle(doc)  # script (the text's, not lang's), region, vocabulary domain
+    settle(doc, domain or "")  # script (the text's, not lang's), region, vocabulary domain
     run_filters([Citations()], doc)
     return doc
 
@@ -133,6 +133,8 @@ def plan(config: Config, state: cache.State, env: dict[str, str]) -> list[Plan]:
             inputs: dict[str, str] | None = cache.source_inputs(source, config.glossary, env)
             if config.reader:  # --from changes every output of the source
                 inputs["reader"] = config.reader
+            if config.domain:  # and so does --domain
+                inputs["domain"] = config.domain
         except OSError:
             inputs = None
         src = state.sources.get(stem, {})
@@ -384,7 +386,7 @@ def _run(
             if not p.jobs:
                 continue
             with stop.interruptible():
-                doc = prepare(p.source, config.reader)
+                doc = prepare(p.source, config.reader, config.domain)
             if glossary is None:
                 from publish.editions import load_glossary
 

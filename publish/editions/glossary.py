@@ -22,13 +22,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish.config import DOMAINS
 from publish.errors import UsageError
 from publish.styles import STYLES
 
 DEFAULT = STYLES / "glossary.toml"
 VOCABULARY = STYLES / "vocabulary"
 EDITION_CODES = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
-DOMAINS = ("technical", "general")
 
 
 @dataclass
