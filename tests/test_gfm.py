@@ -410,3 +410,11 @@ def test_domain_on_the_command_line(tmp_path):
         assert domain in d["message"] and "--domain" in d["message"]
     proc = run_cli("build", str(src), "--out", str(out), "--domain", "legal")
     assert proc.returncode == 2 and "--domain legal" in proc.stderr
+
+
+def test_a_callout_title_over_a_list_prints_no_backslash(tmp_path):
+    doc = doc_of(tmp_path, "# 笔记\n\n> [!note] 规则 vs 规范\n> - **规则**：必须\n> - 规范：建议\n")
+    divs = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Div"]
+    (box,) = [e for e in divs if "callout" in e["c"][0][1]]
+    assert stringify(box["c"][1][0]) == "规则 vs 规范"
+    assert "\\" not in stringify(box) and box["c"][1][-1]["t"] == "BulletList"

@@ -68,6 +68,8 @@ COLOURS = {"blue": "info", "green": "success", "orange": "warning", "yellow": "w
 COLOURS |= {"red": "danger", "pink": "note", "purple": "note", "default": "note"}
 COLOURS |= {"primary": "note", "gray": "note", "grey": "note"}
 COLONS = re.compile(r"^[ ]{0,3}(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[(.*)\]|[ \t]+(.*?))?[ \t]*$")
+# A line that starts a block of its own (it cannot go on with a paragraph).
+BLOCK_START = re.compile(r"^\s{0,3}(?:[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s|>|```|~~~|\||<)")
 JEKYLL_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 
 
@@ -107,7 +109,10 @@ def _rewrite(text: str, lines: list[str], n: int) -> str | None:
         span = f"{quote}[{title}]{{{attrs}}}"
         nxt = QUOTED.match(lines[n + 1]) if n + 1 < len(lines) else None
         more = nxt is not None and nxt.group(1).count(">") == quote.count(">")
-        return span + ("\\" if more and nxt and nxt.group(2).strip() else "")
+        # a hard break only where the next line goes on with the same paragraph: before a
+        # list, heading, fence or table the paragraph ends, and "\\" would print
+        goes_on = more and nxt and nxt.group(2).strip() and not BLOCK_START.match(nxt.group(2))
+        return span + ("\\" if goes_on else "")
     m = HINT.match(text)
     if m:
         kind = kind_of(m.group(1)) or "info"
