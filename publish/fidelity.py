@@ -184,7 +184,26 @@ def source(doc: Document, edition: str | None = None) -> Source:
         script = detect_script(doc.text)
         region = (doc.region or "TW") if script == "Hant" else ""
         config = CONFIGS.get((script, region), {}).get(edition)
-    return _source(doc.text, config)
+    return _source(_without_taken(doc), config)
+
+
+def _without_taken(doc: Document) -> str:
+    """``doc.text`` with the lines of what a later stage took out on purpose blanked: the
+    author's own list of sources, printed as the numbered list (``references-listed``)."""
+    pieces = [
+        ln.strip()
+        for r in doc.removed
+        if r.get("where") == "references-listed"
+        for ln in str(r.get("text", "")).split("\n")
+        if len(ln.strip()) >= 2
+    ]
+    if not pieces:
+        return doc.text
+    lines = doc.text.split("\n")
+    for i, line in enumerate(lines):
+        if any(p in line for p in pieces):
+            lines[i] = _blank(line)
+    return "\n".join(lines)
 
 
 @functools.lru_cache(maxsize=8)

@@ -418,3 +418,19 @@ def test_a_callout_title_over_a_list_prints_no_backslash(tmp_path):
     (box,) = [e for e in divs if "callout" in e["c"][0][1]]
     assert stringify(box["c"][1][0]) == "规则 vs 规范"
     assert "\\" not in stringify(box) and box["c"][1][-1]["t"] == "BulletList"
+
+
+def test_highlights_and_shortcodes_print_as_their_authors_see_them(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        "# 笔记\n\n需要==强制执行==的要求，a == b 不是。\n\n"
+        '{{< figure id="t1" title="表 1-1. 比较" class="w-full my-4" >}}\n\n'
+        "{% btn '/posts/4aa8abbe/',📌 主题配置 %}\n\n`==代码==`\n",
+    )
+    marks = [stringify(e) for e in elements(doc.ast["blocks"]) if e["t"] == "Span"]
+    assert marks == ["强制执行"]
+    text = stringify(doc.ast["blocks"])
+    assert "a == b 不是" in text and "==代码==" in text
+    assert "表 1-1. 比较" in text and "w-full" not in text and "{{<" not in text
+    assert "📌 主题配置" in text and "/posts/" not in text
+    assert "highlight" in codes(doc)

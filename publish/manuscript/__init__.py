@@ -29,6 +29,7 @@ from publish.manuscript.lists import bullets_after_lines, nest_bullets
 from publish.manuscript.markers import (
     bold_next_to_punctuation,
     escape_markers,
+    highlights,
     strong_spans,
     unescape_bold,
 )
@@ -60,6 +61,7 @@ def clean_text(doc: Document) -> None:
     tex_delimiters(doc)
     unescape_bold(doc)
     bold_next_to_punctuation(doc)
+    highlights(doc)
     nest_bullets(doc)
     escape_markers(doc)
     close_cut_fence(doc)

@@ -64,8 +64,14 @@ TAG_ADDRESS = re.compile(
 
 # A tag's quoted arguments: what a Hexo/Jekyll tag prints ("{% post_link slug '标题' %}").
 QUOTED_ARG = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
-BLOCK_TAG = re.compile(r"\{%-?[^%\n]{1,300}?-?%\}")
-TAG_NAME = re.compile(r"\{%-?\s*(\w+)")
+# A Liquid/Hexo tag ({% … %}) or a Hugo shortcode ({{< … >}}, {{% … %}}).
+BLOCK_TAG = re.compile(r"\{%-?[^%\n]{1,300}?-?%\}|\{\{<[^\n]{1,300}?>\}\}|\{\{%[^\n]{1,300}?%\}\}")
+TAG_NAME = re.compile(r"\{[%{][<%]?-?\s*/?\s*(\w+)")
+# key="value" arguments; only these keys name words a reader is shown.
+NAMED_ARG = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)')""")
+SHOWN_KEYS = {"title", "caption", "alt", "text", "desc", "description", "label", "name"}
+# Positional arguments that are addresses or icon classes, not words.
+NOT_WORDS = re.compile(r"^(?:/|https?:|\.{0,2}/|(?:fa[srbl]?|fa-\w+)(?:\s|$))")
 # Tags whose arguments are file names, addresses or logic, never words to show.
 SILENT = {"include", "include_relative", "render", "assign", "capture", "endcapture", "if"}
 SILENT |= {"elsif", "else", "endif", "unless", "endunless", "for", "endfor", "case", "when"}
@@ -78,9 +84,11 @@ def liquid_text(doc: Document) -> None:
     - A link address that holds a tag is written ``<…>``, so the link is read as a link
       (then cut loose by :func:`liquid_tags`).
     - Any other ``{% … %}`` tag (``{% post_link slug '标题' %}``, ``{% tabs x %}``,
-      ``{% endgallery %}``) prints what it would show of its own: its quoted arguments, or
-      nothing. The tag itself is the site generator's instruction, not the author's text;
-      each is kept in ``Document.removed`` and named in the ``liquid-tag`` warning.
+      ``{% endgallery %}``) or Hugo shortcode (``{{< figure title="表 1-1" >}}``) prints
+      what it would show of its own: its quoted arguments, or of named ones only a title,
+      caption, alt or text; else nothing. The tag itself is the site generator's
+      instruction, not the author's text; each is kept in ``Document.removed`` and named
+      in the ``liquid-tag`` warning.
     """
     lines = doc.text.split("\n")
     changed = False
@@ -107,7 +115,16 @@ def liquid_text(doc: Document) -> None:
             name = TAG_NAME.match(m.group(0))
             if name and name.group(1).lower() in SILENT:
                 return ""
-            args = [a or b for a, b in QUOTED_ARG.findall(m.group(0))]
+            tag = m.group(0)
+            named = NAMED_ARG.findall(tag)
+            args = [a or b for k, a, b in named if k.lower() in SHOWN_KEYS]
+            if not named:  # positional: {% post_link slug '标题' %}, {% btn url,文字 %}
+                body = TAG_NAME.sub("", tag, count=1).rstrip("%}>").strip()
+                if "," in body:
+                    args = [a.strip().strip("'\"") for a in body.split(",")]
+                else:
+                    args = [a or b for a, b in QUOTED_ARG.findall(tag)]
+                args = [a for a in args if not NOT_WORDS.match(a.strip())]
             return " ".join(a.strip() for a in args if a.strip())
 
         text = BLOCK_TAG.sub(words, text)

@@ -34,6 +34,9 @@ from publish.manuscript.lines import code_lines
 MARKER = re.compile(r"\](\*+)(?!\()")
 PLAIN_BOLD = re.compile(r"(?<![\\*])\*\*(?!\*)")
 STRONG_CLASS = "publish-strong"
+# Obsidian's and Typora's highlight, ==text== (pandoc's CommonMark reader has no `mark`).
+HIGHLIGHT = re.compile(r"(?<![=\\])==(?=[^\s=])(.+?)(?<=[^\s=\\])==(?!=)")
+MARK_CLASS = "mark"
 BOLD = re.compile(r"\\\*\\\*|(?<![\\*])\*\*(?!\*)")
 ESCAPED_BOLD = "\\*\\*"
 
@@ -154,6 +157,30 @@ def bold_next_to_punctuation(doc: Document) -> None:
             f"{total} bold pair(s) next to punctuation read as bold (as Typora and Obsidian "
             "show them; CommonMark would print the asterisks)",
         )
+
+
+def _highlight(segment: str) -> tuple[str, int]:
+    count = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal count
+        if not _balanced(m.group(1)):
+            return m.group(0)
+        count += 1
+        return f"[{m.group(1)}]{{.{MARK_CLASS}}}"
+
+    return HIGHLIGHT.sub(repl, segment), count
+
+
+def highlights(doc: Document) -> None:
+    """Text level, CommonMark reader: ``==重点==`` (Obsidian, Typora) is highlighted text,
+    a ``span.mark`` (HTML ``<mark>`` look in every stylesheet), not two equals signs each
+    side (``highlight``, info)."""
+    if doc.reader == "markdown" or "==" not in doc.text:
+        return
+    total = _outside_code(doc, _highlight)
+    if total:
+        doc.info("highlight", f"{total} ==highlighted== passage(s) set as highlights")
 
 
 def strong_spans(doc: Document) -> None:

@@ -131,16 +131,10 @@ def _take(
     unlinked = [e for e, link in linked if not link]
     head = blocks[start]
     label = stringify(head["c"][2] if head["t"] == "Header" else head["c"]).strip()
-    doc.removed.append(
-        {
-            "where": "references-listed",
-            "line": doc.line_of(label),
-            "text": "\n".join(stringify(e) for e in entries if _link(e)),
-        }
-    )
     # What stays: blocks that are not entries (an introduction, a table), entries without
     # an address, under the heading; else only an anchor where a heading with an id was.
-    other = [b for b in body if not _entries(b)]
+    # (its sub-headings grouped the entries: with the entries gone, they go too)
+    other = [b for b in body if not _entries(b) and b["t"] not in ("Header", "HorizontalRule")]
     if unlinked:  # without their numbers, which the generated list gives to others
         items = [[{"t": "Plain", "c": _unnumbered(e)}] for e in unlinked]
         other.append({"t": "BulletList", "c": items})
@@ -150,6 +144,17 @@ def _take(
         kept = [{"t": "Div", "c": [[head["c"][1][0], [], []], []]}]
     else:
         kept = []
+    doc.removed.append(
+        {
+            "where": "references-listed",
+            "line": doc.line_of(label),
+            "text": "\n".join(
+                ([label] if head not in kept else [])
+                + [stringify(b["c"][2]) for b in body if b["t"] == "Header"]
+                + [stringify(e) for e in entries if _link(e)]
+            ),
+        }
+    )
     blocks[start:end] = kept
     note = f"; {added} uncited entr{'y' if added == 1 else 'ies'} listed after the cited"
     doc.info(
