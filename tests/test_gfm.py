@@ -434,3 +434,20 @@ def test_highlights_and_shortcodes_print_as_their_authors_see_them(tmp_path):
     assert "表 1-1. 比较" in text and "w-full" not in text and "{{<" not in text
     assert "📌 主题配置" in text and "/posts/" not in text
     assert "highlight" in codes(doc)
+
+
+def test_theme_components_print_the_words_they_show(tmp_path):
+    doc = doc_of(
+        tmp_path,
+        '# 文学\n\n<VPCard  title="尚书"  desc="最早的历史文献汇编。"background="rgba(1)" />\n\n'
+        '<VPCard title="孟子" desc="语录体散文。" background="x" />\n\n'
+        '新功能 <Badge text="新" type="tip"/> 上线。\n\n'
+        '<Tabs>\n<TabItem value="a" label="本地">\n\n本地的做法。\n\n</TabItem>\n</Tabs>\n\n'
+        "`<VPCard title=\"代码\" />`\n",
+    )
+    text = stringify(doc.ast["blocks"])
+    assert "尚书 —— 最早的历史文献汇编。" in text and "孟子 —— 语录体散文。" in text
+    assert "新功能 新 上线。" in text and "本地的做法。" in text and "本地" in text
+    assert "background" not in text.replace('<VPCard title="代码" />', "")
+    assert '<VPCard title="代码" />' in text  # code as written
+    assert "component" in codes(doc)

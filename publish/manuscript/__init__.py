@@ -21,6 +21,7 @@ from publish.manuscript.autolinks import link_bare_urls
 from publish.manuscript.callouts import callout_syntax, callouts
 from publish.manuscript.captions import TableCaptions
 from publish.manuscript.chat import remove_chat
+from publish.manuscript.components import components
 from publish.manuscript.htmlblocks import read_html_blocks
 from publish.manuscript.ids import unique_ids
 from publish.manuscript.images import Images
@@ -57,6 +58,7 @@ def clean_text(doc: Document) -> None:
     remove_chat(doc)
     callout_syntax(doc)
     liquid_text(doc)
+    components(doc)
     repair_pipe_tables(doc)
     tex_delimiters(doc)
     unescape_bold(doc)
