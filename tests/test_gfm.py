@@ -451,3 +451,17 @@ def test_theme_components_print_the_words_they_show(tmp_path):
     assert "background" not in text.replace('<VPCard title="代码" />', "")
     assert '<VPCard title="代码" />' in text  # code as written
     assert "component" in codes(doc)
+
+
+def test_a_fence_holding_a_shorter_fence_is_one_block(tmp_path):
+    """A ```` block showing a ``` line is one code block: no false source-truncated, and
+    the text steps leave what is inside it alone (issue 18)."""
+    doc = doc_of(
+        tmp_path,
+        "# 代码\n\n````markdown\n```python\n  - 不是列表\n```\n````\n\n正文 \\*\\*粗\\*\\* 完。\n",
+    )
+    assert "source-truncated" not in codes(doc)
+    (code,) = [e for e in elements(doc.ast["blocks"]) if e["t"] == "CodeBlock"]
+    assert code["c"][1] == "```python\n  - 不是列表\n```"
+    strong = [stringify(e) for e in elements(doc.ast["blocks"]) if e["t"] == "Strong"]
+    assert strong == ["粗"]

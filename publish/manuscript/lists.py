@@ -19,7 +19,7 @@ from typing import Any
 
 from publish.ast import lists
 from publish.document import Document
-from publish.manuscript.chat import FENCE
+from publish.manuscript.lines import code_lines
 
 NUMBERED = re.compile(r"^(\d{1,9}[.)])( +)\S")
 BULLET = re.compile(r"^( {1,3})([-*+] +\S.*)$")
@@ -28,15 +28,12 @@ BULLET = re.compile(r"^( {1,3})([-*+] +\S.*)$")
 def nest_bullets(doc: Document) -> None:
     """Manuscript stage, text level: see module."""
     lines = doc.text.split("\n")
-    fenced = False
     column = 0  # the text column of the numbered item the lines below belong to, or 0
     shift = 0  # spaces added to the bullet being moved, and so to the lines under it
     moved: list[int] = []
-    for n, line in enumerate(lines):
-        if FENCE.match(line):
-            fenced, column, shift = not fenced, 0, 0
-            continue
-        if fenced:
+    for n, (line, code) in enumerate(zip(lines, code_lines(lines), strict=True)):
+        if code:
+            column, shift = 0, 0
             continue
         if m := NUMBERED.match(line):
             column, shift = len(m.group(1)) + len(m.group(2)), 0

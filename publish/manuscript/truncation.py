@@ -10,7 +10,7 @@ import re
 
 from publish.ast import elements, stringify
 from publish.document import Document
-from publish.manuscript.chat import FENCE
+from publish.manuscript.lines import OPEN, unclosed_fence
 
 DANGLING_LINK = re.compile(r"\[[^\[\]]*\]?\]\(([^\s)]*)$")
 ENDINGS = "。！？!?.…」』”’\"')）】》:：;；~～*_`|"
@@ -21,18 +21,11 @@ CUT_TAG = re.compile(r"<([a-zA-Z][\w-]*)(?:\s[^<>]*)?$")
 def close_cut_fence(doc: Document) -> None:
     """Before parsing: a code block whose closing fence never comes is closed at the end of
     the text (pandoc would print the fence and the code as a paragraph); reported as cut."""
-    fence = ""
-    for line in doc.text.split("\n"):
-        m = FENCE.match(line)
-        if not m:
-            continue
-        mark = m.group(1)
-        if not fence:
-            fence = mark
-        elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark) :]:
-            fence = ""
-    if not fence:
+    lines = doc.text.split("\n")
+    opened = unclosed_fence(lines)
+    if opened is None:
         return
+    fence = OPEN.match(lines[opened]).group(1)  # type: ignore[union-attr]
     n, _ = _last_line(doc.text)
     doc.text = doc.text.rstrip("\n") + "\n" + fence + "\n"
     reason = "it ends inside a code block (a ``` fence is never closed)"
@@ -50,8 +43,7 @@ def check_truncation(doc: Document) -> None:
         return
     n, last = _last_line(text)
     reasons: list[str] = []
-    fences = [ln for ln in text.split("\n") if FENCE.match(ln)]
-    if len(fences) % 2:
+    if unclosed_fence(text.split("\n")) is not None:
         reasons.append("it ends inside a code block (a ``` fence is never closed)")
     elif DANGLING_LINK.search(last) or last.endswith("...") and "](" in last:
         reasons.append("it ends inside a link (the link's URL is cut off)")
