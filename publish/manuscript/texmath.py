@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from publish.chars import CJK
 from publish.document import Document
-from publish.manuscript.chat import FENCE
+from publish.manuscript.lines import code_lines
 
 COMMAND = re.compile(r"\\[a-zA-Z]+")
 OPEN, CLOSE = re.compile(r"^\s*\\\[\s*$"), re.compile(r"^\s*\\\]\s*$")
@@ -73,12 +73,9 @@ def tex_delimiters(doc: Document) -> None:
     lines = doc.text.split("\n")
     # the last line that can close a display; looking ahead from every ``\[`` was quadratic
     last_close = max((n for n, line in enumerate(lines) if CLOSE.match(line)), default=-1)
-    fenced, display, total, first = False, False, 0, None
-    for n, line in enumerate(lines):
-        if FENCE.match(line) and not display:
-            fenced = not fenced
-            continue
-        if fenced:
+    display, total, first = False, 0, None
+    for n, (line, code) in enumerate(zip(lines, code_lines(lines), strict=True)):
+        if code and not display:
             continue
         if not display and OPEN.match(line) and n < last_close:
             lines[n] = line.replace("\\[", "$$")
