@@ -465,3 +465,16 @@ def test_a_fence_holding_a_shorter_fence_is_one_block(tmp_path):
     assert code["c"][1] == "```python\n  - 不是列表\n```"
     strong = [stringify(e) for e in elements(doc.ast["blocks"]) if e["t"] == "Strong"]
     assert strong == ["粗"]
+
+
+def test_a_source_card_gives_its_title(tmp_path):
+    """An assistant's source card (corpus 01): "标题：…" beside "原始 URL：…" titles the
+    reference, instead of the bare domain."""
+    doc = doc_of(
+        tmp_path,
+        "# 日报\n\n见[[1]](https://cloud.example/blog/agent)与[[2]](https://other.example/x)。\n\n"
+        "## 1. 发布\n\n- **标题**：Introducing Agent Platform  \n"
+        "- **原始 URL**：https://cloud.example/blog/agent  \n- **来源日期**：2026-04-22\n\n"
+        "## 2. 无标题\n\n- 原始 URL：https://other.example/x\n",
+    )
+    assert [r.title for r in doc.references] == ["Introducing Agent Platform", None]

@@ -50,9 +50,35 @@ TRIM = " \t.,;:。，；：-—|"
 Entry = list[Any]  # the inlines of one entry
 
 
+# A field naming a source's title in an assistant's source card ("- **标题**：…").
+TITLE_FIELD = re.compile(
+    r"^\s*(?:标题|標題|题目|題目|文章标题|文章標題|title)\s*[:：]\s*(\S.*)$", re.I
+)
+
+
+def titles_from_cards(doc: Document, refs: list[Reference], sidecar_titles: set[str]) -> None:
+    """A list that describes one source field by field (an assistant's source card:
+    "- **标题**：Introducing …", "- **原始 URL**：https://…", "- 来源日期：…") gives the
+    title to the reference of the address it links, when nothing else has."""
+    by_key = {normalize(r.url): r for r in refs if r.url}
+    for e in elements(doc.ast["blocks"]):
+        if e["t"] != "BulletList":
+            continue
+        # each item's own lines (a list nested in it is another card)
+        items = [[x for b in it if b["t"] in ("Plain", "Para") for x in b["c"]] for it in e["c"]]
+        titles = [m.group(1).strip() for it in items if (m := TITLE_FIELD.match(stringify(it)))]
+        if len(titles) != 1:
+            continue
+        for url in {link for it in items if (link := _link(it))}:
+            ref = by_key.get(normalize(url))
+            if ref is not None and not ref.title and normalize(ref.url) not in sidecar_titles:
+                ref.title = titles[0]
+
+
 def take_listed(doc: Document, refs: list[Reference], sidecar_titles: set[str]) -> None:
     """See module. ``refs`` gains the uncited entries; ``sidecar_titles``: keys whose title
     the sidecar set (kept)."""
+    titles_from_cards(doc, refs, sidecar_titles)
     blocks = doc.ast["blocks"]
     i = 0
     while i < len(blocks):
