@@ -154,5 +154,6 @@ def refs_pdf(path: Path, heading: str) -> list[str]:
 
 def ref_urls(entries: list[str]) -> list[str]:
     """The URL of each entry, with breaks made by line wrapping removed."""
-    # a URL wraps after / - _ . or, when it holds Chinese, between two Han characters
-    return [_entry_url(re.sub(r"(?<=[/\-_.\u3400-\u9fff])\s+(?=[^\s↩])", "", e)) for e in entries]
+    # a URL wraps after / - _ . : (print breaks long addresses anywhere, "https:" too) or,
+    # when it holds Chinese, between two Han characters
+    return [_entry_url(re.sub(r"(?<=[/\-_.:\u3400-\u9fff])\s+(?=[^\s↩])", "", e)) for e in entries]
