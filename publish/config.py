@@ -12,16 +12,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish import pandoc
 from publish.errors import UsageError
 
 FORMATS = ("pdf", "epub", "docx", "html")
 EDITIONS = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
-PAPERS = ("A4", "B5", "A5")
-# Markdown flavours (publish/pandoc.py READERS): CommonMark/GFM, or pandoc's own.
-READERS = ("commonmark", "gfm", "markdown")
+PAPERS = ("A4", "B5", "A5")  # CSS page sizes (B5 is ISO B5, 176 × 250 mm)
+# Markdown flavours --from takes: publish/pandoc.py's readers (CommonMark/GFM, pandoc's own).
+READERS = tuple(pandoc.READERS)
 # The editions' vocabulary domains (publish/editions/glossary.py sections): whether software
 # senses of words (程式, 執行, 函式) apply.
-DOMAINS = ("technical", "general")  # CSS page sizes (B5 is ISO B5, 176 × 250 mm)
+DOMAINS = ("technical", "general")
 MARKDOWN = (".md", ".markdown", ".txt")
 # Files people pass by mistake, and what to do instead.
 NOT_MARKDOWN = {

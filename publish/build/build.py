@@ -98,7 +98,7 @@ def prepare(source: Path, reader: str | None = None, domain: str | None = None) 
 
     doc = reading.read(source, stem_of(source))
     if reader:
-        doc.reader = "commonmark" if reader == "gfm" else reader
+        doc.reader = reader
     manuscript.clean_text(doc)
     reading.parse(doc)
     manuscript.clean_ast(doc)
