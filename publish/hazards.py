@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from publish.errors import SourceError
+from publish.lines import code_lines
 
 # Budgets, in the units each pattern costs (measured: 1 unit ≈ 0.4–4 µs of pandoc's time).
 LT_BUDGET = 200_000  # characters after each stray "<", summed
@@ -284,11 +285,8 @@ def break_note_cycles(text: str) -> str:
     lines = text.split("\n")
     bodies: dict[str, list[int]] = {}  # note label -> its lines (definition, continuation)
     label = None
-    fence = False
-    for n, line in enumerate(lines):
-        if FENCE.match(line):
-            fence = not fence
-        m = NOTE_DEF.match(line) if not fence else None
+    for n, (line, code) in enumerate(zip(lines, code_lines(lines), strict=True)):
+        m = NOTE_DEF.match(line) if not code else None
         if m:
             label = m.group(1)
             bodies.setdefault(label, []).append(n)

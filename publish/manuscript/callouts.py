@@ -29,7 +29,7 @@ from typing import Any
 
 from publish.ast import Element, elements, lists
 from publish.document import Document
-from publish.manuscript.lines import scan
+from publish.lines import scan
 
 # Titles of the kinds, in Simplified Chinese (the editions convert them).
 TITLES = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from publish.document import Document
-from publish.manuscript.lines import scan
+from publish.lines import scan
 
 # A component's tag: a capitalised name, attributes (quoted values may hold ">").
 TAG = re.compile(

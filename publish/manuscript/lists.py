@@ -19,7 +19,7 @@ from typing import Any
 
 from publish.ast import lists
 from publish.document import Document
-from publish.manuscript.lines import code_lines
+from publish.lines import code_lines
 
 NUMBERED = re.compile(r"^(\d{1,9}[.)])( +)\S")
 BULLET = re.compile(r"^( {1,3})([-*+] +\S.*)$")

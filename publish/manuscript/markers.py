@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 from publish.ast import elements
 from publish.document import Document
-from publish.manuscript.lines import code_lines
+from publish.lines import code_lines
 
 MARKER = re.compile(r"\](\*+)(?!\()")
 PLAIN_BOLD = re.compile(r"(?<![\\*])\*\*(?!\*)")

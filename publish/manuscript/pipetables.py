@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from publish.document import Document
-from publish.manuscript.lines import scan
+from publish.lines import scan
 
 DELIMITER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 CELL_SPLIT = re.compile(r"(?<!\\)\|")

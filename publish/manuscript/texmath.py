@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from publish.chars import CJK
 from publish.document import Document
-from publish.manuscript.lines import code_lines
+from publish.lines import code_lines
 
 COMMAND = re.compile(r"\\[a-zA-Z]+")
 OPEN, CLOSE = re.compile(r"^\s*\\\[\s*$"), re.compile(r"^\s*\\\]\s*$")

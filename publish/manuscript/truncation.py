@@ -10,7 +10,7 @@ import re
 
 from publish.ast import elements, stringify
 from publish.document import Document
-from publish.manuscript.lines import OPEN, unclosed_fence
+from publish.lines import OPEN, unclosed_fence
 
 DANGLING_LINK = re.compile(r"\[[^\[\]]*\]?\]\(([^\s)]*)$")
 ENDINGS = "。！？!?.…」』”’\"')）】》:：;；~～*_`|"
