@@ -23,10 +23,11 @@ from urllib.parse import unquote
 
 from publish.ast import Element, elements, lists
 from publish.document import Document
+from publish.lines import scan
 from publish.manuscript.images import missing
-from publish.manuscript.lines import scan
 
-TAG = re.compile(r"\{%-?[^%\n]{1,300}?-?%\}|\{\{-?[^{}\n]{1,300}?-?\}\}")
+LIQUID_TAG = r"\{%-?[^%\n]{1,300}?-?%\}"  # {% … %}
+TAG = re.compile(LIQUID_TAG + r"|\{\{-?[^{}\n]{1,300}?-?\}\}")  # and {{ … }}
 RAW_ATTR = re.compile(r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 RAW_FORMATS = ("html", "html4", "html5")
 
@@ -57,15 +58,13 @@ def _inline_text(lst: list[Element]) -> str:
 
 # A link or image address holding a tag with spaces: CommonMark ends an address at a space,
 # so ``[上一篇]({% post_url x %})`` would print as text; ``<…>`` lets it hold spaces.
-TAG_ADDRESS = re.compile(
-    r"\]\(\s*([^()\s<>]*(?:\{%-?[^%\n]{1,300}?-?%\}|\{\{-?[^{}\n]{1,300}?-?\}\})[^()\s<>]*)\s*\)"
-)
+TAG_ADDRESS = re.compile(rf"\]\(\s*([^()\s<>]*(?:{TAG.pattern})[^()\s<>]*)\s*\)")
 
 
 # A tag's quoted arguments: what a Hexo/Jekyll tag prints ("{% post_link slug '标题' %}").
 QUOTED_ARG = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
 # A Liquid/Hexo tag ({% … %}) or a Hugo shortcode ({{< … >}}, {{% … %}}).
-BLOCK_TAG = re.compile(r"\{%-?[^%\n]{1,300}?-?%\}|\{\{<[^\n]{1,300}?>\}\}|\{\{%[^\n]{1,300}?%\}\}")
+BLOCK_TAG = re.compile(LIQUID_TAG + r"|\{\{<[^\n]{1,300}?>\}\}|\{\{%[^\n]{1,300}?%\}\}")
 TAG_NAME = re.compile(r"\{[%{][<%]?-?\s*/?\s*(\w+)")
 # key="value" arguments; only these keys name words a reader is shown.
 NAMED_ARG = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)')""")
