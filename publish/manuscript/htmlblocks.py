@@ -8,10 +8,11 @@ sanitiser has cleaned it, every raw HTML block is read by pandoc's HTML reader, 
 one run, and replaced by the blocks it holds: an HTML table becomes a table in every
 format, ``<a href="…">[1]</a>`` a citation like ``[[1]](…)``, ``<h2>`` a heading.
 
-A block is cleaned by nh3 once more first: the sanitiser splits raw HTML around
-pandoc's own elements, so a piece may open a tag that a later piece closes; balanced, it
-can be wrapped in a marker ``<div>`` and found again in pandoc's output. Raw *inline*
-HTML (``<br>``, ``<sup>``) stays as it is: its text is already pandoc's.
+A block is cleaned by the sanitiser's rules once more first (``rawhtml.clean``): the
+sanitiser splits raw HTML around pandoc's own elements, so a piece may open a tag that a
+later piece closes; balanced, it can be wrapped in a marker ``<div>`` and found again in
+pandoc's output. Raw *inline* HTML (``<br>``, ``<sup>``) stays as it is: its text is already
+pandoc's.
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import nh3
-
 from publish import pandoc
 from publish.ast import Element, lists
 from publish.document import Document
-from publish.manuscript.rawhtml import ATTRIBUTES, TAGS, is_raw_html
+from publish.manuscript.rawhtml import clean, is_raw_html
 
 
 def read_html_blocks(doc: Document) -> None:
@@ -39,10 +38,7 @@ def read_html_blocks(doc: Document) -> None:
     key = "publish-" + secrets.token_hex(4)
     parts = []
     for n, (_, _, html) in enumerate(found):
-        balanced = nh3.clean(
-            html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "data"}
-        )
-        parts.append(f'<div id="{key}-{n}">{balanced}</div>')
+        parts.append(f'<div id="{key}-{n}">{clean(html)}</div>')
     out, warnings = pandoc.run(
         ["-f", "html", "-t", "json"], "\n".join(parts).encode("utf-8"), str(doc.source)
     )

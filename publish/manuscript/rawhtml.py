@@ -207,18 +207,7 @@ class Sanitizer:
         lst[first : last + 1] = out
 
     def clean(self, html: str) -> str:
-        clean = nh3.clean(
-            html,
-            tags=TAGS,
-            clean_content_tags=DROP_WITH_CONTENT,
-            attributes=ATTRIBUTES,
-            attribute_filter=_filter,
-            url_schemes=set(links.SCHEMES | {"data"}),
-            filter_style_properties=STYLE,
-            link_rel=None,
-            strip_comments=True,
-        )
-        return IMG.sub(self.image, clean)
+        return IMG.sub(self.image, clean(html))
 
     def image(self, m: re.Match[str]) -> str:
         attrs = {k: unescape(v or "") for k, v in ATTR.findall(m.group(1))}
@@ -269,6 +258,22 @@ class Sanitizer:
                 self.doc.line_of(self.links[0]),
                 targets=seen[:50],
             )
+
+
+def clean(html: str) -> str:
+    """``html`` as nh3 leaves it under this module's rules: allowed tags, attributes and
+    link schemes only, and balanced (a tag left open is closed, a stray closer dropped)."""
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=ATTRIBUTES,
+        attribute_filter=_filter,
+        url_schemes=set(links.SCHEMES | {"data"}),
+        filter_style_properties=STYLE,
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 def _filter(tag: str, attr: str, value: str) -> str | None:
