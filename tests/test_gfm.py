@@ -478,3 +478,11 @@ def test_a_source_card_gives_its_title(tmp_path):
         "## 2. 无标题\n\n- 原始 URL：https://other.example/x\n",
     )
     assert [r.title for r in doc.references] == ["Introducing Agent Platform", None]
+
+
+def test_html_block_links_keep_every_allowed_scheme(tmp_path):
+    """An HTML block is balanced by the sanitiser's own rules: a mailto: link in it stays
+    a link (a second, narrower nh3 call used to drop it)."""
+    doc = doc_of(tmp_path, '# 联系\n\n<p>写信给<a href="mailto:a@b.example">我们</a>。</p>\n')
+    targets = [e["c"][2][0] for e in elements(doc.ast["blocks"]) if e["t"] == "Link"]
+    assert targets == ["mailto:a@b.example"]
