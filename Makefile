@@ -54,7 +54,7 @@ lint: setup
 clean:
 	rm -rf $(OUT)
 
-# The DOCX reference documents (styles/reference-{SC,TC,HK}.docx), generated from pandoc's
+# The DOCX reference documents (publish/styles/reference-{SC,TC,HK}.docx), generated from pandoc's
 # default; run after changing scripts/make_reference_docx.py or upgrading pandoc, and commit.
 .PHONY: reference-docx
 reference-docx: $(STAMP)

@@ -26,7 +26,7 @@ import pypandoc
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
-STYLES = ROOT / "styles"
+STYLES = ROOT / "publish" / "styles"
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
