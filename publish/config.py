@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish import pandoc
+from publish.editions.table import CODES
 from publish.errors import UsageError
 
 FORMATS = ("pdf", "epub", "docx", "html")
-EDITIONS = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
+EDITIONS = CODES  # the edition table: publish/editions/table.py
 PAPERS = ("A4", "B5", "A5")  # CSS page sizes (B5 is ISO B5, 176 × 250 mm)
 # Markdown flavours --from takes: publish/pandoc.py's readers (CommonMark/GFM, pandoc's own).
 READERS = tuple(pandoc.READERS)

@@ -31,10 +31,11 @@ from lxml import html as lhtml
 
 from publish.build.cache import file_digest, inside, read_regular, stat_of
 from publish.build.site import INDEX, MANIFEST
+from publish.editions.table import TABLE
 
 MAX_MANIFEST = 64 << 20
 
-REGIONS = {"zh-Hans": "SC", "zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}
+REGIONS = {s.code: s.fonts for s in TABLE}  # the CJK font region each edition wants
 # Source Han names the Hong Kong fonts "HC".
 ALIASES = {"HC": "HK"}
 FORMATS = ("pdf", "epub", "docx", "html")

@@ -11,55 +11,12 @@ from publish.document import Document, Edition
 from publish.editions.convert import Converter
 from publish.editions.glossary import Glossary
 from publish.editions.script import CONFIGS
+from publish.editions.table import CODES, TABLE
 from publish.references import cite_edition
 
-EDITIONS = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
-
-# Words fixed around the text, in each edition's script.
-LABELS: dict[str, dict[str, str]] = {
-    "zh-Hans": {
-        "contents": "目录",
-        "references": "参考文献",
-        "table": "表",
-        "edition": "简体中文版",
-        "page": "页",
-        "download": "下载",
-        "phrases": "用词审校表",
-        "back": "返回引用处",
-        "original": "原文",
-        "count": "次数",
-        "line": "行",
-        "glossary": "词汇表",
-    },
-    "zh-Hant-TW": {
-        "contents": "目錄",
-        "references": "參考文獻",
-        "table": "表",
-        "edition": "繁體中文（臺灣）版",
-        "page": "頁",
-        "download": "下載",
-        "phrases": "用詞審校表",
-        "back": "返回引用處",
-        "original": "原文",
-        "count": "次數",
-        "line": "行",
-        "glossary": "詞彙表",
-    },
-    "zh-Hant-HK": {
-        "contents": "目錄",
-        "references": "參考文獻",
-        "table": "表",
-        "edition": "繁體中文（香港）版",
-        "page": "頁",
-        "download": "下載",
-        "phrases": "用詞審校表",
-        "back": "返回引用處",
-        "original": "原文",
-        "count": "次數",
-        "line": "行",
-        "glossary": "詞彙表",
-    },
-}
+EDITIONS = CODES
+# Words fixed around the text, in each edition's script (the table's labels).
+LABELS: dict[str, dict[str, str]] = {s.code: dict(s.labels) for s in TABLE}
 
 # Text nodes are converted run by run: Str, Space and SoftBreak in one inline list, joined
 # so that OpenCC sees whole phrases, then split back at the same separators.

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish.config import DOMAINS
+from publish.editions.table import CODES
 from publish.errors import UsageError
 from publish.styles import STYLES
 
 DEFAULT = STYLES / "glossary.toml"
 VOCABULARY = STYLES / "vocabulary"
-EDITION_CODES = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
+EDITION_CODES = CODES
 
 
 @dataclass

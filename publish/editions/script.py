@@ -6,12 +6,12 @@ import functools
 
 import opencc
 
+from publish.editions.table import SOURCES, TABLE
+
 # (source script, source region) -> edition -> OpenCC config; None passes the text through.
+# Read from the edition table (table.py).
 CONFIGS: dict[tuple[str, str], dict[str, str | None]] = {
-    # A Simplified source is first normalised to Simplified (stray Traditional characters).
-    ("Hans", ""): {"zh-Hans": "t2s", "zh-Hant-TW": "s2twp", "zh-Hant-HK": "s2hk"},
-    ("Hant", "TW"): {"zh-Hans": "tw2sp", "zh-Hant-TW": None, "zh-Hant-HK": "t2hk"},
-    ("Hant", "HK"): {"zh-Hans": "hk2s", "zh-Hant-TW": "t2tw", "zh-Hant-HK": None},
+    source: {s.code: s.opencc[source] for s in TABLE} for source in SOURCES
 }
 # The configs that make a Simplified edition of a Traditional source.
 FROM_TRADITIONAL = {c["zh-Hans"] for (script, _), c in CONFIGS.items() if script == "Hant"}

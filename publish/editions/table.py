@@ -1,0 +1,146 @@
+"""The editions, in one declarative table that every stage reads (issue 18, item 5).
+
+Each row says what an edition is: its language tag, script and region, the OpenCC config
+that makes it from each kind of source, the CJK font region of its type (Noto CJK and
+Source Han name them SC, TC and HK) with the CSS font stack, the locale Word and citeproc
+know it by, its reference DOCX and the words fixed around its text (labels).
+
+This module imports nothing from the rest of the package, so ``config`` and the build's
+checks can read it without pulling in the converter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Spec:
+    code: str  # BCP 47: zh-Hans, zh-Hant-TW, zh-Hant-HK
+    script: str  # Hans or Hant
+    region: str  # CN, TW or HK: whose vocabulary the edition writes
+    # (source script, source region) -> OpenCC config; None: the text passes as it is
+    opencc: Mapping[tuple[str, str], str | None]
+    fonts: str  # the CJK fonts' region: SC, TC or HK
+    font_stack: str  # CSS font-family for sans text (covers, pages without the stylesheet)
+    locale: str  # Word's w:lang and the CSL locale (citeproc knows zh-CN and zh-TW)
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def reference_docx(self) -> str:
+        return f"reference-{self.fonts}.docx"
+
+
+def _frozen(d: dict[Any, Any]) -> Mapping[Any, Any]:
+    return MappingProxyType(d)
+
+
+TABLE: tuple[Spec, ...] = (
+    Spec(
+        code="zh-Hans",
+        script="Hans",
+        region="CN",
+        # A Simplified source is first normalised to Simplified (stray Traditional
+        # characters; valid Simplified ones such as 昇 stay: convert.SIMPLIFIED_TOO).
+        opencc=_frozen({("Hans", ""): "t2s", ("Hant", "TW"): "tw2sp", ("Hant", "HK"): "hk2s"}),
+        fonts="SC",
+        font_stack="'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', "
+        "'Microsoft YaHei', sans-serif",
+        locale="zh-CN",
+        labels=_frozen(
+            {
+                "contents": "目录",
+                "references": "参考文献",
+                "table": "表",
+                "edition": "简体中文版",
+                "page": "页",
+                "download": "下载",
+                "phrases": "用词审校表",
+                "back": "返回引用处",
+                "original": "原文",
+                "count": "次数",
+                "line": "行",
+                "glossary": "词汇表",
+                "sentence": "例句",
+                "entry": "词汇表条目",
+                "variants": "字形改动",
+                "unchanged": "未改动的地区用词",
+                "suggest": "建议",
+            }
+        ),
+    ),
+    Spec(
+        code="zh-Hant-TW",
+        script="Hant",
+        region="TW",
+        opencc=_frozen({("Hans", ""): "s2twp", ("Hant", "TW"): None, ("Hant", "HK"): "t2tw"}),
+        fonts="TC",
+        font_stack="'Noto Sans CJK TC', 'Source Han Sans TC', 'PingFang TC', "
+        "'Microsoft JhengHei', sans-serif",
+        locale="zh-TW",
+        labels=_frozen(
+            {
+                "contents": "目錄",
+                "references": "參考文獻",
+                "table": "表",
+                "edition": "繁體中文（臺灣）版",
+                "page": "頁",
+                "download": "下載",
+                "phrases": "用詞審校表",
+                "back": "返回引用處",
+                "original": "原文",
+                "count": "次數",
+                "line": "行",
+                "glossary": "詞彙表",
+                "sentence": "例句",
+                "entry": "詞彙表條目",
+                "variants": "字形改動",
+                "unchanged": "未改動的地區用詞",
+                "suggest": "建議",
+            }
+        ),
+    ),
+    Spec(
+        code="zh-Hant-HK",
+        script="Hant",
+        region="HK",
+        opencc=_frozen({("Hans", ""): "s2hk", ("Hant", "TW"): "t2hk", ("Hant", "HK"): None}),
+        fonts="HK",
+        font_stack="'Noto Sans CJK HK', 'Source Han Sans HC', 'PingFang HK', "
+        "'Microsoft JhengHei', sans-serif",
+        locale="zh-HK",
+        labels=_frozen(
+            {
+                "contents": "目錄",
+                "references": "參考文獻",
+                "table": "表",
+                "edition": "繁體中文（香港）版",
+                "page": "頁",
+                "download": "下載",
+                "phrases": "用詞審校表",
+                "back": "返回引用處",
+                "original": "原文",
+                "count": "次數",
+                "line": "行",
+                "glossary": "詞彙表",
+                "sentence": "例句",
+                "entry": "詞彙表條目",
+                "variants": "字形改動",
+                "unchanged": "未改動的地區用詞",
+                "suggest": "建議",
+            }
+        ),
+    ),
+)
+
+EDITIONS: Mapping[str, Spec] = MappingProxyType({s.code: s for s in TABLE})
+CODES: tuple[str, ...] = tuple(EDITIONS)
+# The source kinds an OpenCC config is known for: (script, region of a Traditional source).
+SOURCES: tuple[tuple[str, str], ...] = (("Hans", ""), ("Hant", "TW"), ("Hant", "HK"))
+
+
+def spec(code: str) -> Spec:
+    return EDITIONS[code]
