@@ -327,9 +327,15 @@ def job(
 
     edition, edition_diagnostics = _edition(doc, token, code, glossary, quotes)
     kwargs = dict(options)
+    problems: dict[str, str] = {}
     if fmt == "pdf":
+        from publish.writers import weasy
+
         kwargs["font_config"] = _font_config()
+        problems = weasy.apply()
     before = len(edition.doc.diagnostics)
+    for name, why in problems.items():  # the PDF is correct, but ragged or memory-hungry
+        edition.doc.warn("weasyprint-patch", f"{code} pdf: WeasyPrint left stock ({name}): {why}")
     start = time.perf_counter()
     info = WRITERS[fmt](edition, path, **kwargs) or {}
     seconds = time.perf_counter() - start

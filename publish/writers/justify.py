@@ -8,7 +8,8 @@ Two parts, both print-only:
   quarter em clreq asks for (Noto Sans CJK's 0.224 em); being an ordinary space it vanishes
   at a line's start and end, is a break opportunity (Han/Latin already was one) and copies
   as the space many Chinese style guides write there anyway.
-- :func:`inter_character` (around WeasyPrint's layout and drawing, from ``pdf.write``):
+- :func:`inter_character` (around WeasyPrint's layout and drawing, from ``pdf.write``;
+  the wrapping itself is in :mod:`publish.writers.weasy`):
   WeasyPrint 70 justifies by widening U+0020 and U+00A0 only, so a line of Chinese, which
   has none, stays ragged by up to two em, and a mixed line pours its slack into its few
   spaces. Nothing in the HTML can fix that: a stretchable character between Han characters
@@ -23,7 +24,6 @@ Two parts, both print-only:
 from __future__ import annotations
 
 import contextlib
-import functools
 import re
 import threading
 from collections.abc import Iterator
@@ -122,58 +122,32 @@ def _boundary(left: str, right: str) -> bool:
 
 
 # Threads laying out a PDF inside :func:`inter_character` (WeasyPrint's functions are
-# wrapped once per process and act as stock everywhere else).
+# wrapped once per process, by publish/writers/weasy.py, and act as stock everywhere else).
 _ON = threading.local()
 
 
 @contextlib.contextmanager
-def inter_character() -> Iterator[None]:
+def inter_character() -> Iterator[bool]:
     """While in the block (in this thread), WeasyPrint's ``text-align: justify`` widens CJK
-    characters as well as spaces (see the module's doc). For WeasyPrint 70: its
-    ``count_expandable_spaces`` (what a line may widen) and ``Layout.set_text`` (which
-    draws the widening as Pango letter spacing) are wrapped."""
+    characters as well as spaces (see the module's doc). Gives False when WeasyPrint could
+    not be patched (:mod:`publish.writers.weasy` says why): text then stays ragged."""
+    from publish.writers import weasy
+
     was = getattr(_ON, "on", False)
-    with _WRAPPING:  # two threads' first PDFs must not wrap WeasyPrint twice
-        wrapped = _wrap()
-    _ON.on = wrapped
+    on = weasy.applied("justify")
+    _ON.on = on
     try:
-        yield
+        yield on
     finally:
         _ON.on = was
 
 
-_WRAPPING = threading.Lock()
+def active() -> bool:
+    """Inside :func:`inter_character`, in this thread."""
+    return getattr(_ON, "on", False)
 
 
-@functools.cache
-def _wrap() -> bool:
-    """Wrap WeasyPrint's two functions, once; False (text stays ragged, nothing breaks) for
-    a WeasyPrint without them."""
-    from weasyprint.layout import inline
-    from weasyprint.text import line_break
-
-    if not hasattr(inline, "count_expandable_spaces"):
-        return False
-    count, set_text = inline.count_expandable_spaces, line_break.Layout.set_text
-
-    def counted(box: Any) -> float:
-        n = count(box)
-        if getattr(_ON, "on", False) and isinstance(box, inline.boxes.TextBox):
-            n += _widened(box.text)
-        return n
-
-    def with_spacing(self: Any, text: str, justify: bool = False) -> None:
-        set_text(self, text, justify)
-        on = justify and self.justification_spacing and getattr(_ON, "on", False)
-        if on and _widened(self.text):
-            _letter_space(self)
-
-    inline.count_expandable_spaces = counted
-    line_break.Layout.set_text = with_spacing
-    return True
-
-
-def _widened(text: str) -> float:
+def widened(text: str) -> float:
     """How many justification shares one box's ``text`` takes for its CJK characters
     (:func:`_spans`). Each widened character gets a share as Pango letter spacing, half
     before it and half after, but Pango drops the outer half at both ends of a layout's
@@ -200,7 +174,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _letter_space(layout: Any) -> None:
+def letter_space(layout: Any) -> None:
     """Letter spacing of one justification share on the characters :func:`_spans` picks
     in ``layout``'s text."""
     from weasyprint.text.ffi import TO_UNITS, ffi, pango

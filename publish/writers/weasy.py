@@ -1,0 +1,175 @@
+"""Every change publish makes to WeasyPrint's internals, in one place, fenced.
+
+WeasyPrint has no public hook for either change, so each wraps a function of its own:
+
+- ``justify``: CJK characters as justification opportunities (see
+  :mod:`publish.writers.justify`, which decides how much each widens): WeasyPrint's
+  ``layout.inline.count_expandable_spaces`` and ``text.line_break.Layout.set_text``.
+- ``font-copy``: WeasyPrint 70 copies each whole font file into a ``bytes`` object for every
+  PDF (``pdf.fonts.Font.__init__`` → ``text.fonts.get_hb_object_data``: 19–27 MB for each
+  Noto CJK face, five faces in a print edition), though the HarfBuzz subsetter reads the
+  face itself and replaces the copy by the subset before anything reads it. The copy is
+  made only when something reads ``Font.file_content`` (fontTools' paths: variable fonts,
+  colour fonts, no subsetting, HarfBuzz failing), so the PDF's bytes do not change
+  (tests/test_weasy.py). Measured: peak memory of a full seed build 402 → 205 MB (with GC
+  tuning, build/worker.py), see docs/benchmarks.md. Upstream: no issue asks for this;
+  Kozea/WeasyPrint#2130 (closed, 2024) removed a cache that held one such copy per
+  ``Font`` between documents, and #1977 traced memory growth to the same ``ffi.unpack``.
+
+The fence: patches apply only to the WeasyPrint versions in ``SUPPORTED`` (pyproject pins
+``weasyprint>=70,<71``), each checks that the names it wraps are there and look as
+expected before it touches anything, and a patch that cannot apply leaves WeasyPrint
+stock and says why: :func:`apply` returns the reasons, which the PDF writer turns into a
+``weasyprint-patch`` warning (text stays ragged, or memory use doubles; the output is a
+correct PDF either way). Wrappers take ``*args, **kwargs`` and pass them on, so an added
+argument upstream does not break them. tests/test_weasy.py fails when the internals move.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+from collections.abc import Callable
+from typing import Any
+
+SUPPORTED = (70,)  # WeasyPrint major versions whose internals these patches were made for
+
+# Off only to compare (tests/test_weasy.py: the same bytes either way); read at each call.
+LAZY_FONTS = True
+
+_LOCK = threading.Lock()
+_IN_FONT = threading.local()  # set while this thread runs Font.__init__
+_LATER = object()  # Font.file_content not read yet: the face itself holds the bytes
+
+
+def apply() -> dict[str, str]:
+    """Apply every patch once per process (thread-safe); returns {patch: why it is not
+    applied} for the ones that could not be."""
+    with _LOCK:
+        return _apply()
+
+
+@functools.cache
+def _apply() -> dict[str, str]:
+    problems: dict[str, str] = {}
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        return {name: f"WeasyPrint cannot be imported ({exc})" for name in PATCHES}
+    version = str(getattr(weasyprint, "__version__", "?"))
+    major = version.split(".", 1)[0]
+    for name, patch in PATCHES.items():
+        if not major.isdigit() or int(major) not in SUPPORTED:
+            problems[name] = f"made for WeasyPrint {SUPPORTED[0]}, this is {version}"
+            continue
+        why = patch()
+        if why:
+            problems[name] = why
+    return problems
+
+
+def applied(name: str) -> bool:
+    return name not in apply()
+
+
+# -- justify ------------------------------------------------------------------------------
+
+
+def _patch_justify() -> str:
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    from publish.writers import justify
+
+    count = getattr(inline, "count_expandable_spaces", None)
+    layout = getattr(line_break, "Layout", None)
+    set_text = getattr(layout, "set_text", None)
+    if count is None or set_text is None:
+        return "weasyprint.layout.inline.count_expandable_spaces or Layout.set_text is gone"
+    if _params(count)[:1] != ["box"] or _params(set_text)[:3] != ["self", "text", "justify"]:
+        return "count_expandable_spaces(box) or Layout.set_text(self, text, justify) changed"
+    text_box = inline.boxes.TextBox
+
+    @functools.wraps(count)
+    def counted(box: Any, *args: Any, **kwargs: Any) -> Any:
+        n = count(box, *args, **kwargs)
+        if justify.active() and isinstance(box, text_box):
+            n += justify.widened(box.text)
+        return n
+
+    @functools.wraps(set_text)
+    def with_spacing(self: Any, text: str, *args: Any, **kwargs: Any) -> Any:
+        result = set_text(self, text, *args, **kwargs)
+        on = args[0] if args else kwargs.get("justify", False)
+        if on and self.justification_spacing and justify.active() and justify.widened(self.text):
+            justify.letter_space(self)
+        return result
+
+    inline.count_expandable_spaces = counted
+    layout.set_text = with_spacing
+    return ""
+
+
+# -- font-copy ----------------------------------------------------------------------------
+
+
+def _patch_font_copy() -> str:
+    from weasyprint.pdf import fonts
+
+    font = getattr(fonts, "Font", None)
+    data = getattr(fonts, "get_hb_object_data", None)
+    if font is None or data is None or "file_content" in vars(font):
+        return "weasyprint.pdf.fonts.Font or get_hb_object_data is gone, or already patched"
+    init = font.__init__
+    try:
+        source = inspect.getsource(init)
+    except (OSError, TypeError):
+        source = ""
+    if "self.file_content = get_hb_object_data(self.hb_face)" not in source:
+        return "Font.__init__ no longer copies the face with get_hb_object_data(self.hb_face)"
+    if _params(data)[:1] != ["hb_object"]:
+        return "get_hb_object_data(hb_object, …) changed"
+
+    @functools.wraps(data)
+    def lazy_data(hb_object: Any, *args: Any, **kwargs: Any) -> Any:
+        # Only Font.__init__'s call (the whole face, no other argument) is deferred.
+        if LAZY_FONTS and not args and not kwargs and getattr(_IN_FONT, "on", False):
+            return _LATER
+        return data(hb_object, *args, **kwargs)
+
+    @functools.wraps(init)
+    def lazy_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        was = getattr(_IN_FONT, "on", False)
+        _IN_FONT.on = True
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            _IN_FONT.on = was
+
+    def read(self: Any) -> Any:
+        value = self.__dict__.get("_file_content", _LATER)
+        if value is _LATER:  # first read: the copy WeasyPrint would have made at once
+            value = self.__dict__["_file_content"] = data(self.hb_face)
+        return value
+
+    def write(self: Any, value: Any) -> None:
+        self.__dict__["_file_content"] = value
+
+    font.__init__ = lazy_init
+    font.file_content = property(read, write, doc="The font file's bytes, copied when read.")
+    fonts.get_hb_object_data = lazy_data
+    return ""
+
+
+def _params(fn: Callable[..., Any]) -> list[str]:
+    try:
+        return list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return []
+
+
+PATCHES: dict[str, Callable[[], str]] = {
+    "justify": _patch_justify,
+    "font-copy": _patch_font_copy,
+}

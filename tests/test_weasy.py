@@ -1,0 +1,124 @@
+"""The WeasyPrint patches (publish/writers/weasy.py): they apply to the WeasyPrint installed,
+fail loudly here when its internals move, change no byte of a PDF, and do what they are for."""
+
+from __future__ import annotations
+
+import inspect
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from publish.writers import justify, weasy
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "nn-llm-2024.md"
+
+
+def test_every_patch_applies_to_the_weasyprint_installed():
+    assert weasy.apply() == {}
+
+
+def test_weasyprint_internals_are_where_the_patches_expect_them():
+    """What each patch relies on, read from WeasyPrint's own source (unwrapped): when this
+    fails, WeasyPrint changed; re-read weasy.py's patches against it."""
+    import weasyprint
+    from weasyprint.layout import inline
+    from weasyprint.pdf import fonts
+    from weasyprint.text import line_break
+
+    assert int(weasyprint.__version__.split(".")[0]) in weasy.SUPPORTED
+    init = inspect.getsource(inspect.unwrap(fonts.Font.__init__))
+    assert "self.file_content = get_hb_object_data(self.hb_face)" in init
+    assert "self.hb_face = " in init
+    # the HarfBuzz subsetter reads the face, not the copy, and replaces the copy
+    subset = inspect.getsource(fonts.Font._harfbuzz_subset)
+    assert "hb_subset_or_fail(self.hb_face" in subset
+    assert subset.count("self.file_content") == 1  # written, never read
+    assert "self.file_content = file_content" in subset
+    count = inspect.unwrap(inline.count_expandable_spaces)
+    assert list(inspect.signature(count).parameters) == ["box"]
+    assert "count_expandable_spaces(line)" in inspect.getsource(inline)
+    set_text = inspect.unwrap(line_break.Layout.set_text)
+    assert list(inspect.signature(set_text).parameters) == ["self", "text", "justify"]
+    assert "justification_spacing" in inspect.getsource(set_text)
+
+
+def test_an_unknown_weasyprint_version_is_left_stock(monkeypatch):
+    import weasyprint
+
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    problems = weasy._apply.__wrapped__()
+    assert set(problems) == set(weasy.PATCHES)
+    assert all("this is 71.0" in why for why in problems.values())
+
+
+CJK_PAGE = (
+    "<html lang=zh-Hans><style>body { font: 10.5pt 'Noto Serif CJK SC' }"
+    "h1 { font: bold 16pt 'Noto Sans CJK SC' }</style>"
+    "<h1>深度学习</h1><p>" + "人工智能领域的核心驱动力。" * 20 + "</p></html>"
+)
+
+
+def _peak_mb(tmp_path: Path, lazy: bool, monkeypatch: pytest.MonkeyPatch) -> float:
+    import weasyprint
+
+    monkeypatch.setattr(weasy, "LAZY_FONTS", lazy)
+    weasy.apply()
+    doc = weasyprint.HTML(string=CJK_PAGE).render()
+    tracemalloc.start()
+    try:
+        doc.write_pdf(tmp_path / f"{lazy}.pdf")
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def test_writing_a_pdf_does_not_copy_whole_cjk_fonts(tmp_path, monkeypatch):
+    eager = _peak_mb(tmp_path, False, monkeypatch)
+    lazy = _peak_mb(tmp_path, True, monkeypatch)
+    # two Noto CJK faces (serif and sans) of 19-27 MB each are copied without the patch
+    assert eager > 35
+    assert lazy < 10, (lazy, eager)
+    assert (tmp_path / "True.pdf").read_bytes() == (tmp_path / "False.pdf").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def seed_edition():
+    from publish.build import prepare
+    from publish.editions import load_glossary, make_edition
+
+    return make_edition(prepare(SEED), "zh-Hant-TW", load_glossary(None))
+
+
+def test_the_seed_pdf_is_the_same_bytes_with_and_without_the_font_patch(
+    seed_edition, tmp_path, monkeypatch
+):
+    from publish.writers import pdf
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = {}
+    for lazy in (True, False):
+        monkeypatch.setattr(weasy, "LAZY_FONTS", lazy)
+        path = tmp_path / f"{lazy}.pdf"
+        pdf.write(seed_edition, path)
+        out[lazy] = path.read_bytes()
+    assert len(out[True]) > 100_000
+    assert out[True] == out[False]
+
+
+def test_a_patch_that_cannot_apply_is_a_warning(seed_edition, tmp_path, monkeypatch):
+    """The PDF is still written (ragged), and the build says why, once, for that PDF."""
+    from publish.build import worker
+    from publish.editions import load_glossary
+
+    glossary = load_glossary(None)
+    monkeypatch.setattr(weasy, "apply", lambda: {"justify": "count_expandable_spaces is gone"})
+    with justify.inter_character() as on:
+        assert on is False
+    done = worker.job(
+        seed_edition.doc, ("t", "seed"), "zh-Hans", "pdf", tmp_path / "x.pdf", glossary, True, {}
+    )
+    said = [d for d in done["diagnostics"] if d["code"] == "weasyprint-patch"]
+    assert len(said) == 1 and "count_expandable_spaces is gone" in said[0]["message"]
+    assert (tmp_path / "x.pdf").stat().st_size > 100_000
