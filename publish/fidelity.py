@@ -10,9 +10,9 @@ it back. Two findings, both warnings:
   vocabulary changes (软件→軟體) do not count. The source side leaves aside what is not meant
   to be printed as written: YAML front matter, fenced code, inline code, math, HTML tags and
   comments, URLs and link targets, image descriptions, citation and note marks, attribute
-  blocks, list numbers, and what the manuscript stage removed on purpose (it blanks the chat
-  it removes in ``Document.text``). The output side keeps all visible text, code included
-  (a block the reader took for code is still printed).
+  blocks, list numbers, cross-reference marks, and what the manuscript stage removed on
+  purpose (it blanks the chat it removes in ``Document.text``). The output side keeps all
+  visible text, code included (a block the reader took for code is still printed).
 - ``markup-shown``: raw syntax printed as text outside code: a ``#`` heading marker at a
   line start, ``{%``, a ``[!NOTE]`` callout marker, a ``[[…]]`` wikilink, a pipe-table row
   ``| a | b |`` or rule ``|---|``, a ``:::`` fence. Not when the source itself shows that
@@ -134,6 +134,8 @@ HIDE = [
     re.compile(r"\[![A-Za-z][\w-]*\][-+]?"),
     re.compile(r"\[\^[^\]\n]*\]:?"),
     re.compile(r"\[\[?\s*\d{1,4}\s*\]\]?"),  # citation marks: renumbered in the outputs
+    # cross-references (@fig-a): printed as "图 1" (manuscript/crossrefs.py)
+    re.compile(r"\[?(?<![A-Za-z0-9_.@])@(?:fig|tbl|sec|eq)-[A-Za-z0-9_](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?\]?"),
     re.compile(r"\[\[[^\[\]|\n]*\|"),  # a wikilink's target when it has a label
     # list numbers and task boxes (drawn by the reader, not text); fence and caption marks
     re.compile(r"(?m)^(?:[ \t]*>)*[ \t]*\d{1,9}[.)](?=[ \t]|$)"),

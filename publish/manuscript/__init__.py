@@ -22,6 +22,7 @@ from publish.manuscript.callouts import callout_syntax, callouts
 from publish.manuscript.captions import TableCaptions
 from publish.manuscript.chat import remove_chat
 from publish.manuscript.components import components
+from publish.manuscript.crossrefs import crossref_targets, crossrefs
 from publish.manuscript.htmlblocks import read_html_blocks
 from publish.manuscript.ids import unique_ids
 from publish.manuscript.images import Images
@@ -85,6 +86,7 @@ def clean_ast(doc: Document) -> None:
     resolve_wikilinks(doc)
     liquid_tags(doc)
     math_images(doc)
+    crossref_targets(doc)  # labelled pictures as figures, table labels on their tables
     images = Images()
     run_filters([images], doc)
     sanitize(doc, images)
@@ -96,6 +98,7 @@ def clean_ast(doc: Document) -> None:
         bullets_after_lines(doc)
     link_bare_urls(doc)
     unique_ids(doc)
+    crossrefs(doc)  # numbers figures and equations; @fig-… links (ids final)
     check_truncation(doc)
 
 

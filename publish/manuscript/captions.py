@@ -10,7 +10,9 @@ from typing import Any
 from publish.ast import Filter, elements, inlines_from_text, stringify
 from publish.document import Document
 
-CAPTION = re.compile(r"^\s*(?:表格?|Table)\s*(\d+(?:[.-]\d+)*)?\s*[:：.]?\s*(.*)$", re.S)
+# "表 3：…", "表：…", "Table 2. …": a number or a colon after the word, so that a caption
+# that merely starts with 表 (表的说明, 表示…) keeps its first character.
+CAPTION = re.compile(r"^\s*(?:表格?|Table)\s*(?:(\d+(?:[.-]\d+)*)\s*[:：.]?|[:：])\s*(.*)$", re.S)
 
 
 def _block_lists(ast: dict[str, Any]):

@@ -1,0 +1,265 @@
+"""Numbered figures and equations, and Quarto's cross-references to figures, tables,
+sections and equations.
+
+Quarto's syntax, in both readers (neither parses ``@`` as a citation here):
+
+- a figure: ``![caption](a.png){#fig-id}``, or a ``::: {#fig-id}`` div whose last paragraph
+  is the caption; pandoc's own figures (``--from markdown``) count too;
+- a table: ``: caption {#tbl-id}`` after it, or a ``{#tbl-id}`` at the end of its "表：…"
+  caption line, or a ``::: {#tbl-id}`` div around it (``captions.py`` numbers tables);
+- a section: ``# 标题 {#sec-id}``;
+- an equation: ``$$ … $$ {#eq-id}``.
+
+``@fig-id`` / ``[@fig-id]`` become links reading "图 N", "表 N", "式 (N)", or the section's
+title in quotes (sections are not numbered). Numbers are given here, once, in document
+order, so every format and edition shows the same ones (the editions stage makes 图 圖).
+A reference to no such label stays as written, with a ``crossref-unresolved`` warning.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from publish.ast import Space, Str, elements, lists, stringify
+from publish.document import Document
+
+KINDS = ("fig", "tbl", "sec", "eq")
+# "@fig-a", "[@fig-a]"; not "a@fig-a.com". The id ends on a letter or digit, so "见 @fig-a。"
+# and "@fig-a." leave the full stop outside.
+REF = re.compile(
+    r"(\[)?(?<![A-Za-z0-9_.@])@((?:fig|tbl|sec|eq)-[A-Za-z0-9_](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?)"
+    r"(?(1)\])"
+)
+LABEL = re.compile(r"\{#((?:fig|tbl|sec|eq)-[^\s}]+)\}")
+CAPTION_NUMBER = re.compile(r"^\s*(?:表格?|Table)\s*(\d+(?:[.-]\d+)*)")
+
+
+def _label(inline: dict[str, Any], kind: str) -> str | None:
+    """The ``{#kind-id}`` an inline carries: a wrapper span (commonmark_x's attributes on
+    nothing) or the literal text (pandoc markdown leaves it as a Str)."""
+    if inline["t"] == "Span":
+        ident = inline["c"][0][0]
+        if ident.startswith(kind + "-") and not stringify(inline["c"][1]).strip():
+            return ident
+    elif inline["t"] == "Str":
+        m = LABEL.fullmatch(inline["c"])
+        if m and m.group(1).startswith(kind + "-"):
+            return m.group(1)
+    return None
+
+
+def _trim(inlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    while inlines and inlines[-1]["t"] in ("Space", "SoftBreak"):
+        inlines = inlines[:-1]
+    while inlines and inlines[0]["t"] in ("Space", "SoftBreak"):
+        inlines = inlines[1:]
+    return inlines
+
+
+def _figure(ident: str, caption: list[Any], content: list[Any]) -> dict[str, Any]:
+    plain = [{"t": "Plain", "c": caption}] if caption else []
+    return {"t": "Figure", "c": [[ident, [], []], [None, plain], content]}
+
+
+def _as_figure(block: dict[str, Any]) -> dict[str, Any] | None:
+    """A paragraph of one picture labelled ``#fig-…``, or a ``#fig-…`` div, as a Figure."""
+    if block["t"] == "Para":
+        inl = _trim(block["c"])
+        if len(inl) == 1 and inl[0]["t"] == "Image" and inl[0]["c"][0][0].startswith("fig-"):
+            image = inl[0]
+            ident = image["c"][0][0]
+            image["c"][0] = ["", image["c"][0][1], image["c"][0][2]]
+            return _figure(ident, list(image["c"][1]), [{"t": "Plain", "c": [image]}])
+    elif block["t"] == "Div" and block["c"][0][0].startswith("fig-"):
+        body = block["c"][1]
+        last = body[-1] if body else None
+        has_picture = any(e["t"] == "Image" for e in elements(body))
+        caption = last and last["t"] == "Para" and len(body) > 1
+        if has_picture and caption and not any(e["t"] == "Image" for e in elements(last)):
+            for image in elements(body[:-1]):
+                if image["t"] == "Image" and not stringify(image["c"][1]).strip():
+                    image["c"][1] = [dict(x) for x in last["c"]]  # its description
+            return _figure(block["c"][0][0], last["c"], body[:-1])
+        if has_picture:
+            return _figure(block["c"][0][0], [], body)
+    return None
+
+
+def _table_label(blocks: list[Any], i: int) -> None:
+    """Move a ``{#tbl-…}`` from the paragraph after (``: caption {#tbl-id}``) or before (an
+    italic "表：… {#tbl-id}" line) table ``blocks[i]`` onto the table."""
+    table = blocks[i]
+    for j in (i + 1, i - 1):
+        if not 0 <= j < len(blocks) or blocks[j]["t"] not in ("Para", "Plain"):
+            continue
+        para = blocks[j]
+        for holder in [para["c"], *(e["c"] for e in para["c"] if e["t"] in ("Emph", "Strong"))]:
+            for k, inline in enumerate(holder):
+                ident = _label(inline, "tbl")
+                if not ident:
+                    continue
+                del holder[k]
+                table["c"][0][0] = ident
+                text = _trim(para["c"])
+                if j == i + 1 and text and text[0]["t"] == "Str" and text[0]["c"] == ":":
+                    # pandoc markdown's table caption, which CommonMark reads as a paragraph
+                    table["c"][1] = [None, [{"t": "Plain", "c": _trim(text[1:])}]]
+                    del blocks[j]
+                return
+
+
+def crossref_targets(doc: Document) -> None:
+    """Before table captions: labelled pictures and ``#fig-`` divs become figures, table
+    labels move onto their tables, a ``#tbl-`` div around one table is opened."""
+    for blocks in lists(doc.ast.get("blocks", []), _is_blocks):
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            figure = _as_figure(block)
+            if figure is not None:
+                blocks[i] = figure
+            elif block["t"] == "Div" and block["c"][0][0].startswith("tbl-"):
+                tables = [b for b in block["c"][1] if b["t"] == "Table"]
+                if len(tables) == 1 and not tables[0]["c"][0][0]:
+                    tables[0]["c"][0][0] = block["c"][0][0]
+                    block["c"][0][0] = ""
+            elif block["t"] == "Table":
+                _table_label(blocks, i)
+                i = blocks.index(block)
+            i += 1
+
+
+def _is_blocks(items: list[Any]) -> bool:
+    return bool(items) and all(
+        isinstance(x, dict) and x.get("t") in _BLOCKS for x in items
+    )
+
+
+_BLOCKS = {
+    "Para", "Plain", "Header", "Div", "Table", "Figure", "BulletList", "OrderedList",
+    "BlockQuote", "CodeBlock", "RawBlock", "HorizontalRule", "LineBlock", "DefinitionList",
+}  # fmt: skip
+
+
+def _equations(doc: Document, targets: dict[str, list[Any]]) -> None:
+    """Number each labelled display formula: its label becomes "(N)" beside it."""
+    n = 0
+    for inlines in lists(doc.ast.get("blocks", []), _has_display_math):
+        for k in range(len(inlines)):
+            if inlines[k].get("t") != "Math" or inlines[k]["c"][0]["t"] != "DisplayMath":
+                continue
+            at = k + 1
+            while at < len(inlines) and inlines[at]["t"] in ("Space", "SoftBreak"):
+                at += 1
+            ident = _label(inlines[at], "eq") if at < len(inlines) else None
+            if not ident:
+                continue
+            n += 1
+            number = {"t": "Span", "c": [[ident, ["equation-number"], []], [Str(f"({n})")]]}
+            inlines[k + 1 : at + 1] = [Space(), number]
+            targets[ident] = [Str("式"), Space(), Str(f"({n})")]
+
+
+def _has_display_math(items: list[Any]) -> bool:
+    return any(isinstance(x, dict) and x.get("t") == "Math" for x in items)
+
+
+def _number_figures(doc: Document, targets: dict[str, list[Any]]) -> None:
+    """"图 N" before each figure's caption, as tables have "表 N"."""
+    n = 0
+    for fig in elements(doc.ast.get("blocks", [])):
+        if fig["t"] != "Figure":
+            continue
+        ident, caption = fig["c"][0][0], fig["c"][1][1]
+        if not caption and not ident.startswith("fig-"):
+            continue
+        n += 1
+        label = {
+            "t": "Span",
+            "c": [["", ["figure-label"], []], [Str("图"), Space(), Str(str(n))]],
+        }
+        if caption and caption[0]["t"] in ("Plain", "Para"):
+            caption[0]["c"] = [label, Space(), *caption[0]["c"]]
+        else:
+            fig["c"][1][1] = [{"t": "Plain", "c": [label]}, *caption]
+        if ident:
+            targets[ident] = [Str("图"), Space(), Str(str(n))]
+
+
+def _tables(doc: Document, targets: dict[str, list[Any]]) -> None:
+    """Each table's number, as ``captions.py`` wrote it (its "表 N" label, or the author's
+    own number)."""
+    for table in elements(doc.ast.get("blocks", [])):
+        if table["t"] != "Table" or not table["c"][0][0]:
+            continue
+        caption = table["c"][1][1]
+        number = next(
+            (
+                stringify(e["c"][1]).split()[-1]
+                for e in elements(caption)
+                if e["t"] == "Span" and "table-label" in e["c"][0][1]
+            ),
+            None,
+        )
+        if number is None:
+            m = CAPTION_NUMBER.match(stringify(caption))
+            number = m.group(1) if m else None
+        if number is not None:
+            targets[table["c"][0][0]] = [Str("表"), Space(), Str(number)]
+
+
+def _sections(doc: Document, targets: dict[str, list[Any]]) -> None:
+    for h in elements(doc.ast.get("blocks", [])):
+        if h["t"] == "Header" and h["c"][1][0].startswith("sec-"):
+            targets[h["c"][1][0]] = [Str(f"“{stringify(h['c'][2]).strip()}”")]
+
+
+def crossrefs(doc: Document) -> None:
+    """After identifiers are final: number figures and equations, then turn every
+    ``@kind-id`` in the text into a link to its target."""
+    targets: dict[str, list[Any]] = {}
+    _number_figures(doc, targets)
+    _tables(doc, targets)
+    _sections(doc, targets)
+    _equations(doc, targets)
+    missing: list[str] = []
+    blocks = doc.ast.get("blocks", [])
+    linked = [e["c"][1] for e in elements(blocks) if e["t"] == "Link"]  # no links in links
+    for inlines in lists(blocks, _has_ref):
+        if any(inlines is x for x in linked):
+            continue
+        out: list[Any] = []
+        for inline in inlines:
+            if inline.get("t") != "Str" or "@" not in inline["c"]:
+                out.append(inline)
+                continue
+            text, at = inline["c"], 0
+            for m in REF.finditer(text):
+                ident = m.group(2)
+                if ident not in targets:
+                    missing.append(ident)
+                    continue
+                if m.start() > at:
+                    out.append(Str(text[at : m.start()]))
+                words = [dict(x) for x in targets[ident]]
+                out.append({"t": "Link", "c": [["", ["crossref"], []], words, [f"#{ident}", ""]]})
+                at = m.end()
+            if at < len(text):
+                out.append(Str(text[at:]))
+        inlines[:] = out
+    for ident in dict.fromkeys(missing):
+        doc.warn(
+            "crossref-unresolved",
+            f"@{ident}: no figure, table, section or equation is labelled {{#{ident}}}; "
+            "it stays as written (label the target, or fix the reference)",
+            doc.line_of("@" + ident),
+        )
+
+
+def _has_ref(items: list[Any]) -> bool:
+    """An inline list (not inside a link or code) with an ``@kind-`` in its text."""
+    return any(
+        isinstance(x, dict) and x.get("t") == "Str" and "@" in x["c"] and REF.search(x["c"])
+        for x in items
+    )
