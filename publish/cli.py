@@ -93,6 +93,15 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("docx", metavar="FILE.docx")
     v.add_argument("--source", metavar="SOURCE", help="the Markdown source, to give line numbers")
     v.add_argument("--debug", action="store_true", help="show tracebacks")
+    w = sub.add_parser(
+        "preview", help="serve SOURCE's HTML edition on 127.0.0.1, rebuilt and reloaded on save"
+    )
+    w.add_argument("source", metavar="SOURCE")
+    w.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000)")
+    w.add_argument(
+        "--edition", default="zh-Hans", metavar="CODE", help="zh-Hans (default), zh-Hant-TW, ..."
+    )
+    w.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
 
 
@@ -210,6 +219,12 @@ def _refs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from publish.preview import preview
+
+    return preview(Path(args.source), edition=args.edition, port=args.port)
+
+
 def _review(args: argparse.Namespace) -> int:
     from publish.review import read_review
 
@@ -226,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
         if args.command is None:
             raise UsageError("no command; try `publish build SOURCE...` (see `publish --help`)")
-        return {"build": _build, "refs": _refs, "review": _review}[args.command](args)
+        commands = {"build": _build, "refs": _refs, "review": _review, "preview": _preview}
+        return commands[args.command](args)
     except PublishError as exc:
         if debug:
             raise
