@@ -21,7 +21,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import Space, Str, elements, lists, stringify
+from publish.ast import (
+    Link,
+    Plain,
+    Space,
+    Span,
+    Str,
+    blocks_of,
+    caption_blocks,
+    classes,
+    elements,
+    ident,
+    inlines_of,
+    lists,
+    make_attr,
+    math_kind,
+    set_caption_blocks,
+    set_ident,
+    set_inlines,
+    stringify,
+    text,
+)
 from publish.document import Document
 
 KINDS = ("fig", "tbl", "sec", "eq")
@@ -39,11 +59,11 @@ def _label(inline: dict[str, Any], kind: str) -> str | None:
     """The ``{#kind-id}`` an inline carries: a wrapper span (commonmark_x's attributes on
     nothing) or the literal text (pandoc markdown leaves it as a Str)."""
     if inline["t"] == "Span":
-        ident = inline["c"][0][0]
-        if ident.startswith(kind + "-") and not stringify(inline["c"][1]).strip():
-            return ident
+        name = ident(inline)
+        if name.startswith(kind + "-") and not stringify(inlines_of(inline)).strip():
+            return name
     elif inline["t"] == "Str":
-        m = LABEL.fullmatch(inline["c"])
+        m = LABEL.fullmatch(text(inline))
         if m and m.group(1).startswith(kind + "-"):
             return m.group(1)
     return None
@@ -57,32 +77,32 @@ def _trim(inlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return inlines
 
 
-def _figure(ident: str, caption: list[Any], content: list[Any]) -> dict[str, Any]:
-    plain = [{"t": "Plain", "c": caption}] if caption else []
-    return {"t": "Figure", "c": [[ident, [], []], [None, plain], content]}
+def _figure(name: str, caption: list[Any], content: list[Any]) -> dict[str, Any]:
+    plain = [Plain(caption)] if caption else []
+    return {"t": "Figure", "c": [make_attr(name), [None, plain], content]}
 
 
 def _as_figure(block: dict[str, Any]) -> dict[str, Any] | None:
     """A paragraph of one picture labelled ``#fig-…``, or a ``#fig-…`` div, as a Figure."""
     if block["t"] == "Para":
-        inl = _trim(block["c"])
-        if len(inl) == 1 and inl[0]["t"] == "Image" and inl[0]["c"][0][0].startswith("fig-"):
+        inl = _trim(inlines_of(block))
+        if len(inl) == 1 and inl[0]["t"] == "Image" and ident(inl[0]).startswith("fig-"):
             image = inl[0]
-            ident = image["c"][0][0]
-            image["c"][0] = ["", image["c"][0][1], image["c"][0][2]]
-            return _figure(ident, list(image["c"][1]), [{"t": "Plain", "c": [image]}])
-    elif block["t"] == "Div" and block["c"][0][0].startswith("fig-"):
-        body = block["c"][1]
+            name = ident(image)
+            set_ident(image, "")  # the figure carries it
+            return _figure(name, list(inlines_of(image)), [Plain([image])])
+    elif block["t"] == "Div" and ident(block).startswith("fig-"):
+        body = blocks_of(block)
         last = body[-1] if body else None
         has_picture = any(e["t"] == "Image" for e in elements(body))
         caption = last and last["t"] == "Para" and len(body) > 1
         if has_picture and caption and not any(e["t"] == "Image" for e in elements(last)):
             for image in elements(body[:-1]):
-                if image["t"] == "Image" and not stringify(image["c"][1]).strip():
-                    image["c"][1] = [dict(x) for x in last["c"]]  # its description
-            return _figure(block["c"][0][0], last["c"], body[:-1])
+                if image["t"] == "Image" and not stringify(inlines_of(image)).strip():
+                    set_inlines(image, [dict(x) for x in inlines_of(last)])  # its description
+            return _figure(ident(block), inlines_of(last), body[:-1])
         if has_picture:
-            return _figure(block["c"][0][0], [], body)
+            return _figure(ident(block), [], body)
     return None
 
 
@@ -93,18 +113,19 @@ def _table_label(blocks: list[Any], i: int) -> None:
     for j in (i + 1, i - 1):
         if not 0 <= j < len(blocks) or blocks[j]["t"] not in ("Para", "Plain"):
             continue
-        para = blocks[j]
-        for holder in [para["c"], *(e["c"] for e in para["c"] if e["t"] in ("Emph", "Strong"))]:
+        para = inlines_of(blocks[j])
+        marked = (inlines_of(e) for e in para if e["t"] in ("Emph", "Strong"))
+        for holder in [para, *marked]:
             for k, inline in enumerate(holder):
-                ident = _label(inline, "tbl")
-                if not ident:
+                name = _label(inline, "tbl")
+                if not name:
                     continue
                 del holder[k]
-                table["c"][0][0] = ident
-                text = _trim(para["c"])
-                if j == i + 1 and text and text[0]["t"] == "Str" and text[0]["c"] == ":":
+                set_ident(table, name)
+                words = _trim(para)
+                if j == i + 1 and words and words[0]["t"] == "Str" and text(words[0]) == ":":
                     # pandoc markdown's table caption, which CommonMark reads as a paragraph
-                    table["c"][1] = [None, [{"t": "Plain", "c": _trim(text[1:])}]]
+                    set_caption_blocks(table, [Plain(_trim(words[1:]))])
                     del blocks[j]
                 return
 
@@ -119,11 +140,11 @@ def crossref_targets(doc: Document) -> None:
             figure = _as_figure(block)
             if figure is not None:
                 blocks[i] = figure
-            elif block["t"] == "Div" and block["c"][0][0].startswith("tbl-"):
-                tables = [b for b in block["c"][1] if b["t"] == "Table"]
-                if len(tables) == 1 and not tables[0]["c"][0][0]:
-                    tables[0]["c"][0][0] = block["c"][0][0]
-                    block["c"][0][0] = ""
+            elif block["t"] == "Div" and ident(block).startswith("tbl-"):
+                tables = [b for b in blocks_of(block) if b["t"] == "Table"]
+                if len(tables) == 1 and not ident(tables[0]):
+                    set_ident(tables[0], ident(block))
+                    set_ident(block, "")
             elif block["t"] == "Table":
                 _table_label(blocks, i)
                 i = blocks.index(block)
@@ -147,18 +168,18 @@ def _equations(doc: Document, targets: dict[str, list[Any]]) -> None:
     n = 0
     for inlines in lists(doc.ast.get("blocks", []), _has_display_math):
         for k in range(len(inlines)):
-            if inlines[k].get("t") != "Math" or inlines[k]["c"][0]["t"] != "DisplayMath":
+            if inlines[k].get("t") != "Math" or math_kind(inlines[k]) != "DisplayMath":
                 continue
             at = k + 1
             while at < len(inlines) and inlines[at]["t"] in ("Space", "SoftBreak"):
                 at += 1
-            ident = _label(inlines[at], "eq") if at < len(inlines) else None
-            if not ident:
+            name = _label(inlines[at], "eq") if at < len(inlines) else None
+            if not name:
                 continue
             n += 1
-            number = {"t": "Span", "c": [[ident, ["equation-number"], []], [Str(f"({n})")]]}
+            number = Span([Str(f"({n})")], make_attr(name, ["equation-number"]))
             inlines[k + 1 : at + 1] = [Space(), number]
-            targets[ident] = [Str("式"), Space(), Str(f"({n})")]
+            targets[name] = [Str("式"), Space(), Str(f"({n})")]
 
 
 def _has_display_math(items: list[Any]) -> bool:
@@ -171,34 +192,31 @@ def _number_figures(doc: Document, targets: dict[str, list[Any]]) -> None:
     for fig in elements(doc.ast.get("blocks", [])):
         if fig["t"] != "Figure":
             continue
-        ident, caption = fig["c"][0][0], fig["c"][1][1]
-        if not caption and not ident.startswith("fig-"):
+        name, caption = ident(fig), caption_blocks(fig)
+        if not caption and not name.startswith("fig-"):
             continue
         n += 1
-        label = {
-            "t": "Span",
-            "c": [["", ["figure-label"], []], [Str("图"), Space(), Str(str(n))]],
-        }
+        label = Span([Str("图"), Space(), Str(str(n))], make_attr("", ["figure-label"]))
         if caption and caption[0]["t"] in ("Plain", "Para"):
-            caption[0]["c"] = [label, Space(), *caption[0]["c"]]
+            set_inlines(caption[0], [label, Space(), *inlines_of(caption[0])])
         else:
-            fig["c"][1][1] = [{"t": "Plain", "c": [label]}, *caption]
-        if ident:
-            targets[ident] = [Str("图"), Space(), Str(str(n))]
+            set_caption_blocks(fig, [Plain([label]), *caption])
+        if name:
+            targets[name] = [Str("图"), Space(), Str(str(n))]
 
 
 def _tables(doc: Document, targets: dict[str, list[Any]]) -> None:
     """Each table's number, as ``captions.py`` wrote it (its "表 N" label, or the author's
     own number)."""
     for table in elements(doc.ast.get("blocks", [])):
-        if table["t"] != "Table" or not table["c"][0][0]:
+        if table["t"] != "Table" or not ident(table):
             continue
-        caption = table["c"][1][1]
+        caption = caption_blocks(table)
         number = next(
             (
-                stringify(e["c"][1]).split()[-1]
+                stringify(inlines_of(e)).split()[-1]
                 for e in elements(caption)
-                if e["t"] == "Span" and "table-label" in e["c"][0][1]
+                if e["t"] == "Span" and "table-label" in classes(e)
             ),
             None,
         )
@@ -206,13 +224,13 @@ def _tables(doc: Document, targets: dict[str, list[Any]]) -> None:
             m = CAPTION_NUMBER.match(stringify(caption))
             number = m.group(1) if m else None
         if number is not None:
-            targets[table["c"][0][0]] = [Str("表"), Space(), Str(number)]
+            targets[ident(table)] = [Str("表"), Space(), Str(number)]
 
 
 def _sections(doc: Document, targets: dict[str, list[Any]]) -> None:
     for h in elements(doc.ast.get("blocks", [])):
-        if h["t"] == "Header" and h["c"][1][0].startswith("sec-"):
-            targets[h["c"][1][0]] = [Str(f"“{stringify(h['c'][2]).strip()}”")]
+        if h["t"] == "Header" and ident(h).startswith("sec-"):
+            targets[ident(h)] = [Str(f"“{stringify(inlines_of(h)).strip()}”")]
 
 
 def crossrefs(doc: Document) -> None:
@@ -225,41 +243,41 @@ def crossrefs(doc: Document) -> None:
     _equations(doc, targets)
     missing: list[str] = []
     blocks = doc.ast.get("blocks", [])
-    linked = [e["c"][1] for e in elements(blocks) if e["t"] == "Link"]  # no links in links
+    linked = [inlines_of(e) for e in elements(blocks) if e["t"] == "Link"]  # no links in links
     for inlines in lists(blocks, _has_ref):
         if any(inlines is x for x in linked):
             continue
         out: list[Any] = []
         for inline in inlines:
-            if inline.get("t") != "Str" or "@" not in inline["c"]:
+            if inline.get("t") != "Str" or "@" not in text(inline):
                 out.append(inline)
                 continue
-            text, at = inline["c"], 0
-            for m in REF.finditer(text):
-                ident = m.group(2)
-                if ident not in targets:
-                    missing.append(ident)
+            words, at = text(inline), 0
+            for m in REF.finditer(words):
+                name = m.group(2)
+                if name not in targets:
+                    missing.append(name)
                     continue
                 if m.start() > at:
-                    out.append(Str(text[at : m.start()]))
-                words = [dict(x) for x in targets[ident]]
-                out.append({"t": "Link", "c": [["", ["crossref"], []], words, [f"#{ident}", ""]]})
+                    out.append(Str(words[at : m.start()]))
+                shown = [dict(x) for x in targets[name]]
+                out.append(Link(shown, f"#{name}", a=make_attr("", ["crossref"])))
                 at = m.end()
-            if at < len(text):
-                out.append(Str(text[at:]))
+            if at < len(words):
+                out.append(Str(words[at:]))
         inlines[:] = out
-    for ident in dict.fromkeys(missing):
+    for name in dict.fromkeys(missing):
         doc.warn(
             "crossref-unresolved",
-            f"@{ident}: no figure, table, section or equation is labelled {{#{ident}}}; "
+            f"@{name}: no figure, table, section or equation is labelled {{#{name}}}; "
             "it stays as written (label the target, or fix the reference)",
-            doc.line_of("@" + ident),
+            doc.line_of("@" + name),
         )
 
 
 def _has_ref(items: list[Any]) -> bool:
     """An inline list (not inside a link or code) with an ``@kind-`` in its text."""
     return any(
-        isinstance(x, dict) and x.get("t") == "Str" and "@" in x["c"] and REF.search(x["c"])
+        isinstance(x, dict) and x.get("t") == "Str" and "@" in text(x) and REF.search(text(x))
         for x in items
     )
