@@ -19,10 +19,10 @@ import jinja2
 from markupsafe import Markup
 
 from publish import __version__, pandoc
+from publish import styles as style_files
 from publish.ast import elements, meta_text
 from publish.document import Edition
-from publish.styles import STYLES
-from publish.writers import citations
+from publish.writers import citations, spacing
 
 BODY_MARK = "<!-- publish:body -->"
 
@@ -53,7 +53,7 @@ def html_parts(edition: Edition, extra: list[str] | None = None) -> tuple[str, s
     args = [
         "--standalone",
         "--template",
-        str(STYLES / "pandoc" / "templates" / "parts.html"),
+        str(style_files.path("pandoc/templates/parts.html")),
         "--toc",
         "--toc-depth=3",
         "--section-divs",
@@ -63,6 +63,7 @@ def html_parts(edition: Edition, extra: list[str] | None = None) -> tuple[str, s
     # Entries link back to their first citation, as in the EPUB (a private copy of the AST).
     ast = json.loads(json.dumps(edition.ast))
     citations.link_both_ways(ast, edition.labels["back"], role=False)
+    spacing.mark(ast["blocks"])  # Han–Latin gaps by CSS margins (styles/base.css)
     pictures = _stand_ins(ast)
     out, warnings = pandoc.convert(ast, "html5", args, f"{edition.doc.source} (html)")
     for w in warnings:
@@ -97,17 +98,21 @@ def _stand_ins(ast: dict[str, Any]) -> dict[str, str]:
 
 
 @functools.cache
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(STYLES / "templates"),
+def _env(folders: tuple[Path, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.globals["logo"] = style_files.logo  # logo(): a project's logo, for its title pages
+    env.filters["spaced"] = spacing.html  # Han–Latin gaps in text a template prints
+    return env
 
 
 def css(*names: str) -> str:
-    return "\n".join((STYLES / n).read_text("utf-8") for n in names)
+    # custom.css last: a project's additions win (publish/styles/__init__.py)
+    return "\n".join(style_files.path(n).read_text("utf-8") for n in (*names, "custom.css"))
 
 
 def render_page(edition: Edition, toc: str, body: str, styles: list[str], **context: object) -> str:
@@ -131,11 +136,12 @@ def render_page(edition: Edition, toc: str, body: str, styles: list[str], **cont
         "toc": Markup(toc),
         "body": Markup(body),
     }
-    return _env().get_template("page.html.j2").render({**given, **context})
+    page = _env(style_files.search("templates")).get_template("page.html.j2")
+    return page.render({**given, **context})
 
 
 def render(template: str, **context: object) -> str:
-    return _env().get_template(template).render(**context)
+    return _env(style_files.search("templates")).get_template(template).render(**context)
 
 
 def w3c_date(edition: Edition) -> str:

@@ -1,0 +1,160 @@
+"""Han–Latin spacing by layout (clreq 3.2.2, "spacing between Chinese and Western text"):
+a quarter em between a Han character and a Western letter, digit or % beside it, made by
+CSS margins on the Western run, never by a character in the text.
+
+:func:`mark` wraps each Western run that touches Han in a ``span.latin`` with
+``gap-start`` and/or ``gap-end`` (the side that touches Han), in the AST the HTML, EPUB
+and print editions are made from: body text, headings (and so the contents pandoc makes
+from them), table cells, captions, notes. :func:`html` does the same for a plain string
+(the cover's title lines, running heads). ``styles/base.css`` and ``epub.css`` give the
+margins. Text copied or extracted from any edition, searched ("2024年") or read aloud is
+the source's, and the PDF's bookmarks are the headings' own characters.
+
+A Western run is what lies between CJK characters (Han, kana, CJK punctuation) and
+spaces: "GPT-4o", "30-50%", "3.5". Only an edge that is a letter, a digit or % next to
+Han gets a gap, so "78%的企业" and "的55%有" are spaced alike, and nothing opens between
+Western text and CJK punctuation ("（CNN）", "Transformer，"), as clreq asks. Inline code
+and math are Western runs of their own. Code blocks, raw HTML, links that print their
+address and the reference list are left alone.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+from publish.ast import (
+    INLINE_CONTAINERS,
+    Span,
+    classes,
+    inline_content,
+    inlines_of,
+    make_attr,
+    shows_address,
+)
+from publish.chars import CJK_CHARS, HAN
+
+# The characters that take a gap from Han: Western letters, digits, and %, ‰ after them.
+LATIN = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff%‰"
+IS_LATIN = re.compile(f"[{LATIN}]")
+IS_HAN = re.compile(f"[{HAN}]")
+# A run of neither CJK nor white space, holding a Western letter or digit.
+RUN = re.compile(f"[^{CJK_CHARS}\\s]+")
+
+CLASS = "latin"
+GAP_START, GAP_END = "gap-start", "gap-end"
+
+
+def mark(blocks: list[Any]) -> None:
+    """Wraps the Western runs beside Han in ``blocks`` (see the module's doc), in place."""
+    stack: list[Any] = [blocks]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict) and "t" in item:
+            kind = item["t"]
+            if kind in ("Para", "Plain"):
+                _inlines(item["c"], "", "")
+            elif kind == "Header":
+                _inlines(inlines_of(item) or [], "", "")
+            elif kind == "LineBlock":
+                for line in item["c"]:
+                    _inlines(line, "", "")
+            elif kind == "Div" and item["c"][0][0] == "refs":
+                continue
+            elif kind not in ("CodeBlock", "RawBlock"):
+                stack.append(item.get("c"))
+
+
+def _inlines(inlines: list[Any], before: str, after: str) -> None:
+    """``before``/``after``: the characters printed just outside the list ("" for none)."""
+    out: list[Any] = []
+    for i, e in enumerate(inlines):
+        left = _edge(inlines[i - 1], last=True) if i else before
+        right = _edge(inlines[i + 1], last=False) if i + 1 < len(inlines) else after
+        kind = e.get("t")
+        if kind == "Span" and CLASS in classes(e):  # marked already: mark() may run twice
+            out.append(e)
+            continue
+        if kind == "Str":
+            out += _split(e["c"], left, right)
+            continue
+        if kind in ("Code", "Math") and not (kind == "Math" and e["c"][0]["t"] != "InlineMath"):
+            gaps = _gaps(bool(IS_HAN.match(left or " ")), bool(IS_HAN.match(right or " ")))
+            out.append(Span([e], make_attr(classes=[CLASS, *gaps])) if gaps else e)
+            continue
+        if kind in INLINE_CONTAINERS and not shows_address(e):
+            _inlines(inline_content(e), left, right)
+        elif kind == "Note":
+            mark(e["c"])
+        out.append(e)
+    inlines[:] = out
+
+
+def _edge(e: dict[str, Any], last: bool) -> str:
+    """The character printed at the end (or start) of ``e``: "a" for inline code and
+    math (Western to the reader), "" when that edge is not text (a space, a mark…)."""
+    kind = e.get("t")
+    if kind == "Str":
+        return e["c"][-1:] if last else e["c"][:1]
+    if kind in INLINE_CONTAINERS:
+        inner = inline_content(e)
+        return _edge(inner[-1 if last else 0], last) if inner else ""
+    if kind == "Code" or (kind == "Math" and e["c"][0]["t"] == "InlineMath"):
+        return "a"
+    return ""
+
+
+def _gaps(start: bool, end: bool) -> list[str]:
+    return [c for c, on in ((GAP_START, start), (GAP_END, end)) if on]
+
+
+def _runs(text: str, before: str, after: str) -> list[tuple[int, int, list[str]]]:
+    """(start, end, gap classes) of each Western run in ``text`` that touches Han."""
+    found = []
+    for m in RUN.finditer(text):
+        start, end = m.span()
+        prev = text[start - 1] if start else before
+        nxt = text[end] if end < len(text) else after
+        gaps = _gaps(
+            bool(prev and IS_HAN.match(prev) and IS_LATIN.match(text[start])),
+            bool(nxt and IS_HAN.match(nxt) and IS_LATIN.match(text[end - 1])),
+        )
+        if gaps:
+            found.append((start, end, gaps))
+    return found
+
+
+def _split(text: str, before: str, after: str) -> list[Any]:
+    runs = _runs(text, before, after)
+    if not runs:
+        return [{"t": "Str", "c": text}]
+    out: list[Any] = []
+    done = 0
+    for start, end, gaps in runs:
+        if start > done:
+            out.append({"t": "Str", "c": text[done:start]})
+        out.append(Span([{"t": "Str", "c": text[start:end]}], make_attr(classes=[CLASS, *gaps])))
+        done = end
+    if done < len(text):
+        out.append({"t": "Str", "c": text[done:]})
+    return out
+
+
+def html(text: str) -> Markup:
+    """``text`` as escaped HTML with its Western runs beside Han wrapped as :func:`mark`
+    wraps them: for text a template prints (the cover's title, a running head)."""
+    parts: list[str] = []
+    done = 0
+    for start, end, gaps in _runs(text, "", ""):
+        parts.append(_html.escape(text[done:start]))
+        classes = " ".join([CLASS, *gaps])
+        parts.append(f'<span class="{classes}">{_html.escape(text[start:end])}</span>')
+        done = end
+    parts.append(_html.escape(text[done:]))
+    return Markup("".join(parts))
+
