@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from publish import __version__
 from publish.errors import BuildError, PublishError, StrictError, UsageError
+
+if TYPE_CHECKING:
+    from publish.config import Config
 
 # What to do about a fault of the file system, by errno (the line names the path).
 FAULTS = {
@@ -28,10 +33,35 @@ FULL = 1 << 20  # a build that fails with less than this free where it writes ra
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # No abbreviations: `--form` is a mistake to point out, not a guess at --formats
+        # (and a new option would change what an old abbreviation meant).
+        super().__init__(*args, **{"allow_abbrev": False, **kwargs})
+
     def error(self, message: str) -> None:  # one line, exit 2
         # prog is "publish" or "publish build" (however the program was started)
         command = " ".join(["publish", *self.prog.split()[1:]])
-        raise UsageError(f"{message} (see `{command} --help`)")
+        raise UsageError(f"{message}{self._suggestion(message)} (see `{command} --help`)")
+
+    def _suggestion(self, message: str) -> str:
+        """`` (did you mean --formats?)`` for a misspelt option or command."""
+        from publish.project import suggest
+
+        m = re.search(r"unrecognized arguments: (\S+)|invalid choice: '([^']*)'", message)
+        if m is None:
+            return ""
+        word = m.group(1) or m.group(2)
+        options: list[str] = []
+        commands: list[str] = []
+        for action in self._actions:
+            options += [o for o in action.option_strings if o.startswith("--")]
+            if isinstance(action, argparse._SubParsersAction):
+                commands += list(action.choices)
+                for sub in action.choices.values():
+                    options += [o for a in sub._actions for o in a.option_strings]
+        if word.startswith("-"):
+            return suggest(word.split("=")[0], sorted(set(options)))
+        return suggest(word, commands)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,7 +72,9 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
     b = sub.add_parser("build", help="build editions of one or more sources")
     b.add_argument("sources", nargs="*", metavar="SOURCE")
-    b.add_argument("--out", default="dist", metavar="DIR", help="output folder (default dist)")
+    b.add_argument(
+        "-o", "--out", metavar="DIR", help="output folder (default dist, beside publish.toml)"
+    )
     b.add_argument("--formats", metavar="LIST", help="pdf,epub,docx,html (default all)")
     b.add_argument("--editions", metavar="LIST", help="zh-Hans,zh-Hant-TW,zh-Hant-HK (default all)")
     b.add_argument("--glossary", metavar="FILE", help="TOML glossary on top of the project default")
@@ -62,7 +94,16 @@ def parser() -> argparse.ArgumentParser:
         help="technical or general: software senses of words (程式, 執行) in the Traditional "
         "editions or not; overrides front matter `domain:` (default: decided from the text)",
     )
-    b.add_argument("--quiet", action="store_true", help="no progress lines")
+    b.add_argument(
+        "--styles", metavar="DIR", help="a folder of style files that replace bundled ones"
+    )
+    b.add_argument("--csl", metavar="FILE", help="a CSL style for the reference lists")
+    b.add_argument(
+        "--project",
+        metavar="FILE",
+        help="the project file (default: the nearest publish.toml here or above)",
+    )
+    b.add_argument("--quiet", action="store_true", help="no progress lines or summary")
     b.add_argument("--keep-quotes", action="store_true", help="keep “” in Traditional editions")
     b.add_argument(
         "--review",
@@ -121,6 +162,10 @@ def _build(args: argparse.Namespace) -> int:
         paper=args.paper,
         reader=args.reader,
         domain=args.domain,
+        csl=args.csl,
+        styles=args.styles,
+        project_file=args.project,
+        find_project=True,
         strict=args.strict,
         quiet=args.quiet,
         debug=args.debug,
@@ -130,6 +175,8 @@ def _build(args: argparse.Namespace) -> int:
         force=args.force,
         dry_run=args.dry_run,
     )
+    for note in config.notes:  # the configuration's warnings, before the build's lines
+        print(note, file=sys.stderr)
     _check_out(config.out)
     guard(config.out, [stem_of(s) for s in config.sources])
     try:
@@ -154,9 +201,27 @@ def _build(args: argparse.Namespace) -> int:
         ) from exc
     for doc, d in result.warnings:
         print(stderr_line(doc, d), file=sys.stderr)
-    if config.strict and result.warnings:
-        raise StrictError(f"--strict: {len(result.warnings)} warning(s); fix them or drop --strict")
+    warnings = len(result.warnings) + len(config.notes)
+    if config.strict and warnings:
+        raise StrictError(f"--strict: {warnings} warning(s); fix them or drop --strict")
+    if not config.quiet and not config.dry_run:
+        print(summary(config, result.built, result.current, warnings), file=sys.stderr)
     return 0
+
+
+def summary(config: Config, built: list[str], current: list[str], warnings: int) -> str:
+    """The build's last line: what was made or found up to date, the warnings, and
+    where the download page is."""
+    from publish.build.site import INDEX
+
+    page = config.out / INDEX
+    if not built:
+        made = f"nothing to build: {len(current)} outputs up to date in {config.out}"
+    else:
+        made = f"done: {len(built)} output{'s' * (len(built) != 1)} built"
+        made += f", {len(current)} up to date" if current else ""
+    said = f"{warnings} warning{'s' * (warnings != 1)}"
+    return f"{made}; {said}; download page: {page}" if page.is_file() else f"{made}; {said}"
 
 
 def _check_out(out: Path) -> None:

@@ -9,10 +9,11 @@ import re
 import stat
 import tomllib
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from publish import pandoc
+from publish import pandoc, project
+from publish.document import Document
 from publish.editions.table import CODES
 from publish.errors import UsageError
 
@@ -61,6 +62,22 @@ class Config:
     # source's front matter `from:`, else CommonMark)
     domain: str | None = None  # --domain: the vocabulary of every source (else front
     # matter `domain:`, else decided from the text)
+    csl: Path | None = None  # a CSL style for the reference lists (else GB/T 7714 numeric)
+    styles: Path | None = None  # the project's styles folder: its files replace bundled ones
+    chapters: tuple[Path, ...] = ()  # a book's chapters, in order (publish.toml)
+    project: Path | None = None  # the publish.toml read, if any
+    # publish.toml's per-document options (paper, from, domain): front matter overrides them
+    defaults: dict[str, str] = field(default_factory=dict)
+    given: frozenset[str] = frozenset()  # options the command line set: nothing overrides them
+    notes: tuple[str, ...] = ()  # warnings about the configuration, one line each
+
+    def for_document(self, front: dict[str, str]) -> Config:
+        """This configuration for one source whose front matter sets ``front`` (checked
+        options: ``paper``): the command line wins over it, it over publish.toml."""
+        if "paper" in self.given:
+            return self
+        paper = front.get("paper") or self.defaults.get("paper")
+        return replace(self, paper=paper) if paper and paper != self.paper else self
 
     @property
     def writer_options(self) -> dict[str, dict[str, object]]:
@@ -76,15 +93,18 @@ class Config:
 
 
 def _choices(
-    value: str | None, allowed: tuple[str, ...], what: str, problems: list[str]
+    value: str | list[str] | None, allowed: tuple[str, ...], what: str, problems: list[str]
 ) -> tuple[str, ...]:
     if value is None:
         return allowed
+    if isinstance(value, list):
+        value = ",".join(value)
     items = [v.strip() for v in value.split(",") if v.strip()]
     bad = [v for v in items if v not in allowed]
     if bad or not items:
+        hint = "".join(project.suggest(b, allowed) for b in bad[:1])
         problems.append(
-            f"--{what}: unknown {', '.join(bad) or '(empty)'}; choose from {','.join(allowed)}"
+            f"{what}: unknown {', '.join(bad) or '(empty)'}{hint}; choose from {','.join(allowed)}"
         )
     # keep the canonical order so outputs and the manifest are stable
     return tuple(a for a in allowed if a in items)
@@ -92,7 +112,7 @@ def _choices(
 
 def load_config(
     sources: list[str],
-    out: str = "dist",
+    out: str | None = None,
     formats: str | None = None,
     editions: str | None = None,
     glossary: str | None = None,
@@ -100,52 +120,200 @@ def load_config(
     paper: str | None = None,
     reader: str | None = None,
     domain: str | None = None,
+    csl: str | None = None,
+    styles: str | None = None,
+    project_file: str | None = None,
+    find_project: bool = False,
     **flags: bool,
 ) -> Config:
+    """The build's configuration from the command line's values (None: not given) over the
+    project file's (``project_file``, else with ``find_project`` the nearest publish.toml,
+    see :mod:`publish.project`) over the defaults. Every problem is reported at once."""
     problems: list[str] = []
-    if not sources:
-        problems.append("no SOURCE given; name one or more Markdown files")
-    fmts = _choices(formats, FORMATS, "formats", problems)
-    eds = _choices(editions, EDITIONS, "editions", problems)
-    paths = tuple(Path(s) for s in sources)
-    for s, p in zip(sources, paths, strict=True):
-        problem = source_problem(p)
-        if problem:
-            problems.append(f"SOURCE {s}: {problem}")
+    proj = _project(project_file, find_project, problems)
+    values = proj.values if proj else {}
+    cli = {
+        "sources": sources or None,
+        "out": out,
+        "formats": formats,
+        "editions": editions,
+        "glossary": glossary,
+        "jobs": jobs,
+        "paper": paper,
+        "from": reader,
+        "domain": domain,
+        "csl": csl,
+        "styles": styles,
+    }
+    given = frozenset(k for k, v in cli.items() if v is not None)
+
+    def label(key: str, option: str | None = None) -> str:
+        """How a problem names the setting: the option, or the project file's line."""
+        if key in given or proj is None or key not in values:
+            return f"--{option or key}"
+        return f"{proj.where(key)}: {key}"
+
+    def file_of(key: str) -> Path | None:
+        """A path setting: the command line's (from here), else the project's (from its folder)."""
+        if cli[key] is not None:
+            return Path(cli[key])  # type: ignore[arg-type]
+        return proj.path_of(key) if proj else None
+
+    listed = tuple(proj.files("sources", problems)) if proj and not sources else ()
+    paths = tuple(Path(s) for s in sources) if sources else listed
+    chapters = tuple(proj.files("chapters", problems)) if proj else ()
+    if not paths and not chapters:
+        problems.append(
+            "no SOURCE given; name one or more Markdown files"
+            + ("" if proj else ", or list them in a publish.toml (sources = [...])")
+        )
+    if chapters and not paths and proj is not None:
+        # the lead's book build takes this over (issue 21, item 6)
+        problems.append(f"{proj.where('chapters')}: chapters: books are not built yet")
+    fmts = _choices(cli["formats"] or values.get("formats"), FORMATS, label("formats"), problems)
+    eds = _choices(cli["editions"] or values.get("editions"), EDITIONS, label("editions"), problems)
+    for what, group in (("SOURCE", paths), ("chapter", chapters)):
+        for p in group:
+            problem = source_problem(p)
+            if problem:
+                problems.append(f"{what} {p}: {problem}")
     stems = [stem_of(p) for p in paths]
     for s in {s for s in stems if stems.count(s) > 1}:
         problems.append(f"two sources share the output name {s!r}; rename one of them")
-    gpath = Path(glossary) if glossary else None
+    gpath = file_of("glossary")
     if gpath is not None and not gpath.is_file():
-        problems.append(f"--glossary {glossary}: no such file")
-    if jobs is not None and jobs < 1:
-        problems.append(f"--jobs {jobs}: give 1 or more")
-    size = (paper or "A4").upper()
-    if size not in PAPERS:
-        problems.append(f"--paper {paper}: unknown paper size; choose from {'|'.join(PAPERS)}")
-    if reader is not None and reader not in READERS:
+        problems.append(f"{label('glossary')} {gpath}: no such file")
+    csl_path = file_of("csl")
+    if csl_path is not None and not csl_path.is_file():
+        problems.append(f"{label('csl')} {csl_path}: no such file (give a .csl style)")
+    style_dir = file_of("styles")
+    if style_dir is None and proj is not None and (proj.root / "styles").is_dir():
+        style_dir = proj.root / "styles"  # a styles/ folder beside publish.toml
+    if style_dir is not None and not style_dir.is_dir():
+        problems.append(f"{label('styles')} {style_dir}: no such folder")
+    workers = jobs if jobs is not None else values.get("jobs")
+    if workers is not None and workers < 1:
+        problems.append(f"{label('jobs')} {workers}: give 1 or more")
+    size = _paper(cli["paper"] or values.get("paper"), label("paper"), problems)
+    flavour = cli["from"] or values.get("from")
+    if flavour is not None and flavour not in READERS:
         problems.append(
-            f"--from {reader}: unknown Markdown flavour; choose from {'|'.join(READERS)}"
+            f"{label('from')} {flavour}: unknown Markdown flavour"
+            f"{project.suggest(flavour, READERS)}; choose from {'|'.join(READERS)}"
         )
-    if domain is not None and domain not in DOMAINS:
-        problems.append(f"--domain {domain}: unknown; choose from {'|'.join(DOMAINS)}")
-    out_path = Path(out)
+    area = cli["domain"] or values.get("domain")
+    if area is not None and area not in DOMAINS:
+        problems.append(
+            f"{label('domain')} {area}: unknown{project.suggest(area, DOMAINS)}; "
+            f"choose from {'|'.join(DOMAINS)}"
+        )
+    out_path = file_of("out") or (proj.root / "dist" if proj else Path("dist"))
     if out_path.exists() and not out_path.is_dir():
-        problems.append(f"--out {out}: exists and is not a folder")
+        problems.append(f"{label('out')} {out_path}: exists and is not a folder")
+    notes = list(proj.warnings) if proj else []
+    if style_dir is not None and style_dir.is_dir():
+        notes += _unknown_styles(style_dir)
     if problems:
         raise UsageError("; ".join(problems))
+    # Per-document options: the command line's apply to every source; the project's are
+    # defaults a source's front matter overrides.
+    defaults = {k: str(values[k]) for k in ("from", "domain") if k in values and k not in given}
+    if "paper" in values and "paper" not in given:
+        defaults["paper"] = size
+    # The project's switches, where the command line did not turn them on.
+    for key, flag in (("strict", "strict"), ("review", "review"), ("embed-fonts", "embed_fonts")):
+        if not flags.get(flag) and values.get(key):
+            flags[flag] = True
+    if values.get("keep-quotes") and flags.get("quotes", True):
+        flags["quotes"] = False
     return Config(
         sources=paths,
         out=out_path,
         formats=fmts,
         editions=eds,
         glossary=gpath,
-        jobs=jobs or os.cpu_count() or 1,
-        paper=size,
+        jobs=workers or os.cpu_count() or 1,
+        paper=size if "paper" in given else "A4",
         reader=reader,
         domain=domain,
+        csl=csl_path,
+        styles=style_dir,
+        chapters=chapters,
+        project=proj.path if proj else None,
+        defaults=defaults,
+        given=given,
+        notes=tuple(notes),
         **flags,
     )
+
+
+def _project(name: str | None, find: bool, problems: list[str]) -> project.Project | None:
+    """The project file named (a file, or a folder holding publish.toml), else the nearest
+    one when ``find``; its problems join ``problems``."""
+    if name is not None:
+        path = Path(name)
+        if path.is_dir():
+            path = path / project.NAME
+        if not path.is_file():
+            problems.append(f"--project {name}: no such file (a publish.toml, or its folder)")
+            return None
+    else:
+        found = project.find() if find else None
+        if found is None:
+            return None
+        path = found
+    proj = project.load(path)
+    problems += proj.problems
+    return proj
+
+
+def _paper(value: str | None, what: str, problems: list[str]) -> str:
+    size = (value or "A4").upper()
+    if size not in PAPERS:
+        problems.append(
+            f"{what} {value}: unknown paper size{project.suggest(size, PAPERS)}; choose from "
+            f"{'|'.join(PAPERS)} (another size: see docs/customising.md)"
+        )
+    return size
+
+
+def front_options(doc: Document) -> dict[str, str]:
+    """The build options a source's front matter sets (``paper:``), checked: a value
+    publish cannot use is a ``paper-unknown`` warning, and the project's or the default
+    size applies."""
+    from publish.reading.parse import front_matter
+
+    value = front_matter(doc.text).get("paper")
+    if value is None:
+        return {}
+    size = str(value).strip().upper()
+    if size in PAPERS:
+        return {"paper": size}
+    doc.warn(
+        "paper-unknown",
+        f"paper: {value} in the front matter is not one of {', '.join(PAPERS)}"
+        f"{project.suggest(size, PAPERS)}; using the project's or the default size",
+        doc.line_of("paper:"),
+    )
+    return {}
+
+
+def _unknown_styles(folder: Path) -> list[str]:
+    """A project's style files that override nothing (a misspelt name would be ignored
+    silently): one warning each, with the bundled name it is closest to."""
+    from publish.styles import LOGOS, STYLES
+
+    bundled = [p.relative_to(STYLES).as_posix() for p in STYLES.rglob("*") if p.is_file()]
+    known = {*bundled, *LOGOS}
+    notes = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_file() and rel not in known and not p.name.startswith(".") and p.suffix != ".py":
+            notes.append(
+                f"{p}: warning: overrides no bundled style file, ignored"
+                f"{project.suggest(rel, bundled)} [styles-unknown-file]"
+            )
+    return notes
 
 
 def stem_of(source: Path) -> str:

@@ -37,11 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from publish import styles
 from publish.build import cache, worker
 from publish.build import report as reports
 from publish.build.lock import locked
 from publish.build.progress import Progress
-from publish.config import EDITIONS, FORMATS, Config, stem_of
+from publish.config import EDITIONS, FORMATS, Config, front_options, stem_of
 from publish.document import Diagnostic, Document, Metadata
 from publish.errors import BuildError
 
@@ -88,15 +89,25 @@ class BuildResult:
         return [(d, x) for d in self.documents for x in d.warnings]
 
 
-def prepare(source: Path, reader: str | None = None, domain: str | None = None) -> Document:
+def prepare(
+    source: Path,
+    reader: str | None = None,
+    domain: str | None = None,
+    defaults: dict[str, str] | None = None,
+) -> Document:
     """Every stage before the editions, once per source; ``reader`` (``--from``) and
-    ``domain`` (``--domain``) override the source's own ``from:`` and ``domain:``."""
+    ``domain`` (``--domain``) override the source's own ``from:`` and ``domain:``, which
+    override publish.toml's (``defaults``)."""
     from publish import manuscript, reading
     from publish.ast import run_filters
     from publish.editions.source import settle
+    from publish.reading.parse import front_matter
     from publish.references import Citations
 
     doc = reading.read(source, stem_of(source))
+    front = front_matter(doc.text) if defaults else {}
+    reader = reader or (None if "from" in front else (defaults or {}).get("from"))
+    domain = domain or (None if "domain" in front else (defaults or {}).get("domain"))
     if reader:
         doc.reader = reader
     manuscript.clean_text(doc)
@@ -135,6 +146,8 @@ def plan(config: Config, state: cache.State, env: dict[str, str]) -> list[Plan]:
                 inputs["reader"] = config.reader
             if config.domain:  # and so does --domain
                 inputs["domain"] = config.domain
+            if config.defaults:  # and publish.toml's paper, from and domain
+                inputs["defaults"] = cache.options_digest(config.defaults)
         except OSError:
             inputs = None
         src = state.sources.get(stem, {})
@@ -188,6 +201,7 @@ def _reason(
 
 def build(config: Config, log: Callable[[str], None] | None = None) -> BuildResult:
     """Bring every output ``config`` asks for up to date (see the module's docstring)."""
+    styles.use(config.styles, config.csl)  # before the workers fork: they inherit it
     env = cache.environment()
     _refuse_link(config.out / cache.STATE)
     if config.dry_run:
@@ -236,9 +250,7 @@ def build(config: Config, log: Callable[[str], None] | None = None) -> BuildResu
                 shutil.rmtree(stage, ignore_errors=True)
         built = set(result.built)
         result.current = [rel for rel in _asked(config) if rel not in built]
-        if not config.quiet and not result.built:
-            _say(log, f"nothing to build: {len(result.current)} outputs up to date in {config.out}")
-        return result
+        return result  # the command line sums it up (cli.summary)
 
 
 def _settle(
@@ -386,7 +398,9 @@ def _run(
             if not p.jobs:
                 continue
             with stop.interruptible():
-                doc = prepare(p.source, config.reader, config.domain)
+                doc = prepare(p.source, config.reader, config.domain, config.defaults)
+            # front matter's paper: over publish.toml's, under the command line's
+            doc_config = config.for_document(front_options(doc))
             if glossary is None:
                 from publish.editions import load_glossary
 
@@ -414,7 +428,7 @@ def _run(
                         root / job.rel,
                         glossary,
                         config.quotes,
-                        config.writer_options.get(job.fmt, {}),
+                        doc_config.writer_options.get(job.fmt, {}),
                     )
                 pending[fut] = job
                 pool.wait(0)

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from publish import __version__
+from publish import __version__, styles
 from publish.errors import BuildError
 from publish.styles import STYLES
 
@@ -173,7 +173,9 @@ def environment() -> dict[str, str]:
     """Inputs every output shares: styles, publish's own code and version, the Python
     packages and pandoc it runs on, and SOURCE_DATE_EPOCH (dates in EPUB and DOCX)."""
     return {
-        "styles": tree_digest(STYLES),
+        # a project's own styles folder (publish.toml) shapes every output too
+        "styles": tree_digest(STYLES)
+        + "".join(tree_digest(p) if p.is_dir() else _input_digest(p) for p in styles.inputs()),
         "publish": digest(__version__.encode() + tree_digest(PACKAGE, (".py",)).encode()),
         "packages": _packages(),
         "pandoc": _pandoc(),

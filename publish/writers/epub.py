@@ -38,11 +38,10 @@ from typing import Any
 
 from lxml import etree
 
-from publish import pandoc
+from publish import pandoc, styles
 from publish.ast import Str, elements, inlines_from_text, meta_text, meta_value
 from publish.document import Edition
 from publish.editions.script import CONFIGS, converter
-from publish.styles import STYLES
 from publish.writers import citations, fonts, xhtml
 from publish.writers.common import atomic, render, w3c_date
 
@@ -115,7 +114,9 @@ def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
             "--split-level=1",
             "--mathml",
             "--css",
-            str(STYLES / "epub.css"),
+            str(styles.path("epub.css")),
+            "--css",
+            str(styles.path("custom.css")),
             "--epub-cover-image",
             str(cover),
             "--epub-metadata",

@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from publish import styles
 from publish.errors import BuildError
-from publish.styles import STYLES
 
 
 @functools.cache
 def css_families(code: str) -> dict[str, list[str]]:
     """The font families styles/fonts.css gives edition ``code``, by role (``serif``,
     ``sans``, ``mono``), in the order the stylesheet tries them."""
-    css = (STYLES / "fonts.css").read_text("utf-8")
+    css = styles.path("fonts.css").read_text("utf-8")
     block = re.search(r"html:lang\(" + re.escape(code) + r"\)\s*\{(.*?)\}", css, re.S)
     roles = re.findall(r"--(\w+):\s*([^;]*);", block.group(1)) if block else []
     return {role: re.findall(r'"([^"]+)"', value) for role, value in roles}
