@@ -127,6 +127,13 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("source", metavar="SOURCE")
     r.add_argument("--force", action="store_true", help="overwrite an existing sidecar")
+    r.add_argument(
+        "--fetch",
+        action="store_true",
+        help="fill empty fields from the cited pages (the only command that uses the "
+        "network); filled fields are listed under `fetched:` for review",
+    )
+    r.add_argument("--dry-run", action="store_true", help="print the changes; write nothing")
     r.add_argument("--debug", action="store_true", help="show tracebacks")
     v = sub.add_parser(
         "review", help="list the comments and tracked changes in a reviewed DOCX, one a line"
@@ -268,20 +275,23 @@ def _fault(exc: BaseException) -> str | None:
 def _refs(args: argparse.Namespace) -> int:
     from publish.build import prepare
     from publish.config import source_problem
-    from publish.references import sidecar
-    from publish.writers.common import write_bytes
+    from publish.references import refresh
 
     source = Path(args.source)
     problem = source_problem(source)
     if problem:
         raise UsageError(f"SOURCE {source}: {problem}")
     doc = prepare(source)
-    target = source.with_name(source.stem + ".refs.yaml")
-    if target.exists() and not args.force:
-        raise UsageError(f"{target}: already exists; edit it, or pass --force to overwrite")
-    write_bytes(target, sidecar.template(doc.references).encode("utf-8"))
-    print(f"wrote {target} ({len(doc.references)} references)", file=sys.stderr)
-    return 0
+    out = refresh.run(source, doc.references, args.fetch, args.dry_run, args.force)
+    for line in out.lines:
+        print(line, file=sys.stderr)
+    if args.dry_run:
+        print(out.diff or "no changes", end="" if out.diff else "\n")
+    elif out.written:
+        print(f"wrote {out.written} ({len(doc.references)} references)", file=sys.stderr)
+    else:
+        print("the sidecar is up to date: nothing written", file=sys.stderr)
+    return 0  # a page that failed is reported above; its entry is kept as it was
 
 
 def _preview(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from publish.ast import Filter, elements, meta_value, stringify
 from publish.document import Document, Reference
 from publish.references import sidecar
 from publish.references.listed import take_listed
-from publish.references.sites import site_name
+from publish.references.sites import site_name, site_of
 from publish.references.urls import display, normalize
 
 NUMBER = re.compile(r"^\[?\s*(\d{1,4})\s*\]?$")
@@ -281,6 +281,7 @@ class Citations(Filter):
                             _merge_adjacent(lst)
                             break
         meta = doc.ast["meta"]
+        _incomplete(doc)
         if doc.references:
             meta["references"] = meta_value([csl_item(r) for r in doc.references])
             meta["link-citations"] = meta_value(True)
@@ -317,12 +318,37 @@ def _raw_html_links(blocks: list[Any]) -> None:
 
 
 def csl_item(ref: Reference) -> dict[str, Any]:
+    """The CSL-JSON entry: the sidecar's fields; without a title, the site's organisation or
+    name stands in its place (never a bare domain where sites.toml knows the organisation);
+    an institution's site gives its organisation as the author of a titled page that
+    names none (GB/T 7714: 湖北省科学技术厅. 关于……的通知[EB/OL])."""
     item: dict[str, Any] = {"id": ref.id, "type": "webpage", "URL": ref.url}
     item["title"] = ref.title or ref.site
     for k, v in ref.csl.items():
-        if k not in ("id", "URL", "number", "url", "site"):
+        if k not in ("id", "URL", "number", "url", "site", "fetched"):
             item[k] = v
+    row = site_of(ref.url)
+    if ref.title and row and row.author and not {"author", "editor"} & set(item):
+        item["author"] = [{"literal": row.name}]
     return item
+
+
+def _incomplete(doc: Document) -> None:
+    """``reference-incomplete``: the entries with no title (their site stands in its
+    place), for `publish refs --fetch` or the author to complete."""
+    missing = [(n, r) for n, r in enumerate(doc.references, 1) if not r.title]
+    if not missing:
+        return
+    shown = "; ".join(f"[{n}] {r.site}" for n, r in missing[:6])
+    doc.warn(
+        "reference-incomplete",
+        f"{len(missing)} of {len(doc.references)} references have no title, their site "
+        f"stands in its place: {shown}" + ("; …" if len(missing) > 6 else "")
+        + "; run `publish refs SOURCE --fetch`, or add titles to the sidecar <stem>.refs.yaml",
+        doc.line_of(missing[0][1].url),
+        numbers=[n for n, _ in missing],
+        urls=[r.url for _, r in missing][:100],
+    )
 
 
 def _lists(elem: dict[str, Any]):

@@ -1,14 +1,22 @@
-"""``<stem>.refs.yaml`` (or ``.json``) next to the source: what the author knows about each
-reference (title, author, issued, container-title, …, as CSL-JSON fields), keyed by URL.
+"""``<stem>.refs.yaml`` (or ``.json``) next to the source: what is known about each
+reference (title, author, issued, accessed, container-title, …, as CSL-JSON fields), keyed
+by URL; written by ``publish refs`` (``--fetch`` fills it from the cited pages), reviewed and
+edited by a person, read by every build.
 
-The sidecar is input like the source (and will be filled from web pages), so every value is
-checked before citeproc sees it (:func:`clean_entry`): an entry's ``url`` must be an http(s)
-address, a ``DOI`` a DOI, names and text plain text (no tags, no control characters),
-dates a date. A value that fails is left out with a ``reference-field-refused`` warning.
+The schema is checked: a key that is neither a CSL variable nor one of publish's own
+(``number``, ``site``, ``fetched``; ``url`` names the entry) is an error naming the file,
+the line and the key it may have meant (``titel:`` -> ``title``), and so is a date that is
+not one (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, a real day). The sidecar is input like
+the source (and is filled from web pages), so every value is also checked before citeproc
+sees it (:func:`clean_entry`): a ``DOI`` must be a DOI, names and text plain text (no tags,
+no control characters). A value that fails is left out with a ``reference-field-refused``
+warning.
 """
 
 from __future__ import annotations
 
+import datetime
+import difflib
 import json
 import re
 from html import unescape
@@ -27,41 +35,124 @@ from publish.references.urls import normalize
 NAMES = {"author", "editor", "translator", "container-author", "collection-editor"}
 NAMES |= {"composer", "director", "interviewer", "recipient", "reviewed-author"}
 DATES = {"issued", "accessed", "original-date", "submitted", "event-date"}
+# CSL 1.0.2's other variables (text and numbers).
+TEXTS = {"title", "title-short", "container-title", "container-title-short", "publisher"}
+TEXTS |= {"publisher-place", "collection-title", "collection-number", "edition", "volume"}
+TEXTS |= {"issue", "page", "number-of-pages", "genre", "medium", "note", "abstract", "ISBN"}
+TEXTS |= {"ISSN", "PMID", "PMCID", "language", "section", "source", "status", "version"}
+TEXTS |= {"event", "event-place", "annote", "archive", "archive_location", "keyword"}
+TEXTS |= {"original-title", "original-publisher", "references", "dimensions", "scale"}
+TEXTS |= {"chapter-number", "number", "authority", "call-number", "citation-label"}
 # Where the sidecar's address fields go: the entry's own ``url`` names the reference.
 ADDRESSES = {"URL", "url"}
+OWN = {"site", "fetched"}  # publish's: the site's name (for orientation), fields fetched
+KEYS = NAMES | DATES | TEXTS | ADDRESSES | OWN | {"DOI", "type"}
 NAME_PARTS = {"family", "given", "literal", "suffix", "dropping-particle"}
 NAME_PARTS |= {"non-dropping-particle"}
-DATE = re.compile(r"^\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?$")
+DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 CSL_TYPE = re.compile(r"^[a-z][a-z-]{1,30}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+EXTS = (".refs.yaml", ".refs.yml", ".refs.json")
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without its date type: ``issued: 2024-13-45`` stays the text it is, for the
+    schema to name its line (PyYAML would fail the whole file without one)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def path_for(source: Path) -> Path | None:
-    for ext in (".refs.yaml", ".refs.yml", ".refs.json"):
+    for ext in EXTS:
         p = source.with_name(source.stem + ext)
         if p.is_file():
             return p
     return None
 
 
+def read(p: Path) -> list[dict[str, Any]]:
+    """The entries of the sidecar ``p``, as written, after the schema check (see module).
+    A malformed file is a :class:`SourceError` naming the file and line."""
+    try:
+        text = p.read_text("utf-8")
+        if p.suffix == ".json":
+            data, lines = json.loads(text), None
+        else:
+            data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+            lines = yaml.compose(text, Loader=_Loader)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{p}:{mark.line + 1}" if mark is not None else str(p)
+        raise SourceError(f"{where}: cannot read the references file ({first}); fix it") from None
+    entries = data.get("references", []) if isinstance(data, dict) else data
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise SourceError(f"{p}: expected a list under `references:`; see `publish refs`")
+    nodes = _entry_nodes(lines)
+    for i, entry in enumerate(entries):
+        if isinstance(entry, dict):
+            _check(p, entry, nodes[i] if i < len(nodes) else {})
+    return [e for e in entries if isinstance(e, dict)]
+
+
+def _entry_nodes(root: Any) -> list[dict[str, int]]:
+    """For each entry, its keys' line numbers (1-based), from the YAML node tree."""
+    if root is None:
+        return []
+    seq = root
+    if isinstance(root, yaml.MappingNode):
+        seq = next((v for k, v in root.value if k.value == "references"), None)
+    if not isinstance(seq, yaml.SequenceNode):
+        return []
+    out = []
+    for item in seq.value:
+        keys = {}
+        if isinstance(item, yaml.MappingNode):
+            keys = {str(k.value): k.start_mark.line + 1 for k, _ in item.value}
+        out.append(keys)
+    return out
+
+
+def _check(p: Path, entry: dict[str, Any], lines: dict[str, int]) -> None:
+    def where(key: str) -> str:
+        return f"{p}:{lines[key]}" if key in lines else f"{p} (entry {entry.get('url', '?')})"
+
+    for key, value in entry.items():
+        if key not in KEYS:
+            near = difflib.get_close_matches(str(key), sorted(KEYS), n=1, cutoff=0.6)
+            hint = f"; did you mean `{near[0]}`?" if near else ""
+            raise SourceError(
+                f"{where(key)}: unknown key `{key}`{hint} (keys are CSL variables: title, "
+                "author, issued, accessed, container-title, publisher, type, …)"
+            )
+        if key in DATES and value not in (None, "") and _date(value) is None:
+            raise SourceError(
+                f"{where(key)}: {key}: {value!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"
+            )
+        if key == "fetched" and value is not None:
+            items = value if isinstance(value, list) else None
+            if items is None or not all(isinstance(k, str) and k in KEYS for k in items):
+                raise SourceError(
+                    f"{where(key)}: fetched: a list of the field names filled from the page, "
+                    "e.g. [title, issued]; delete the line once you have checked them"
+                )
+
+
 def load(doc: Document) -> dict[str, dict[str, Any]]:
-    """Entries by normalised URL. A malformed file is a :class:`SourceError`."""
+    """Entries by normalised URL, their values checked (see module)."""
     p = path_for(doc.source)
     if p is None:
         return {}
-    try:
-        text = p.read_text("utf-8")
-        data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise SourceError(f"{p}: cannot read the references file ({first}); fix it") from None
-    entries = data.get("references", []) if isinstance(data, dict) else data
-    if not isinstance(entries, list):
-        raise SourceError(f"{p}: expected a list under `references:`; see `publish refs`")
     out: dict[str, dict[str, Any]] = {}
     refused: list[str] = []
-    for entry in entries:
-        if isinstance(entry, dict) and entry.get("url"):
+    for entry in read(p):
+        if entry.get("url"):
             url = links.web(str(entry["url"]))
             if url is None:
                 refused.append(f"url {str(entry['url'])[:60]!r}")
@@ -80,10 +171,10 @@ def load(doc: Document) -> dict[str, dict[str, Any]]:
 
 def clean_entry(entry: dict[str, Any], refused: list[str]) -> dict[str, Any]:
     """The CSL fields of one sidecar entry that pass their checks (see module); what fails
-    is named in ``refused``."""
+    is named in ``refused``. publish's own keys are not CSL: they stay out."""
     out: dict[str, Any] = {}
     for key, value in entry.items():
-        if value in (None, "") or key in ADDRESSES or not isinstance(key, str):
+        if value in (None, "") or key in ADDRESSES or key in OWN or not isinstance(key, str):
             continue
         clean = _field(key, value)
         if clean is None:
@@ -130,12 +221,22 @@ def _name(value: Any) -> dict[str, str] | None:
 
 
 def _date(value: Any) -> Any:
-    if isinstance(value, int) and 0 < value < 10000:
+    """A CSL date from ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (a real day) or date-parts;
+    None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10000:
         return str(value)
-    if isinstance(value, str):
-        return value if DATE.match(value.strip()) else None
-    if hasattr(value, "isoformat"):  # YAML reads 2024-01-02 as a date
+    if isinstance(value, datetime.date):
         return value.isoformat()[:10]
+    if isinstance(value, str):
+        m = DATE.match(value.strip())
+        if not m:
+            return None
+        y, mo, d = (int(g) if g else None for g in m.groups())
+        try:
+            datetime.date(y or 1, mo or 1, d or 1)
+        except ValueError:
+            return None
+        return value.strip()
     if isinstance(value, dict) and set(value) == {"date-parts"}:
         parts = value["date-parts"]
         ok = isinstance(parts, list) and all(
@@ -146,19 +247,50 @@ def _date(value: Any) -> Any:
     return None
 
 
+HEADER = [
+    "# References of this report, in the order they are first cited; matched by url.",
+    "# Fill in what you know: title, author, issued (publication date), accessed (the day",
+    "# you read it), container-title (the site), type (webpage, report, article-newspaper…).",
+    "# `publish refs SOURCE --fetch` fills empty fields from the pages and lists them under",
+    "# `fetched:`: check those, then delete the `fetched:` line. A field with a value is never",
+    "# overwritten; an entry with `accessed` is not fetched again (delete it to refetch).",
+    "references:",
+]
+ORDER = ["number", "url", "site", "title", "author", "container-title", "publisher"]
+ORDER += ["issued", "accessed", "type", "language", "DOI"]
+
+
 def template(refs: list[Reference]) -> str:
     """The sidecar for the author to fill in: every reference with number, URL and site."""
-    lines = [
-        "# References of this report, in the order they are first cited.",
-        "# Fill in what you know (title, author, issued, container-title); leave the rest empty.",
-        "# Entries are matched by url; numbers are for your orientation only.",
-        "references:",
-    ]
-    for n, ref in enumerate(refs, 1):
-        lines += [
-            f"  - number: {n}",
-            f"    url: {json.dumps(ref.url, ensure_ascii=False)}",
-            f"    site: {json.dumps(ref.site, ensure_ascii=False)}",
-            f"    title: {json.dumps(ref.title or '', ensure_ascii=False)}",
-        ]
+    return render([starter(n, ref) for n, ref in enumerate(refs, 1)])
+
+
+def starter(n: int, ref: Reference) -> dict[str, Any]:
+    return {"number": n, "url": ref.url, "site": ref.site, "title": ref.title or ""}
+
+
+def render(entries: list[dict[str, Any]]) -> str:
+    """The sidecar's text: one entry after another, keys in a reader's order, every value
+    in JSON's quoting (valid YAML, and never read as another type)."""
+    lines = list(HEADER)
+    for entry in entries:
+        keys = [k for k in ORDER if k in entry] + [k for k in entry if k not in ORDER]
+        first = True
+        for key in keys:
+            value = entry[key]
+            if key == "fetched" and not value:
+                continue
+            lead = "  - " if first else "    "
+            first = False
+            lines.append(f"{lead}{key}: {_yaml_value(key, value)}")
     return "\n".join(lines) + "\n"
+
+
+def _yaml_value(key: str, value: Any) -> str:
+    if key == "fetched":
+        return "[" + ", ".join(value) + "]"
+    if isinstance(value, str) and key in DATES and DATE.match(value):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)

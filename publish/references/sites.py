@@ -1,58 +1,62 @@
-"""Names of well-known sites, for entries whose title the author has not given.
+"""Who stands behind a cited site, for entries whose title or author the sidecar does not
+give: ``publish/styles/references/sites.toml`` (host -> name, kind, source).
 
-Only the site's own name is used (never a made-up title). Matched on the host's suffix.
+Only a name the table states, with its source, is used (never a made-up title); matched
+on the host and the hosts above it, the longest first. An institution's site (kind
+government, university, institute) speaks for the organisation, which then stands as the
+entry's author (GB/T 7714's 主要责任者) when the page names no one else.
 """
 
 from __future__ import annotations
 
-from publish.references.urls import host
+import tomllib
+from dataclasses import dataclass
+from functools import cache
 
-SITES = {
-    "51cto.com": "51CTO",
-    "csdn.net": "CSDN",
-    "zhihu.com": "知乎",
-    "news.cn": "新华网",
-    "xinhuanet.com": "新华网",
-    "people.com.cn": "人民网",
-    "cnr.cn": "央广网",
-    "developer.aliyun.com": "阿里云开发者社区",
-    "aliyun.com": "阿里云",
-    "cloud.tencent.com": "腾讯云开发者社区",
-    "jianshu.com": "简书",
-    "juejin.cn": "稀土掘金",
-    "cnblogs.com": "博客园",
-    "oschina.net": "开源中国",
-    "infoq.cn": "InfoQ",
-    "36kr.com": "36氪",
-    "sina.com.cn": "新浪",
-    "sohu.com": "搜狐",
-    "163.com": "网易",
-    "qq.com": "腾讯网",
-    "baidu.com": "百度",
-    "bilibili.com": "哔哩哔哩",
-    "weixin.qq.com": "微信公众平台",
-    "edu.cn": "中国教育和科研计算机网",
-    "dfcfw.com": "东方财富网",
-    "eastmoney.com": "东方财富网",
-    "hk01.com": "香港01",
-    "ithome.com": "IT之家",
-    "github.com": "GitHub",
-    "arxiv.org": "arXiv",
-    "wikipedia.org": "Wikipedia",
-    "hai.stanford.edu": "Stanford HAI",
-    "ibm.com": "IBM",
-    "huggingface.co": "Hugging Face",
-    "amd.com": "AMD",
-    "anthropic.com": "Anthropic",
-}
+from publish.references.urls import host
+from publish.styles import STYLES
+
+TABLE = STYLES / "references" / "sites.toml"
+KINDS = {"government", "university", "institute", "media", "company", "platform"}
+AUTHORS = {"government", "university", "institute"}  # kinds that speak for their organisation
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    kind: str
+    source: str
+
+    @property
+    def author(self) -> bool:
+        return self.kind in AUTHORS
+
+
+@cache
+def table() -> dict[str, Site]:
+    with TABLE.open("rb") as f:
+        rows = tomllib.load(f)
+    out = {}
+    for key, row in rows.items():
+        site = Site(row["name"], row["kind"], row["source"])
+        if site.kind not in KINDS or not site.source.strip():
+            raise ValueError(f"{TABLE}: [{key}] needs a kind of {sorted(KINDS)} and a source")
+        out[key.lower()] = site
+    return out
+
+
+def site_of(url: str) -> Site | None:
+    """The table's row for the URL's host or the nearest host above it."""
+    labels = host(url).split(".")
+    rows = table()
+    for i in range(len(labels) - 1):
+        row = rows.get(".".join(labels[i:]))
+        if row:
+            return row
+    return None
 
 
 def site_name(url: str) -> str:
-    """The site's well-known name, else its host (without ``www.``)."""
-    h = host(url)
-    labels = h.split(".")
-    for i in range(len(labels)):
-        name = SITES.get(".".join(labels[i:]))
-        if name:
-            return name
-    return h.removeprefix("www.") or url
+    """The site's organisation or well-known name, else its host (without ``www.``)."""
+    row = site_of(url)
+    return row.name if row else (host(url).removeprefix("www.") or url)
