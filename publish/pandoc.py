@@ -28,6 +28,7 @@ which keeps the document the same and the reading linear.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import re
@@ -324,29 +325,55 @@ def build_time() -> float:
     return float(epoch) if epoch.isdigit() else time.time()
 
 
+# An EPUB or DOCX in memory: its entries in order, and each entry's contents by name.
+Zip = tuple[list[zipfile.ZipInfo], dict[str, bytes]]
+
+
+def convert_zip(
+    ast: dict[str, Any], to: str, args: list[str], what: str
+) -> tuple[Zip, list[str]]:
+    """An EPUB or DOCX (``args`` without ``-o``) for a writer that changes some parts and
+    then writes the file once (:func:`write_zip`): pandoc's zip read from its output, with
+    the build time and without the decoys, as :func:`_finish_zip` leaves a file."""
+    out, warnings = convert(ast, to, args, what)
+    _, decoys = _sandbox_files(["-t", to, *args])
+    return _finished(out, decoys), warnings
+
+
+def write_zip(path: Path, book: Zip, level: int | None = None) -> None:
+    """``book`` written to ``path``: same entries, order, times and compression."""
+    infos, data = book
+    with zipfile.ZipFile(path, "w") as z:
+        for info in infos:
+            z.writestr(info, data[info.filename], compresslevel=level)
+
+
 def _finish_zip(path: Path, decoys: list[str]) -> None:
     """After a sandboxed EPUB or DOCX run: the build time where pandoc's sandbox wrote time
     zero (metadata stamps, zip entry times), and the decoy font copies of
     :func:`_sandbox_files` gone (file and manifest item). Entries, order and compression
     otherwise unchanged."""
-    if not path.is_file():
-        return
+    if path.is_file():
+        write_zip(path, _finished(path.read_bytes(), decoys))
+
+
+def _finished(book: bytes, decoys: list[str]) -> Zip:
     now = time.gmtime(build_time())
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", now).encode()
     drop = {f"fonts/{name}" for name in decoys}
-    with zipfile.ZipFile(path) as z:
+    with zipfile.ZipFile(io.BytesIO(book)) as z:
         infos = [i for i in z.infolist() if not i.filename.endswith(tuple(drop))]
         data = {i.filename: z.read(i) for i in infos}
-    with zipfile.ZipFile(path, "w") as z:
-        for info in infos:
-            body = data[info.filename]
-            if _CLOCK_PARTS.search(info.filename):
-                body = body.replace(_EPOCH_STAMP, stamp)
-                for name in drop:
-                    item = rb'\s*<item [^>]*href="' + re.escape(name.encode()) + rb'"[^>]*/>'
-                    body = re.sub(item, b"", body)
-            info.date_time = max(tuple(now[:6]), (1980, 1, 1, 0, 0, 0))  # zip's first day
-            z.writestr(info, body)
+    for info in infos:
+        body = data[info.filename]
+        if _CLOCK_PARTS.search(info.filename):
+            body = body.replace(_EPOCH_STAMP, stamp)
+            for name in drop:
+                item = rb'\s*<item [^>]*href="' + re.escape(name.encode()) + rb'"[^>]*/>'
+                body = re.sub(item, b"", body)
+        info.date_time = max(tuple(now[:6]), (1980, 1, 1, 0, 0, 0))  # zip's first day
+        data[info.filename] = body
+    return infos, data
 
 
 def version() -> str:

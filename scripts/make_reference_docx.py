@@ -51,6 +51,7 @@ class Font:
     charset: str  # Windows charset: 86 GB2312, 88 Big5; what Word substitutes by
     family: str
     panose: str
+    pitch: str = "variable"
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,14 @@ SIMSUN = Font("SimSun", "宋体,Noto Serif CJK SC", "86", "auto", "0201060003010
 YAHEI = Font("Microsoft YaHei", "微软雅黑,Noto Sans CJK SC", "86", "swiss", "020B0503020204020204")
 
 
-def _ming(noto: str) -> Font:
-    alt = f"新細明體,Noto Serif CJK {noto}"
-    return Font("PMingLiU", alt, "88", "roman", "02020500000000000000")
+PMINGLIU = Font("PMingLiU", "新細明體,Noto Serif CJK TC", "88", "roman", "02020500000000000000")
+# Hong Kong: the Ming face with the HKSCS characters (粵 place names, 㗎 嘅 喺 …) and the
+# Hong Kong glyph forms, which PMingLiU lacks; Windows ships it with the Chinese
+# (Traditional) supplemental fonts, Office for Mac with its own copy. Its Latin is
+# fixed-pitch, as in MingLiU, whose PANOSE it shares; Latin text takes the ascii font anyway.
+MINGLIU_HKSCS = Font(
+    "MingLiU_HKSCS", "細明體_HKSCS,Noto Serif CJK HK", "88", "modern", "02020509000000000000", "fixed"
+)
 
 
 def _jhenghei(noto: str) -> Font:
@@ -77,8 +83,8 @@ def _jhenghei(noto: str) -> Font:
 
 REGIONS = {
     "SC": Region("zh-CN", SIMSUN, YAHEI, "Hans"),
-    "TC": Region("zh-TW", _ming("TC"), _jhenghei("TC"), "Hant"),
-    "HK": Region("zh-HK", _ming("HK"), _jhenghei("HK"), "Hant"),
+    "TC": Region("zh-TW", PMINGLIU, _jhenghei("TC"), "Hant"),
+    "HK": Region("zh-HK", MINGLIU_HKSCS, _jhenghei("HK"), "Hant"),
 }
 
 # Sizes in half-points: 五号 10.5 pt body, 小二 18 pt title (a long Chinese title fits one
@@ -188,6 +194,13 @@ def styles_xml(root: etree._Element, region: Region) -> None:
     # Paragraphs with no style are Normal: loose list items. Spaced as body text; styles
     # that are not body text (headings, captions, footer, notes) set their own.
     child(ppr_default, "spacing", after="105", line="368", lineRule="atLeast")
+    # A quarter-em gap between Han and Latin letters or digits, made by Word's layout
+    # (调整中文与西文文字的间距 / 与数字的间距), never by a space in the text: copying
+    # "2024年" gives the source's characters. Word's Chinese template has both on; pandoc's
+    # reference document says nothing, which LibreOffice reads as off.
+    child(ppr_default, "autoSpaceDE")
+    child(ppr_default, "autoSpaceDN")
+    _sort(ppr_default, PPR_ORDER)
 
     styles = {s.get(W + "styleId"): s for s in root.findall(W + "style")}
 
@@ -228,6 +241,13 @@ def styles_xml(root: etree._Element, region: Region) -> None:
     compact = style("Compact")
     child(ppr(compact), "spacing", before="36", after="36", line="315", lineRule="atLeast")
     child(ppr(compact), "ind", firstLineChars="0", firstLine="0")
+    # Body text is justified, as Chinese print sets it: flush right edges, the slack
+    # spread over the line (Word compresses punctuation first, characterSpacingControl).
+    # FirstParagraph, Compact (table cells, tight lists) and BlockText inherit it; the
+    # other prose styles are based on Normal and say it themselves. Not Normal itself:
+    # pandoc's SourceCode (code blocks) is based on it, and code keeps its spaces.
+    for sid in ("BodyText", "FootnoteText", "Abstract", "Definition"):
+        child(ppr(style(sid)), "jc", val="both")
     block = style("BlockText")
     child(ppr(block), "ind", firstLineChars="0", firstLine="0", left="420", right="420")
 
@@ -286,6 +306,17 @@ def styles_xml(root: etree._Element, region: Region) -> None:
     hyperlink = style("Hyperlink", kind="character", name="Hyperlink")
     child(rpr(hyperlink), "color", val="0563C1")
     rpr(hyperlink).find(W + "color").attrib.pop(W + "themeColor", None)
+    # A citation mark's number (docx.citation_style): no colour of its own, so "[1]" prints
+    # in one colour, its brackets' (pandoc's link style would make the digits blue).
+    citation = style("Citation", kind="character")
+    child(citation, "basedOn", val="DefaultParagraphFont")
+    child(citation, "uiPriority", val="99")
+    # The edition's label on the title page (docx.finish), under the title and subtitle.
+    edition = style("Edition")
+    child(edition, "basedOn", val="Subtitle")
+    child(edition, "next", val="BodyText")
+    child(ppr(edition), "spacing", before="240", after="480", line="240", lineRule="auto")
+    size(rpr(edition), 24)  # 小四 12 pt
     verbatim = style("VerbatimChar", kind="character")
     vf = rpr(verbatim).find(W + "rFonts")
     vf.set(W + "eastAsia", region.heading.name)
@@ -345,7 +376,7 @@ def font_table(root: etree._Element, region: Region) -> None:
         f.append(w("panose1", val=font.panose))
         f.append(w("charset", val=font.charset))
         f.append(w("family", val=font.family))
-        f.append(w("pitch", val="variable"))
+        f.append(w("pitch", val=font.pitch))
     if root.find(f"{W}font[@{W}name='{LATIN_SANS}']") is None:
         f = etree.SubElement(root, W + "font")
         f.set(W + "name", LATIN_SANS)

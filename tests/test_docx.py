@@ -4,9 +4,11 @@ review` on a commented, tracked DOCX; LibreOffice opening and printing each edit
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -25,7 +27,8 @@ M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 CONTENTS = {"zh-Hans": "目录", "zh-Hant-TW": "目錄", "zh-Hant-HK": "目錄"}
 REFERENCES = {"zh-Hans": "参考文献", "zh-Hant-TW": "參考文獻", "zh-Hant-HK": "參考文獻"}
 # What reviewers have with Office on Windows and macOS, and the Noto face named after it.
-BODY_FONT = {"zh-Hans": "SimSun", "zh-Hant-TW": "PMingLiU", "zh-Hant-HK": "PMingLiU"}
+# Hong Kong: the Ming face with the HKSCS characters and Hong Kong forms, not PMingLiU.
+BODY_FONT = {"zh-Hans": "SimSun", "zh-Hant-TW": "PMingLiU", "zh-Hant-HK": "MingLiU_HKSCS"}
 HEADING_FONT = {
     "zh-Hans": "Microsoft YaHei",
     "zh-Hant-TW": "Microsoft JhengHei",
@@ -33,6 +36,24 @@ HEADING_FONT = {
 }
 NOTO = {"zh-Hans": "CJK SC", "zh-Hant-TW": "CJK TC", "zh-Hant-HK": "CJK HK"}
 SEED_CITATIONS = 31  # citation marks in the seed (the last one cut off with its URL)
+EDITION_LABEL = {"zh-Hans": "简体中文版", "zh-Hant-TW": "繁體中文（臺灣）版"}
+EDITION_LABEL["zh-Hant-HK"] = "繁體中文（香港）版"
+EPOCH = "1700000000"
+DATED = """---
+title: 推理优化——从量化到投机解码：实践报告
+subtitle: 面向工程团队的技术综述
+author: 张三
+date: 2026-03-31 05:00:00 +0800
+---
+
+## 1 概述
+
+2024年，GPT-4 Turbo 的推理成本下降了 78%，而 Llama 3 的得分达到 82 分。
+
+## 2 结论
+
+两端对齐的正文。
+"""
 
 
 def docx(seed_dir: Path, ed: str) -> Path:
@@ -101,7 +122,9 @@ def test_contents_field_titled_in_the_edition_script(seed_dir, ed):
     # the body starts on a new page, so its first lines cannot pass for more entries
     first = next(p for p in paragraphs if style_of(p) == "Heading1")
     assert first.find(f"{W}pPr/{W}pageBreakBefore") is not None
-    assert sum(1 for _ in body.iter(f"{W}pageBreakBefore")) == 1
+    # and the contents after the title page: two page breaks, no more
+    assert toc_heading.find(f"{W}pPr/{W}pageBreakBefore") is not None
+    assert sum(1 for _ in body.iter(f"{W}pageBreakBefore")) == 2
 
 
 @pytest.mark.parametrize("ed", EDITIONS)
@@ -147,6 +170,141 @@ def test_named_east_asian_fonts_and_sizes(seed_dir, ed):
     }
     for name in (BODY_FONT[ed], HEADING_FONT[ed]):
         assert NOTO[ed] in alt[name], alt
+
+
+def styles_by_id(path: Path) -> dict[str, etree._Element]:
+    styles = readback.docx_xml(path, "word/styles.xml")
+    return {s.get(f"{W}styleId"): s for s in styles.iter(f"{W}style")}
+
+
+def inherited(by_id: dict[str, etree._Element], sid: str, path: str) -> etree._Element | None:
+    """The ``path`` element (e.g. w:pPr/w:jc) of style ``sid`` or of the first style it is
+    based on that has one, as Word resolves it."""
+    while sid in by_id:
+        found = by_id[sid].find(path)
+        if found is not None:
+            return found
+        based = by_id[sid].find(f"{W}basedOn")
+        sid = based.get(f"{W}val") if based is not None else ""
+    return None
+
+
+def on(e: etree._Element | None) -> bool:
+    """An OOXML on/off property: present and not switched off."""
+    return e is not None and e.get(f"{W}val", "true") not in ("false", "0", "off")
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_body_text_justified_and_han_latin_spacing_by_word(seed_dir, ed):
+    path = docx(seed_dir, ed)
+    by_id = styles_by_id(path)
+    body = readback.docx_xml(path)
+    prose = [p for p in body.iter(f"{W}p") if style_of(p) in ("BodyText", "FirstParagraph")]
+    assert len(prose) > 20
+    for p in prose:
+        jc = p.find(f"{W}pPr/{W}jc")  # none set on the paragraph: its style's
+        jc = jc if jc is not None else inherited(by_id, style_of(p), f"{W}pPr/{W}jc")
+        assert jc is not None and jc.get(f"{W}val") == "both", text(p)[:20]
+    for sid in ("Compact", "FootnoteText"):
+        assert inherited(by_id, sid, f"{W}pPr/{W}jc").get(f"{W}val") == "both", sid
+    # code is not justified (its spaces are the author's)
+    assert inherited(by_id, "Normal", f"{W}pPr/{W}jc") is None
+    # Han-Latin spacing is Word's own (autoSpaceDE: letters, autoSpaceDN: digits), for
+    # every paragraph; no space character was put into the text for it
+    styles = readback.docx_xml(path, "word/styles.xml")
+    defaults = styles.find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
+    assert on(defaults.find(f"{W}autoSpaceDE")) and on(defaults.find(f"{W}autoSpaceDN"))
+    offs = [e for e in styles.iter(f"{W}autoSpaceDE", f"{W}autoSpaceDN") if not on(e)]
+    offs += [e for e in body.iter(f"{W}autoSpaceDE", f"{W}autoSpaceDN") if not on(e)]
+    assert not offs
+    words = "".join(text(p) for p in prose)
+    assert "2024年" in words and "2024 年" not in words
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory) -> Path:
+    """A source whose front matter has a subtitle, an author and a date with a time, built
+    twice with the same SOURCE_DATE_EPOCH (every edition)."""
+    folder = tmp_path_factory.mktemp("dated")
+    src = folder / "dated.md"
+    src.write_text(DATED, "utf-8")
+    for out in ("one", "two"):
+        cmd = [sys.executable, "-m", "publish", "build", str(src), "--out", str(folder / out)]
+        env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+        proc = subprocess.run(
+            [*cmd, "--formats", "docx", "--quiet"], capture_output=True, text=True, env=env
+        )
+        assert proc.returncode == 0, proc.stderr
+    return folder
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_title_page_has_edition_label_and_source_date(dated, seed_dir, ed):
+    path = dated / "one" / "dated" / f"dated.{ed}.docx"
+    paragraphs = list(readback.docx_xml(path).iter(f"{W}p"))
+    page = [(style_of(p), text(p)) for p in paragraphs[:5]]
+    assert [s for s, _ in page] == ["Title", "Subtitle", "Edition", "Author", "Date"]
+    assert page[2][1] == EDITION_LABEL[ed]
+    assert page[4][1] == "2026年3月31日"  # from the front matter, in Chinese, no time
+    # the title page is a page of its own: the contents starts the next one
+    toc = next(p for p in paragraphs if style_of(p) == "TOCHeading")
+    assert toc.find(f"{W}pPr/{W}pageBreakBefore") is not None
+    assert "Edition" in styles_by_id(path)
+    # the seed has no date: none is printed (not the build day)
+    seed = [style_of(p) for p in readback.docx_xml(docx(seed_dir, ed)).iter(f"{W}p")][:3]
+    assert seed == ["Title", "Edition", "TOCHeading"]
+
+
+def test_docx_builds_reproducible(dated):
+    for ed in EDITIONS:
+        one = (dated / "one" / "dated" / f"dated.{ed}.docx").read_bytes()
+        assert one == (dated / "two" / "dated" / f"dated.{ed}.docx").read_bytes(), ed
+    core = readback.docx_xml(dated / "one" / "dated" / "dated.zh-Hans.docx", "docProps/core.xml")
+    assert core.findtext("{http://purl.org/dc/terms/}modified") == "2023-11-14T22:13:20Z"
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_custom_properties_hold_nothing_of_the_build(seed_dir, ed):
+    props = readback.docx_xml(docx(seed_dir, ed), "docProps/custom.xml")
+    values = {p.get("name"): "".join(p.itertext()) for p in props}
+    # no path of the build machine (citeproc's CSL file), no citeproc switches, nothing empty
+    assert not {"csl", "link-citations", "references", "bibliography"} & set(values), values
+    assert all(v.strip() for v in values.values()), values
+    assert not [v for v in values.values() if "/" in v or "\\" in v or ".csl" in v], values
+
+
+def colour(by_id: dict[str, etree._Element], run: etree._Element, para: str) -> str:
+    """The colour Word gives ``run`` in a paragraph of style ``para``: its own, else its
+    character style's (and what that is based on), else the paragraph style's, else auto."""
+    own = run.find(f"{W}rPr/{W}color")
+    if own is not None:
+        return own.get(f"{W}val")
+    rstyle = run.find(f"{W}rPr/{W}rStyle")
+    for sid in ([rstyle.get(f"{W}val")] if rstyle is not None else []) + [para]:
+        found = inherited(by_id, sid, f"{W}rPr/{W}color")
+        if found is not None:
+            return found.get(f"{W}val")
+    return "auto"
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_citation_digits_and_brackets_one_colour(seed_dir, ed):
+    path = docx(seed_dir, ed)
+    by_id = styles_by_id(path)
+    marks = 0
+    for p in readback.docx_xml(path).iter(f"{W}p"):
+        for link in p.iter(f"{W}hyperlink"):
+            if not (link.get(f"{W}anchor") or "").startswith("ref-"):
+                continue
+            before, after = link.getprevious(), link.getnext()
+            assert text(before).endswith("[") and text(after).startswith("]")
+            colours = {colour(by_id, r, style_of(p)) for r in link.iter(f"{W}r")}
+            colours |= {colour(by_id, before, style_of(p)), colour(by_id, after, style_of(p))}
+            assert len(colours) == 1, colours
+            marks += 1
+    assert marks == SEED_CITATIONS
+    # a web address in the references keeps the link colour
+    assert inherited(by_id, "Hyperlink", f"{W}rPr/{W}color").get(f"{W}val") not in (None, "auto")
 
 
 @pytest.mark.parametrize("ed", EDITIONS)
@@ -396,13 +554,14 @@ def test_libreoffice_opens_and_prints(printed, seed_dir, ed):
             for ln in page.get_links()
             if ln["kind"] == pymupdf.LINK_GOTO
         ]
-        # the title and the contents fill page 1; the first chapter starts page 2
-        assert len(doc[0].search_for(CHAPTER1)) == 2  # the title, the chapter's entry
-        assert doc[1].search_for(CHAPTER1)
-    contents = [ln for n, ln in links if n == 0]
-    jumps = [ln["page"] for n, ln in links if n != 0]
+        # the title page (title and edition), the contents, then the first chapter
+        assert len(doc[0].search_for(CHAPTER1)) == 1 and EDITION_LABEL[ed] in pages[0]
+        assert len(doc[1].search_for(CHAPTER1)) == 1  # the chapter's entry
+        assert doc[2].search_for(CHAPTER1)
+    contents = [ln for n, ln in links if n == 1]
+    jumps = [ln["page"] for n, ln in links if n > 1]
     # LibreOffice shows the contents' entries (it does not update fields), linked
-    toc_text = "".join(pages[0][: pages[0].find(REFERENCES[ed]) + 4].split())
+    toc_text = "".join(pages[1][: pages[1].find(REFERENCES[ed]) + 4].split())
     assert "".join(CONTENTS[ed].split()) in toc_text and contents
     for head in DOCX_HEADS[ed]:
         assert "".join(head.split()) in toc_text, head
@@ -426,7 +585,7 @@ def test_libreoffice_prints_equations_and_line_numbers(printed):
     import pymupdf
 
     with pymupdf.open(printed / "formula.zh-Hans.pdf") as doc:
-        body = doc[1]  # after the title and contents page
+        body = doc[2]  # after the title page and the contents
         text = "".join(body.get_text().split())
         # review copy: the lines numbered 1, 2, 3… in the left margin (22 mm = 62 pt)
         margin = [w[4] for w in body.get_text("words") if w[2] < 62]
