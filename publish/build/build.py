@@ -154,7 +154,7 @@ def plan(config: Config, state: cache.State, env: dict[str, str]) -> list[Plan]:
         jobs = []
         for code in config.editions:
             for fmt in config.formats:
-                rel = f"{stem}/{stem}.{code}.{fmt}"
+                rel = cache.output_rel(stem, code, fmt, config.review and fmt == "docx")
                 path = config.out / rel
                 want = output_inputs(config, inputs, code, fmt) if inputs else {}
                 reason = _reason(config, state, src, rel, path, inputs, want, code)
@@ -344,7 +344,7 @@ def _say(log: Callable[[str], None] | None, line: str) -> None:
 
 def _asked(config: Config) -> list[str]:
     return [
-        f"{stem}/{stem}.{code}.{fmt}"
+        cache.output_rel(stem, code, fmt, config.review and fmt == "docx")
         for stem in map(stem_of, config.sources)
         for code in config.editions
         for fmt in config.formats
@@ -506,6 +506,7 @@ def _record(
         "title": done["title"],
         "label": done["label"],
         "phrases": done["phrases"],
+        "card": done.get("card", {}),  # the download page's author, date, abstract
         "diagnostics": done["edition_diagnostics"],
     }
     state.save()
@@ -592,8 +593,8 @@ def _write_reports(
             diagnostics += e["diagnostics"]
             if code in config.editions:
                 asked += e["diagnostics"]
-            for fmt in FORMATS:
-                rec = state.outputs.get(f"{p.stem}/{p.stem}.{code}.{fmt}")
+            for fmt, review in [(f, False) for f in FORMATS] + [("docx", True)]:
+                rec = state.outputs.get(cache.output_rel(p.stem, code, fmt, review))
                 if rec and {k: v for k, v in rec["inputs"].items() if k != "options"} == p.inputs:
                     diagnostics += rec["diagnostics"]
                     if code in config.editions and fmt in config.formats:

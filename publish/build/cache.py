@@ -36,6 +36,12 @@ STEM = re.compile(r"(?!\.)(?!-)[\w.-]{1,100}")
 PACKAGE = Path(__file__).resolve().parent.parent
 SIDECARS = (".refs.yaml", ".refs.yml", ".refs.json")
 
+
+def output_rel(stem: str, code: str, fmt: str, review: bool = False) -> str:
+    """An output's path in the folder. The reviewers' DOCX (--review) is
+    ``<stem>.<code>.review.docx``, beside the readers' DOCX rather than in its place."""
+    return f"{stem}/{stem}.{code}.{'review.' if review else ''}{fmt}"
+
 # Input names as the user knows them, for --dry-run's "why".
 NAMES = {
     "source": "source",
@@ -383,7 +389,8 @@ def _output(rel: object, rec: object) -> None:
     stem = rel.split("/")[0] if isinstance(rel, str) else ""
     # The only names the build gives outputs: anything else (../x, /etc/passwd) is planted.
     _need(
-        bool(STEM.fullmatch(stem)) and rel == f"{stem}/{stem}.{code}.{fmt}",
+        bool(STEM.fullmatch(stem))
+        and rel in (output_rel(stem, code, fmt), output_rel(stem, code, fmt, fmt == "docx")),
         f"output {rel!r} is not a name the build gives",
     )
     _hashes(rec.get("inputs"), f"output {rel!r}: inputs")

@@ -1,14 +1,24 @@
-"""``manifest.json`` (every output with its hash) and ``index.html`` (the download page).
+"""``manifest.json`` (every output with its hash), ``index.html`` (the download page, for
+readers) and ``editors.html`` (hashes, warnings, build reports and phrase review, for
+the team).
 
-Both describe every output the build state knows in the folder, not only this run's: after
-``make pdf`` then ``make epub`` they list the PDFs and the EPUBs. Rows come from the state
-(hashes taken when each file was written), sorted by path, so the order is stable.
+All three describe every output the build state knows in the folder, not only this run's:
+after ``make pdf`` then ``make epub`` they list the PDFs and the EPUBs. Rows come from the
+state (hashes taken when each file was written), sorted by path, so the order is stable.
+
+The readers' page shows one language at a time: one section per edition, the one named in
+the address (``index.html#zh-Hant-TW``) shown by CSS ``:target``, the default one
+otherwise, so it works offline and without scripts; a tiny optional script only picks
+the reader's language from the browser on a first visit. Each report has a cover
+thumbnail: the PDF's first page, drawn by PyMuPDF to a small PNG
+(``<stem>.<edition>.cover.png``), redrawn only when the PDF changes.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,14 +30,127 @@ from publish.config import EDITIONS, FORMATS
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
+EDITORS = "editors.html"
 KEYS = ("path", "source", "edition", "format", "bytes", "sha256", "pages")
-# What each format is for, in Simplified · Traditional.
-KINDS = {
-    "pdf": "打印 · 列印",
-    "epub": "电子书 · 電子書",
-    "docx": "Word 文档 · 文件",
-    "html": "网页 · 網頁",
+COVER_WIDTH = 240  # pixels: shown 120 CSS pixels wide, sharp on a 2x screen (about 20 KB)
+ABSTRACT = 160  # characters of a first paragraph standing in for a missing abstract
+
+# The readers' page in each edition's own words. A language's name is written once, in
+# its own script (how language switchers read), never doubled.
+WORDS: dict[str, dict[str, Any]] = {
+    "zh-Hans": {
+        "name": "简体中文",
+        "heading": "报告下载",
+        "intro": "选择格式下载，或直接在浏览器中阅读网页版。",
+        "author": "作者",
+        "date": "日期",
+        "pages": "{} 页",
+        "cover": "封面",
+        "missing": "本报告暂无简体中文版，可选：",
+        "formats": {
+            "pdf": ("PDF", "适合打印和阅读"),
+            "epub": ("EPUB", "电子书阅读器"),
+            "docx": ("Word", "可编辑的文档"),
+            "html": ("网页", "在浏览器中阅读"),
+        },
+    },
+    "zh-Hant-TW": {
+        "name": "繁體中文（臺灣）",
+        "heading": "報告下載",
+        "intro": "選擇格式下載，或直接在瀏覽器中閱讀網頁版。",
+        "author": "作者",
+        "date": "日期",
+        "pages": "{} 頁",
+        "cover": "封面",
+        "missing": "本報告暫無臺灣繁體中文版，可選：",
+        "formats": {
+            "pdf": ("PDF", "適合列印和閱讀"),
+            "epub": ("EPUB", "電子書閱讀器"),
+            "docx": ("Word", "可編輯的文件"),
+            "html": ("網頁", "在瀏覽器中閱讀"),
+        },
+    },
+    "zh-Hant-HK": {
+        "name": "繁體中文（香港）",
+        "heading": "報告下載",
+        "intro": "選擇格式下載，或直接在瀏覽器中閱讀網頁版。",
+        "author": "作者",
+        "date": "日期",
+        "pages": "{} 頁",
+        "cover": "封面",
+        "missing": "本報告暫無香港繁體中文版，可選：",
+        "formats": {
+            "pdf": ("PDF", "適合列印和閱讀"),
+            "epub": ("EPUB", "電子書閱讀器"),
+            "docx": ("Word", "可編輯的文件"),
+            "html": ("網頁", "在瀏覽器中閱讀"),
+        },
+    },
 }
+TYPES = {
+    "pdf": "application/pdf",
+    "epub": "application/epub+zip",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html",
+}
+REVIEW = ".review.docx"  # the reviewers' DOCX (--review): on the editors' page only
+
+
+def size(n: int) -> str:
+    """Bytes as a reader counts them: KB and MB of 1000 (what file managers on macOS and
+    phones show), one decimal from 1 MB on; never "0 KB"."""
+    if n >= 999_500:  # not "1000 KB"
+        return f"{n / 1_000_000:.1f} MB"
+    return f"{max(1, round(n / 1000))} KB"
+
+
+def card(edition: Any) -> dict[str, str]:
+    """What the download page says about one edition of a report besides its title:
+    author(s), date and abstract, in the edition's script (the worker sends it back with
+    each output; see build/worker.py). The abstract is front matter's ``abstract:`` (or
+    ``description:``), else the opening of the first paragraph of the text."""
+    from publish.ast import meta_text
+    from publish.writers.dates import printed_date
+
+    meta = edition.ast.get("meta", {})
+    author = meta.get("author")
+    authors = author["c"] if author and author["t"] == "MetaList" else [author] if author else []
+    abstract = meta_text(meta.get("abstract") or meta.get("description")).strip()
+    if not abstract:
+        abstract = _opening(edition.ast.get("blocks", []))
+    return {
+        "author": "、".join(t for a in authors if (t := meta_text(a).strip())),
+        "date": printed_date(edition),
+        "abstract": _shorten(abstract),
+    }
+
+
+def _opening(blocks: list[Any]) -> str:
+    """The first paragraph of running text (a heading, a list, a table or a one-line
+    caption is not an abstract), looking inside sections (Divs) but nothing else."""
+    from publish.ast import blocks_of, kind, stringify
+
+    for b in blocks:
+        if kind(b) == "Div":
+            found = _opening(blocks_of(b) or [])
+            if found:
+                return found
+        elif kind(b) == "Para":
+            text = stringify(b).strip()
+            if len(text) >= 40:
+                return text
+    return ""
+
+
+def _shorten(text: str) -> str:
+    # citation marks ([1], [2-4]) point into a text the abstract is cut from
+    text = re.sub(r"\[\d+(?:\s*[-–,，、]\s*\d+)*\]", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= ABSTRACT:
+        return text
+    cut = text[:ABSTRACT]
+    end = max(cut.rfind(p) for p in "。！？；")
+    return cut[: end + 1] if end >= ABSTRACT // 2 else cut.rstrip("，、：,; ") + "……"
 
 
 def rows(state: State) -> list[dict[str, Any]]:
@@ -38,12 +161,21 @@ def rows(state: State) -> list[dict[str, Any]]:
     ]
 
 
-def _order(rec: dict[str, Any]) -> tuple[int, int]:
-    return EDITIONS.index(rec["edition"]), FORMATS.index(rec["format"])
+def _order(rec: dict[str, Any]) -> tuple[int, int, bool]:
+    return EDITIONS.index(rec["edition"]), FORMATS.index(rec["format"]), is_review(rec["path"])
+
+
+def is_review(rel: str) -> bool:
+    return rel.endswith(REVIEW)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def reports(state: State) -> list[dict[str, Any]]:
-    """Per source with outputs: title, report, and per edition its files and phrases."""
+    """Per source with outputs: title, report, and per edition its files (the readers'
+    ``formats``, the reviewers' DOCX apart), card, phrases and warnings."""
     out = []
     for stem, src in sorted(state.sources.items()):
         mine = sorted(
@@ -54,16 +186,20 @@ def reports(state: State) -> list[dict[str, Any]]:
             continue
         editions = []
         for code in EDITIONS:
-            files = {r["format"]: r for r in mine if r["edition"] == code}
+            files = [r for r in mine if r["edition"] == code]
             if not files:
                 continue
             ed = src.get("editions", {}).get(code, {})
+            given = ed.get("card") if isinstance(ed.get("card"), dict) else {}
             editions.append(
                 {
                     "code": code,
                     "label": ed.get("label", code),
                     "title": ed.get("title", src["doc"]["title"]),
-                    "formats": files,
+                    "card": {k: _text(given.get(k)) for k in ("author", "date", "abstract")},
+                    "formats": {r["format"]: r for r in files if not is_review(r["path"])},
+                    "reviews": [r for r in files if is_review(r["path"])],
+                    "files": files,
                     "review": f"{stem}/{review_name(stem, code)}",
                     "phrases": ed.get("phrases", []),
                 }
@@ -76,9 +212,29 @@ def reports(state: State) -> list[dict[str, Any]]:
                 "title": src["doc"]["title"],
                 "report": f"{stem}/{stem}.report.json",
                 "editions": editions,
+                "warnings": _warnings(state, stem, src),
             }
         )
     return out
+
+
+def _warnings(state: State, stem: str, src: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every warning the report of ``stem`` holds (the source's, its editions', its
+    outputs'), each once, in the order of the source's lines."""
+    found = list(src.get("diagnostics", []))
+    for e in src.get("editions", {}).values():
+        found += e.get("diagnostics", [])
+    for rel, rec in sorted(state.outputs.items()):
+        if rel.startswith(f"{stem}/"):
+            found += rec.get("diagnostics", [])
+    seen = set()
+    out = []
+    for d in found:
+        key = (d.get("code"), d.get("line"), d.get("message"))
+        if d.get("severity") != "info" and key not in seen:
+            seen.add(key)
+            out.append(d)
+    return sorted(out, key=lambda d: (d.get("line") or 0, d.get("code") or ""))
 
 
 def href(rel: str) -> str:
@@ -89,15 +245,80 @@ def href(rel: str) -> str:
 
 
 def links(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """:func:`reports` with every path the page links to made an href."""
+    """:func:`reports` with every path the pages link to made an href."""
     found = copy.deepcopy(found)
     for r in found:
         r["report"] = href(r["report"])
         for e in r["editions"]:
             e["review"] = href(e["review"])
-            for o in e["formats"].values():
-                o["path"] = href(o["path"])
+            for o in e["files"]:
+                o["href"] = href(o["path"])
+                o["size"] = size(o["bytes"])
     return found
+
+
+def cover_rel(stem: str, code: str) -> str:
+    return f"{stem}/{stem}.{code}.cover.png"
+
+
+def covers(root: Path, state: State, found: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each edition's cover thumbnail, drawn from its PDF when the PDF is new or changed;
+    ``{cover rel: {sha256 of the PDF, width, height}}``, kept in the state's ``site`` as
+    ``"cover:<rel>": "<sha256> <width> <height>"`` (the state holds text there). A
+    thumbnail whose PDF is gone is removed. PyMuPDF draws the same pixels from the same
+    PDF, and its PNG holds no time, so a rebuild writes the same bytes."""
+    old = {}
+    for key, value in list(state.site.items()):
+        if key.startswith("cover:"):
+            del state.site[key]
+            sha, _, rest = value.partition(" ")
+            w, _, h = rest.partition(" ")
+            if w.isdigit() and h.isdigit():
+                old[key.removeprefix("cover:")] = {"sha256": sha, "width": int(w), "height": int(h)}
+    made: dict[str, dict[str, Any]] = {}
+    for r in found:
+        for e in r["editions"]:
+            pdf = e["formats"].get("pdf")
+            rel = cover_rel(r["stem"], e["code"])
+            if pdf is None:
+                continue
+            rec = old.get(rel)
+            # up to date (or, in a --strict stage holding no new PDF, in DIR itself)
+            if (
+                rec is not None
+                and rec["sha256"] == pdf["sha256"]
+                and (stat_of(root / rel) is not None or stat_of(root / pdf["path"]) is None)
+            ):
+                made[rel] = rec
+                continue
+            if stat_of(root / pdf["path"]) is None:
+                continue
+            drawn = _draw(root / pdf["path"], root / rel)
+            if drawn:
+                made[rel] = {"sha256": pdf["sha256"], "width": drawn[0], "height": drawn[1]}
+    for rel in set(old) - set(made):
+        if re.fullmatch(r"[^/]+/[^/]+\.cover\.png", rel):
+            (root / rel).unlink(missing_ok=True)
+    for rel, rec in made.items():
+        state.site[f"cover:{rel}"] = f"{rec['sha256']} {rec['width']} {rec['height']}"
+    return made
+
+
+def _draw(pdf: Path, png: Path) -> tuple[int, int] | None:
+    try:
+        import pymupdf
+    except ImportError:
+        return None
+    try:
+        with pymupdf.open(pdf) as doc:
+            page = doc[0]
+            zoom = COVER_WIDTH / page.rect.width
+            pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+            data = pix.tobytes("png")
+    except Exception:  # a damaged PDF: the page shows the title instead of a cover
+        return None
+    write_if_changed(png, data)
+    return pix.width, pix.height
 
 
 def manifest_bytes(state: State) -> bytes:
@@ -114,23 +335,49 @@ def manifest_bytes(state: State) -> bytes:
             }
             for r in reports(state)
         ],
+        "editors": EDITORS,  # hashes, warnings, build reports and phrase review
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def languages(found: list[dict[str, Any]]) -> list[str]:
+    """The editions any report has, zh-Hans first (the page's default) when present."""
+    have = {e["code"] for r in found for e in r["editions"]}
+    return [c for c in EDITIONS if c in have] or [EDITIONS[0]]
+
+
 def write(out: Path, state: State, styles_key: str = "") -> list[Path]:
-    """Write the manifest and the download page if they changed; returns what was written.
-    The page is rendered only when what it shows (or the styles) changed."""
+    """Write the manifest and both pages if they changed; returns what was written.
+    A page is rendered only when what it shows (or the styles) changed."""
     written = []
     if write_if_changed(out / MANIFEST, manifest_bytes(state)):
         written.append(out / MANIFEST)
-    context = {"reports": links(reports(state)), "version": __version__, "kinds": KINDS}
+    found = reports(state)
+    drawn = covers(out, state, found)
+    shown = links(found)
+    for r in shown:
+        for e in r["editions"]:
+            cover = drawn.get(cover_rel(r["stem"], e["code"]))
+            e["cover"] = {**cover, "href": href(cover_rel(r["stem"], e["code"]))} if cover else None
+    langs = languages(shown)
+    context = {
+        "reports": shown,
+        "version": __version__,
+        "langs": langs,
+        "default": langs[0],
+        "words": {c: WORDS[c] for c in langs},
+        "headings": [WORDS[c]["heading"] for c in langs],
+        "types": TYPES,
+        "index": INDEX,
+    }
     key = digest(json.dumps([context, styles_key], sort_keys=True).encode())
-    if state.site.get("index") != key or stat_of(out / INDEX) is None:
+    pages = {"index": INDEX, "editors": EDITORS}
+    if state.site.get("index") != key or any(stat_of(out / p) is None for p in pages.values()):
         from publish.writers.common import render
 
-        page = render("index.html.j2", **context).encode("utf-8")
-        if write_if_changed(out / INDEX, page):
-            written.append(out / INDEX)
+        for name, page in pages.items():
+            text = render(f"{name}.html.j2", **context).encode("utf-8")
+            if write_if_changed(out / page, text):
+                written.append(out / page)
         state.site["index"] = key
     return written

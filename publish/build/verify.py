@@ -4,8 +4,9 @@
 
 - the manifest: every output it lists is there with that size and SHA-256, and every
   output in the folder is listed;
-- the download page: every link is relative and resolves, it links every output, and it
-  loads nothing from elsewhere;
+- the download pages: every link is relative and resolves, and they load nothing from
+  elsewhere; the readers' page (index.html) links every output but the reviewers' DOCX,
+  the editors' page (editors.html) every output and build report;
 - EPUBCheck on every EPUB (silent at every level);
 - PDF fonts: the CJK fonts embedded are the edition's region (SC, TC or HK), never
   another region's, and every font is embedded;
@@ -30,7 +31,7 @@ from lxml import etree
 from lxml import html as lhtml
 
 from publish.build.cache import file_digest, inside, read_regular, stat_of
-from publish.build.site import INDEX, MANIFEST
+from publish.build.site import EDITORS, INDEX, MANIFEST, REVIEW
 from publish.editions.table import TABLE
 
 MAX_MANIFEST = 64 << 20
@@ -95,19 +96,49 @@ def manifest(out: Path) -> tuple[list[dict], list[str]]:
 
 
 def index(out: Path, rows: list[dict]) -> list[str]:
-    page = out / INDEX
+    """The readers' page links every output but the reviewers' DOCX (and nothing for the
+    team); the editors' page links every output, each build report and phrase page."""
+    problems, linked = page_links(out / INDEX, out)
+    team, listed = page_links(out / EDITORS, out)
+    problems += team
+    for r in rows:
+        path = (out / r["path"]).resolve()
+        review = r["path"].endswith(REVIEW)
+        if not review and path not in linked:
+            problems.append(f"{out / INDEX}: no link to {r['path']}")
+        if review and path in linked:
+            problems.append(f"{out / INDEX}: links the reviewers' DOCX {r['path']}")
+        if path not in listed:
+            problems.append(f"{out / EDITORS}: no link to {r['path']}")
+    for path in linked:
+        if path.name.endswith((".report.json", ".phrases.html")):
+            problems.append(f"{out / INDEX}: links {path.name}, which is for the editors' page")
+    for report in sorted(out.glob("*/*.report.json")):
+        if report.resolve() not in listed:
+            problems.append(f"{out / EDITORS}: no link to {report.relative_to(out)}")
+    return problems
+
+
+def page_links(page: Path, out: Path) -> tuple[list[str], set[Path]]:
+    """Problems with a page of the folder (a link or source that leaves it or resolves to
+    nothing; a script, frame or stylesheet loaded from a file), and the files it links."""
     try:
         tree = lhtml.fromstring(read_regular(page, MAX_MANIFEST))
     except (OSError, etree.ParserError) as exc:
-        return [f"{page}: cannot read ({exc})"]
+        return [f"{page}: cannot read ({exc})"], set()
     problems = []
     linked = set()
+    ids = set(tree.xpath("//@id"))
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.tag in ("script", "iframe", "object", "embed") or (
-            el.tag == "link" and "stylesheet" in (el.get("rel") or "")
-        ):
+        # An inline script is allowed (the readers' page has a tiny optional one); one
+        # loaded from elsewhere, or a frame or stylesheet, is not: the page stands alone.
+        if (el.tag == "script" and el.get("src") is not None) or el.tag in (
+            "iframe",
+            "object",
+            "embed",
+        ) or (el.tag == "link" and "stylesheet" in (el.get("rel") or "")):
             problems.append(f"{page}: <{el.tag}> (the page must stand alone)")
         for attr in ("href", "src"):
             ref = el.get(attr)
@@ -117,15 +148,16 @@ def index(out: Path, rows: list[dict]) -> list[str]:
             if parts.scheme or parts.netloc or ref.startswith("/"):
                 problems.append(f"{page}: {attr}={ref!r} is not a relative link")
                 continue
+            if not parts.path:  # #zh-Hant-TW: a part of the page itself
+                if parts.fragment and parts.fragment not in ids:
+                    problems.append(f"{page}: {attr}={ref!r}: no such id in the page")
+                continue
             target = inside(out, unquote(parts.path))
             if target is None or stat_of(target) is None:
                 problems.append(f"{page}: {attr}={ref!r} does not resolve to a file in {out}")
                 continue
             linked.add(target.resolve())
-    for r in rows:
-        if (out / r["path"]).resolve() not in linked:
-            problems.append(f"{page}: no link to {r['path']}")
-    return problems
+    return problems, linked
 
 
 def epubcheck(paths: list[Path]) -> list[str]:

@@ -323,6 +323,7 @@ def job(
 ) -> dict[str, Any]:
     """One output (runs in a worker process), checked once written (publish/fidelity.py)."""
     from publish import fidelity
+    from publish.build import site
     from publish.writers import WRITERS
 
     edition, edition_diagnostics = _edition(doc, token, code, glossary, quotes)
@@ -349,6 +350,7 @@ def job(
         "title": edition.title,
         "label": edition.labels["edition"],
         "phrases": edition.phrases,
+        "card": site.card(edition),  # author, date, abstract for the download page
     }
 
 
