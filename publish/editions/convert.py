@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from publish.chars import IS_HAN
 from publish.editions.glossary import Glossary
-from publish.editions.phrases import extra_dictionary
+from publish.editions.phrases import entry, extra_dictionary, regional_words
 from publish.editions.script import FROM_TRADITIONAL, converter
 from publish.editions.words import Words
 
@@ -79,8 +79,13 @@ class Phrase:
     result: str
     count: int = 0
     line: int | None = None
-    kind: str = "opencc"  # "opencc" phrase, "glossary" entry, or "variant" (a character)
-    sentence: str = ""  # the source sentence of the first occurrence
+    # "opencc" phrase, "glossary" entry, "variant" (characters only: 为 → 為, 發佈 → 發布),
+    # or "unchanged": a regional word left as it is (``source`` as it stands in the
+    # edition, ``result`` what the tables write instead)
+    kind: str = "opencc"
+    sentence: str = ""  # the sentence of the first occurrence
+    lines: set[int] = field(default_factory=set)  # every source line it occurs on
+    key: str = ""  # the source's own word: a glossary entry's key
 
 
 @dataclass
@@ -115,6 +120,14 @@ class Converter:
         # Simplified text writes them (GB/T 15834); --keep-quotes is about the Traditional
         # editions only.
         self.simplifying = self.config in FROM_TRADITIONAL
+        # Regional words left unchanged (a mainland word in a Traditional edition, a Taiwan
+        # word in a Simplified one): looked up in the output, word by word.
+        self.regional = regional_words(
+            self.edition, self.domain, self.terms, g.for_edition("zh-Hant-TW", self.domain)
+        )
+        self.regional_prefixes = _prefixes(tuple(self.regional))
+        self.simple = converter("t2s").convert
+        self._run_lines: dict[str, int | None] = {}
 
     def text(self, text: str, line: int | None = None) -> str:
         """Converted ``text``; records phrase changes seen at ``line``."""
@@ -135,7 +148,17 @@ class Converter:
         return result
 
     def _plain(self, text: str, line: int | None) -> str:
-        if not text or self.main is None or not IS_HAN.search(text):
+        if not text or not IS_HAN.search(text):
+            return text
+        out = self._convert(text, line)
+        if self.regional_prefixes:
+            self._unchanged(out, text, line)
+        return out
+
+    def _convert(self, text: str, line: int | None) -> str:
+        # replacements: start and end in the output, length in the source
+        self._spans: list[tuple[int, int, int]] = []
+        if self.main is None:
             return text
         if self.normalise:
             return self._normalise(text, line)
@@ -150,6 +173,7 @@ class Converter:
         keyed = text if self.match_on == "source" else base
         out: list[str] = []
         done = 0  # text[:done] is in ``out``
+        olen = 0  # characters in ``out``
         i, n = 0, len(text)
         while i < n:
             hit = None
@@ -172,9 +196,38 @@ class Converter:
             if value != base[i : i + size]:  # a phrase change, not a character conversion
                 self._record(text[i : i + size], value, line, kind, text, i)
             out += (base[done:i], value)
+            olen += i - done
+            self._spans.append((olen, olen + len(value), size))
+            olen += len(value)
             i = done = i + size
         out.append(base[done:])
         return "".join(out)
+
+    def _unchanged(self, out: str, text: str, line: int | None) -> None:
+        """Record the regional words that stand whole in ``out`` (converted from ``text``)."""
+        seg: Words | None = None
+        i, n = 0, len(out)
+        while i < n:
+            for size in _sizes(self.regional_prefixes, out, i):
+                seg = seg or Words(out)
+                # a word inside a replacement is the tables' or OpenCC's own choice
+                # (循環 in 循環神經網路, 社區 in 阿里雲開發者社區)
+                inside = any(a < i + size and i < b for a, b, _ in self._spans)
+                if not inside and seg.fits(i, i + size):
+                    word = out[i : i + size]
+                    key = self._key(word, text, i, i + size, len(out) == len(text))
+                    self._record(word, self.regional[word], line, "unchanged", out, i, key)
+                    i += size - 1
+                    break
+            i += 1
+
+    def _key(self, word: str, text: str, i: int, j: int, aligned: bool) -> str:
+        """The source's word for ``word`` of the output, a glossary entry's key: the same
+        place of the source while nothing before changed length, else ``word`` in the
+        source's script."""
+        if aligned and all(b - a == n for a, b, n in self._spans if a < i):
+            return text[i:j]
+        return self.simple(word) if (self.config or "").startswith("s") else word
 
     def _doubles(self, value: str, keyed: str, start: int, end: int) -> bool:
         """OpenCC's phrase ``value`` would repeat the character after its key (用戶名 →
@@ -200,29 +253,74 @@ class Converter:
         return "".join(out)
 
     def _record(
-        self, source: str, result: str, line: int | None, kind: str, text: str, at: int
+        self,
+        source: str,
+        result: str,
+        line: int | None,
+        kind: str,
+        text: str,
+        at: int,
+        key: str = "",
     ) -> None:
+        if kind in ("opencc", "glossary") and self.simple(source) == self.simple(result):
+            kind = "variant"  # the same word in other characters (用户 → 用戶)
         p = self.phrases.get((source, result))
         if p is None:
-            where = line if line is not None else self.locate(source)
-            p = Phrase(source, result, 0, where, kind, _sentence(text, at))
+            p = Phrase(source, result, 0, None, kind, _sentence(text, at), key=key or source)
             self.phrases[(source, result)] = p
         p.count += 1
+        where = self._line(text, at, source) if line is None else line
+        if where is not None:
+            if p.line is None or where < p.line:  # the tree is not walked in line order
+                p.line, p.sentence = where, _sentence(text, at)
+            p.lines.add(where)
+
+    def _line(self, text: str, at: int, word: str) -> int | None:
+        """The source line of ``text[at]``: where the run ``text`` starts in the source,
+        plus the line breaks before ``at``. A run need not stand in the source as it is
+        (lines of Chinese text are joined, Markdown marks and escapes are gone): then the
+        run up to the word, the run from it, the word with a few characters around it,
+        else where the word first stands."""
+        if text not in self._run_lines:
+            self._run_lines[text] = self.locate(text)
+        start = self._run_lines[text]
+        if start is not None:
+            return start + text.count("\n", 0, at)
+        end = at + len(word)
+        for s, e in ((0, end), (at, len(text)), (max(0, at - 6), min(len(text), end + 6))):
+            found = self.locate(text[s:e]) if e - s > len(word) else None
+            if found is not None:
+                return found + text.count("\n", s, at)
+        return self.locate(word)
 
     def review(self) -> list[dict]:
-        """Phrase changes by first line, then source text."""
-        items = sorted(self.phrases.values(), key=lambda p: (p.line or 0, p.source))
+        """The review list: changes by first line, then source text; character variants
+        and regional words left unchanged after them, each group apart (``kind``). A row
+        has every line it occurs on, its first sentence and a glossary line to paste."""
+        order = {"opencc": 0, "glossary": 0, "variant": 1, "unchanged": 2}
+        items = sorted(
+            self.phrases.values(), key=lambda p: (order.get(p.kind, 0), p.line or 0, p.source)
+        )
         return [
             {
                 "source": p.source,
                 "result": p.result,
                 "count": p.count,
                 "line": p.line,
+                "lines": sorted(p.lines),
                 "kind": p.kind,
                 "sentence": p.sentence,
+                "entry": self._entry(p),
             }
             for p in items
         ]
+
+    def _entry(self, p: Phrase) -> str:
+        """The glossary line that writes ``p.result`` for ``p.key``; "" when a glossary
+        cannot (a source already in this edition's script passes through unconverted)."""
+        if self.main is None:
+            return ""
+        return entry(p.key, self.edition, p.result)
 
 
 @functools.cache
