@@ -100,9 +100,9 @@ def find(start: Path | None = None) -> Path | None:
     return None
 
 
-def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+def suggest(word: str, choices: list[str] | tuple[str, ...], cutoff: float = 0.6) -> str:
     """`` (did you mean X?)`` when a choice is close to ``word``, else ""."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     if not close:
         close = [c for c in choices if c.lower() == word.lower()]
     return f" (did you mean {close[0]}?)" if close else ""

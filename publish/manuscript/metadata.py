@@ -16,13 +16,15 @@ from typing import Any
 
 from publish.ast import elements, inlines_from_text, meta_text, meta_value, stringify
 from publish.document import Document
+from publish.project import suggest
 
 # Front-matter keys publish reads. ``abstract`` and ``description`` keep their markup (the
 # sanitiser cleans them with the body); ``domain`` chooses the editions' vocabulary.
 KEYS = {"title", "subtitle", "author", "date", "lang", "abstract", "description"}
 KEYS |= {"keywords", "domain"}
-# Keys the reading stage has used already (the Markdown flavour): not metadata of the report.
-READ = {"from"}
+# Keys the reading stage has used already (the Markdown flavour), and build options the
+# build reads from the source (config.front_options: the PDF's paper): not metadata.
+READ = {"from", "paper"}
 # Keys that make pandoc read a file, fetch an address or write raw content into an output.
 ACTIVE = {"header-includes", "include-before", "include-after", "highlighting-css", "css"}
 ACTIVE |= {"bibliography", "csl", "citation-abbreviations", "references", "nocite"}
@@ -48,6 +50,18 @@ def allowed_keys(doc: Document) -> None:
     other = sorted(k for k in meta if k not in KEYS and k not in active)
     for k in active + other:
         del meta[k]
+    known = sorted(KEYS | READ)
+    # 0.75: titel, auther, subtitel, keyword are typos; a blog's draft: (0.67 to date) is not
+    for k in [k for k in other if suggest(k, known, 0.75)]:
+        # titel: is a typo, not a blog's own key: say so, and what was meant
+        other.remove(k)
+        doc.warn(
+            "metadata-misspelt",
+            f"front matter key {k}: is not one publish reads{suggest(k, known, 0.75)};"
+            " it is left out",
+            doc.line_of(k + ":"),
+            key=k,
+        )
     if active:
         doc.warn(
             "metadata-refused",
