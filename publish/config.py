@@ -25,6 +25,9 @@ READERS = tuple(pandoc.READERS)
 # The editions' vocabulary domains (publish/editions/glossary.py sections): whether software
 # senses of words (程式, 執行, 函式) apply.
 DOMAINS = ("technical", "general")
+# What a source that looks cut off gets: an editor's note in every edition, a build error,
+# or nothing printed (report.json says it in each case).
+TRUNCATED = ("note", "fail", "ignore")
 MARKDOWN = (".md", ".markdown", ".txt")
 # Files people pass by mistake, and what to do instead.
 NOT_MARKDOWN = {
@@ -70,6 +73,8 @@ class Config:
     defaults: dict[str, str] = field(default_factory=dict)
     given: frozenset[str] = frozenset()  # options the command line set: nothing overrides them
     notes: tuple[str, ...] = ()  # warnings about the configuration, one line each
+    today: bool = False  # --date today: a source without a date is dated the build day
+    truncated: str = "note"  # --truncated: what a source that looks cut off gets (TRUNCATED)
 
     def for_document(self, front: dict[str, str]) -> Config:
         """This configuration for one source whose front matter sets ``front`` (checked
@@ -124,6 +129,7 @@ def load_config(
     styles: str | None = None,
     project_file: str | None = None,
     find_project: bool = False,
+    truncated: str | None = None,
     **flags: bool,
 ) -> Config:
     """The build's configuration from the command line's values (None: not given) over the
@@ -167,9 +173,8 @@ def load_config(
             "no SOURCE given; name one or more Markdown files"
             + ("" if proj else ", or list them in a publish.toml (sources = [...])")
         )
-    if chapters and not paths and proj is not None:
-        # the lead's book build takes this over (issue 21, item 6)
-        problems.append(f"{proj.where('chapters')}: chapters: books are not built yet")
+    if chapters and not sources and proj is not None:
+        paths += (proj.path,)  # the book: its project file stands for it (reading/book.py)
     fmts = _choices(cli["formats"] or values.get("formats"), FORMATS, label("formats"), problems)
     eds = _choices(cli["editions"] or values.get("editions"), EDITIONS, label("editions"), problems)
     for what, group in (("SOURCE", paths), ("chapter", chapters)):
@@ -207,6 +212,8 @@ def load_config(
             f"{label('domain')} {area}: unknown{project.suggest(area, DOMAINS)}; "
             f"choose from {'|'.join(DOMAINS)}"
         )
+    if truncated is not None and truncated not in TRUNCATED:
+        problems.append(f"--truncated {truncated}: unknown; choose from {'|'.join(TRUNCATED)}")
     out_path = file_of("out") or (proj.root / "dist" if proj else Path("dist"))
     if out_path.exists() and not out_path.is_dir():
         problems.append(f"{label('out')} {out_path}: exists and is not a folder")
@@ -243,6 +250,7 @@ def load_config(
         defaults=defaults,
         given=given,
         notes=tuple(notes),
+        truncated=truncated or "note",
         **flags,
     )
 
@@ -320,6 +328,8 @@ def stem_of(source: Path) -> str:
     """A safe output name from the source's name: letters (any script), digits, ``.-_``;
     everything else (spaces, shell metacharacters, separators) becomes ``-``."""
     name = unicodedata.normalize("NFC", source.name)
+    if name == project.NAME:  # a book is named after its project folder
+        name = unicodedata.normalize("NFC", source.resolve().parent.name)
     for ext in (".markdown", ".md", ".txt"):
         if name.lower().endswith(ext):
             name = name[: -len(ext)]
@@ -342,6 +352,11 @@ def source_problem(path: Path) -> str | None:
         return f"is a folder; name the Markdown files in it ({path}/*.md)"
     if not stat.S_ISREG(st.st_mode):
         return "is not a regular file (a device or a pipe); give a Markdown file (.md)"
+    if path.name == project.NAME:
+        return None if "chapters" in project.load(path).values else (
+            "is a project file without chapters = [...]; give a Markdown file, or list the "
+            "book's chapters in it"
+        )
     ext = path.suffix.lower()
     if ext in NOT_MARKDOWN:
         return f"is {NOT_MARKDOWN[ext]}; give the report's Markdown file (.md)"

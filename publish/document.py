@@ -82,11 +82,21 @@ class Document:
     tables: int = 0  # manuscript: numbered table captions
     quotes: int = 0  # manuscript: straight double-quote pairs in Chinese text made curly
     citations: int = 0  # references: citation marks in the text
+    # reading, for a book: (chapter file, first line in ``text``, its line in the chapter)
+    parts: list[tuple[Path, int, int]] = field(default_factory=list)
 
     def line_of(self, needle: str) -> int | None:
         """The source line where ``needle`` first stands in ``text`` (None if nowhere)."""
         at = self.text.find(needle) if needle else -1
         return self.text.count("\n", 0, at) + 1 if at >= 0 else None
+
+    def where(self, line: int | None) -> str:
+        """``file:line`` for a line of ``text``: the chapter's file and line in a book."""
+        path, at = self.source, line
+        for chapter, first, chapter_line in self.parts:
+            if line is not None and line >= first:
+                path, at = chapter, line - first + chapter_line
+        return f"{path}:{at}" if at else str(path)
 
     def warn(self, code: str, message: str, line: int | None = None, **data: Any) -> None:
         self.diagnostics.append(Diagnostic(code, "warning", message, line, data))

@@ -44,7 +44,7 @@ from publish.build.lock import locked
 from publish.build.progress import Progress
 from publish.config import EDITIONS, FORMATS, Config, front_options, stem_of
 from publish.document import Diagnostic, Document, Metadata
-from publish.errors import BuildError
+from publish.errors import BuildError, SourceError
 
 # Seconds the first Ctrl-C gives running jobs to finish their files: the clean-up and
 # Python's own exit then take 0.1-0.7 s (the latter on a loaded machine), inside the 2 s
@@ -148,7 +148,7 @@ def plan(config: Config, state: cache.State, env: dict[str, str]) -> list[Plan]:
                 inputs["domain"] = config.domain
             if config.defaults:  # and publish.toml's paper, from and domain
                 inputs["defaults"] = cache.options_digest(config.defaults)
-        except OSError:
+        except (OSError, SourceError):  # the reading stage says why
             inputs = None
         src = state.sources.get(stem, {})
         jobs = []
@@ -608,6 +608,7 @@ def _write_reports(
             reports.write(data, root / p.stem)
             src["report"] = key
         doc = Document(source=p.source, stem=p.stem, meta=Metadata(title=src["doc"]["title"]))
+        doc.parts = [(p.source.parent / f, a, b) for f, a, b in src["doc"].get("chapters", [])]
         doc.diagnostics = [Diagnostic(**d) for d in asked]
         docs.append(doc)
     return docs
@@ -617,5 +618,4 @@ def _write_reports(
 
 
 def stderr_line(doc: Document, d: Diagnostic) -> str:
-    where = f"{doc.source}:{d.line}" if d.line else str(doc.source)
-    return f"{where}: {d.severity}: {d.message} [{d.code}]"
+    return f"{doc.where(d.line)}: {d.severity}: {d.message} [{d.code}]"

@@ -20,6 +20,7 @@ from typing import Any
 
 from publish import __version__, styles
 from publish.errors import BuildError
+from publish.reading import book
 from publish.styles import STYLES
 
 STATE = ".publish-state.json"
@@ -192,8 +193,13 @@ def environment() -> dict[str, str]:
 def source_inputs(source: Path, glossary: Path | None, env: dict[str, str]) -> dict[str, str]:
     """Inputs of everything made from one source (its report, every edition)."""
     sidecars = [source.with_name(source.stem + ext) for ext in SIDECARS]
+    files = [source]
+    if book.is_book(source):  # a book: its project file and every chapter, in order
+        files += book.chapters(source)
     return {
-        "source": _input_digest(source),
+        "source": digest(b"".join(_input_digest(f).encode() for f in files))
+        if len(files) > 1
+        else _input_digest(source),
         "sidecar": digest(b"".join(_input_digest(p).encode() for p in sidecars if p.is_file())),
         "glossary": _input_digest(glossary) if glossary else "",
         **env,

@@ -47,7 +47,21 @@ def doc_data(doc: Document) -> dict[str, Any]:
         ],
         "citations": doc.citations,
         "tables": doc.tables,
+        # a book's chapters (reading/book.py): file beside publish.toml, first line, its line
+        **(
+            {"chapters": [[_name(doc, f), first, at] for f, first, at in doc.parts]}
+            if doc.parts
+            else {}
+        ),
     }
+
+
+def _name(doc: Document, chapter: Path) -> str:
+    """A chapter's file as the project names it (never the build machine's full path)."""
+    try:
+        return chapter.resolve().relative_to(doc.source.resolve().parent).as_posix()
+    except ValueError:
+        return chapter.name
 
 
 def data(

@@ -12,13 +12,31 @@ import yaml
 from publish import pandoc
 from publish.document import Document
 from publish.errors import SourceError
+from publish.reading import book
 from publish.reading.decode import decode
 
 MAX_BYTES = 50 * 1024 * 1024  # a report is never this big; beyond it, say so instead of swapping
 
 
 def read(source: Path, stem: str) -> Document:
-    """Reading stage, part 1: fills ``text`` and ``encoding``."""
+    """Reading stage, part 1: fills ``text`` and ``encoding`` (for a book, the chapters'
+    texts joined, and ``parts``: reading/book.py)."""
+    doc = Document(source=source, stem=stem)
+    if book.is_book(source):
+        texts = []
+        for chapter in book.chapters(source):
+            text, doc.encoding = decode(_bytes(chapter), str(chapter))
+            texts.append((chapter, text))
+        doc.text, doc.parts = book.join(texts)
+    else:
+        doc.text, doc.encoding = decode(_bytes(source), str(source))
+    repair_front_matter(doc)
+    doc.reader = reader_of(doc)
+    doc.info("encoding-detected", f"read as {doc.encoding}", encoding=doc.encoding)
+    return doc
+
+
+def _bytes(source: Path) -> bytes:
     name = str(source)
     try:
         if source.is_dir():
@@ -29,19 +47,13 @@ def read(source: Path, stem: str) -> Document:
                 f"{name}: {size // 2**20} MiB is too big for a report (limit "
                 f"{MAX_BYTES // 2**20} MiB); split it into several sources"
             )
-        data = source.read_bytes()
+        return source.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"{name}: no such file; check the path") from None
     except PermissionError:
         raise SourceError(f"{name}: permission denied; make the file readable") from None
     except OSError as exc:
         raise SourceError(f"{name}: cannot read the file ({exc.strerror})") from None
-    doc = Document(source=source, stem=stem)
-    doc.text, doc.encoding = decode(data, name)
-    repair_front_matter(doc)
-    doc.reader = reader_of(doc)
-    doc.info("encoding-detected", f"read as {doc.encoding}", encoding=doc.encoding)
-    return doc
 
 
 # YAML front matter: the first line "---", up to a line "---" or "...".
