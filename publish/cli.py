@@ -301,10 +301,22 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
+    import zipfile
+
+    from publish.config import source_problem
     from publish.review import read_review
 
     source = Path(args.source) if args.source else None
-    for line in read_review(Path(args.docx), source):
+    # Files the command names: missing or of the wrong kind is a usage error (exit 2).
+    docx = Path(args.docx)
+    if not docx.is_file():
+        raise UsageError(f"{docx}: no such file; give the .docx the reviewer sent back")
+    if not zipfile.is_zipfile(docx):
+        raise UsageError(f"{docx}: not a DOCX file (give the .docx the reviewer sent back)")
+    problem = source_problem(source) if source else None
+    if problem:
+        raise UsageError(f"--source {source}: {problem}")
+    for line in read_review(docx, source):
         print(line)
     return 0
 

@@ -117,3 +117,33 @@ def test_weasyprint_that_cannot_start_is_one_line(tmp_path, jobs):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert "WeasyPrint cannot start" in lines[0] and "make" in lines[0]
+
+
+def test_misspelt_option_and_command_get_a_suggestion(tmp_path):
+    proc = run_cli("build", str(SEED), "--fromats", "html")
+    assert proc.returncode == 2
+    line = one_line(proc.stderr)
+    assert "--fromats" in line and "(did you mean --formats?)" in line
+    # no abbreviations: --form is not taken for --formats
+    proc = run_cli("build", str(SEED), "--form", "html", "--out", str(tmp_path))
+    assert proc.returncode == 2 and "(did you mean --from?)" in one_line(proc.stderr)
+    proc = run_cli("biuld", str(SEED))
+    assert proc.returncode == 2 and "(did you mean build?)" in one_line(proc.stderr)
+    proc = run_cli("build", str(SEED), "--editions", "zh-TW")
+    assert proc.returncode == 2 and "(did you mean zh-Hant-TW?)" in one_line(proc.stderr)
+
+
+def test_short_out_and_the_closing_summary(tmp_path):
+    src = tmp_path / "r.md"
+    src.write_text("# 报告\n\n## 一\n\n正文。\n", "utf-8")
+    out = tmp_path / "o"
+    args = ("build", str(src), "-o", str(out), "--formats", "html,docx", "--editions", "zh-Hans")
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "r" / "r.zh-Hans.docx").is_file()
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == f"done: 2 outputs built; 0 warnings; download page: {out / 'index.html'}"
+    (out / "r" / "r.zh-Hans.docx").unlink()
+    proc = run_cli(*args)
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("done: 1 output built, 1 up to date; 0 warnings; download page: ")

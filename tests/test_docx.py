@@ -489,10 +489,10 @@ def test_publish_review_unreviewed_and_missing(seed_dir, tmp_path):
     proc = run_cli("review", str(docx(seed_dir, "zh-Hans")))
     assert proc.returncode == 0 and proc.stdout == "", proc.stdout
     proc = run_cli("review", str(tmp_path / "nope.docx"))
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a usage error: the command named no file (issue 21)
     assert proc.stderr.count("\n") == 1 and "nope.docx" in proc.stderr
     proc = run_cli("review", str(SEED))
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "not a DOCX" in proc.stderr
 
 
