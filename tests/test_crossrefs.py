@@ -102,6 +102,20 @@ def test_unresolved_reference_stays_and_warns(tmp_path: Path):
     assert "@fig-nowhere" in stringify(doc.ast["blocks"])
 
 
+def test_the_word_is_not_said_twice(tmp_path: Path):
+    _png(tmp_path / "a.png")
+    src = tmp_path / "w.md"
+    src.write_text(
+        "# 标题\n\n如图 @fig-a 所示；见 @eq-b 式；如表@tbl-c所列；-@fig-a 号图；见 @fig-a。\n\n"
+        "![图题](a.png){#fig-a}\n\n$$x$$ {#eq-b}\n\n*表：成本 {#tbl-c}*\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n",
+        "utf-8",
+    )
+    doc = prepare(src)
+    (para,) = [b for b in doc.ast["blocks"] if b["t"] == "Para"][:1]
+    assert stringify(para) == "如图 1 所示；见 (1) 式；如表1所列；1 号图；见 图 1。"
+
+
 def test_table_label_on_an_italic_caption_line(tmp_path: Path):
     src = tmp_path / "t.md"
     src.write_text(

@@ -11,7 +11,8 @@ Quarto's syntax, in both readers (neither parses ``@`` as a citation here):
 - an equation: ``$$ … $$ {#eq-id}``.
 
 ``@fig-id`` / ``[@fig-id]`` become links reading "图 N", "表 N", "式 (N)", or the section's
-title in quotes (sections are not numbered). Numbers are given here, once, in document
+title in quotes (sections are not numbered); "如图 @fig-id 所示" reads "如图 N 所示" (the
+word is not said twice), as does ``-@fig-id``. Numbers are given here, once, in document
 order, so every format and edition shows the same ones (the editions stage makes 图 圖).
 A reference to no such label stays as written, with a ``crossref-unresolved`` warning.
 """
@@ -48,9 +49,15 @@ KINDS = ("fig", "tbl", "sec", "eq")
 # "@fig-a", "[@fig-a]"; not "a@fig-a.com". The id ends on a letter or digit, so "见 @fig-a。"
 # and "@fig-a." leave the full stop outside.
 REF = re.compile(
-    r"(\[)?(?<![A-Za-z0-9_.@])@((?:fig|tbl|sec|eq)-[A-Za-z0-9_](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?)"
-    r"(?(1)\])"
+    r"(\[)?(-)?(?<![A-Za-z0-9_.@])@"
+    r"((?:fig|tbl|sec|eq)-[A-Za-z0-9_](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?)(?(1)\])"
 )
+# What a reference prints before its number. Chinese authors often write the word
+# themselves ("如图 @fig-a 所示", "见 @eq-b 式", Quarto's own advice being `-@fig-a`): the
+# word is left out when the text beside the reference already says it, or with "-@".
+PREFIX = {"fig": "图", "tbl": "表", "eq": "式", "sec": ""}
+SAID = {"图": "图圖", "表": "表", "式": "式"}
+Targets = dict[str, tuple[str, str]]  # label -> (word, number): ("图", "2")
 LABEL = re.compile(r"\{#((?:fig|tbl|sec|eq)-[^\s}]+)\}")
 CAPTION_NUMBER = re.compile(r"^\s*(?:表格?|Table)\s*(\d+(?:[.-]\d+)*)")
 
@@ -163,7 +170,7 @@ _BLOCKS = {
 }  # fmt: skip
 
 
-def _equations(doc: Document, targets: dict[str, list[Any]]) -> None:
+def _equations(doc: Document, targets: Targets) -> None:
     """Number each labelled display formula: its label becomes "(N)" beside it."""
     n = 0
     for inlines in lists(doc.ast.get("blocks", []), _has_display_math):
@@ -179,14 +186,14 @@ def _equations(doc: Document, targets: dict[str, list[Any]]) -> None:
             n += 1
             number = Span([Str(f"({n})")], make_attr(name, ["equation-number"]))
             inlines[k + 1 : at + 1] = [Space(), number]
-            targets[name] = [Str("式"), Space(), Str(f"({n})")]
+            targets[name] = ("式", f"({n})")
 
 
 def _has_display_math(items: list[Any]) -> bool:
     return any(isinstance(x, dict) and x.get("t") == "Math" for x in items)
 
 
-def _number_figures(doc: Document, targets: dict[str, list[Any]]) -> None:
+def _number_figures(doc: Document, targets: Targets) -> None:
     """"图 N" before each figure's caption, as tables have "表 N"."""
     n = 0
     for fig in elements(doc.ast.get("blocks", [])):
@@ -202,10 +209,10 @@ def _number_figures(doc: Document, targets: dict[str, list[Any]]) -> None:
         else:
             set_caption_blocks(fig, [Plain([label]), *caption])
         if name:
-            targets[name] = [Str("图"), Space(), Str(str(n))]
+            targets[name] = ("图", str(n))
 
 
-def _tables(doc: Document, targets: dict[str, list[Any]]) -> None:
+def _tables(doc: Document, targets: Targets) -> None:
     """Each table's number, as ``captions.py`` wrote it (its "表 N" label, or the author's
     own number)."""
     for table in elements(doc.ast.get("blocks", [])):
@@ -224,19 +231,19 @@ def _tables(doc: Document, targets: dict[str, list[Any]]) -> None:
             m = CAPTION_NUMBER.match(stringify(caption))
             number = m.group(1) if m else None
         if number is not None:
-            targets[ident(table)] = [Str("表"), Space(), Str(number)]
+            targets[ident(table)] = ("表", number)
 
 
-def _sections(doc: Document, targets: dict[str, list[Any]]) -> None:
+def _sections(doc: Document, targets: Targets) -> None:
     for h in elements(doc.ast.get("blocks", [])):
         if h["t"] == "Header" and ident(h).startswith("sec-"):
-            targets[ident(h)] = [Str(f"“{stringify(inlines_of(h)).strip()}”")]
+            targets[ident(h)] = ("", f"“{stringify(inlines_of(h)).strip()}”")
 
 
 def crossrefs(doc: Document) -> None:
     """After identifiers are final: number figures and equations, then turn every
     ``@kind-id`` in the text into a link to its target."""
-    targets: dict[str, list[Any]] = {}
+    targets: Targets = {}
     _number_figures(doc, targets)
     _tables(doc, targets)
     _sections(doc, targets)
@@ -248,19 +255,25 @@ def crossrefs(doc: Document) -> None:
         if any(inlines is x for x in linked):
             continue
         out: list[Any] = []
-        for inline in inlines:
+        for k, inline in enumerate(inlines):
             if inline.get("t") != "Str" or "@" not in text(inline):
                 out.append(inline)
                 continue
             words, at = text(inline), 0
             for m in REF.finditer(words):
-                name = m.group(2)
+                name = m.group(3)
                 if name not in targets:
                     missing.append(name)
                     continue
                 if m.start() > at:
                     out.append(Str(words[at : m.start()]))
-                shown = [dict(x) for x in targets[name]]
+                word, number = targets[name]
+                before = words[at : m.start()] or _text_before(out)
+                after = words[m.end() :] or _text_after(inlines, k)
+                said = SAID.get(word, "")
+                if m.group(2) or (said and (before[-1:] in said or after[:1] in said)):
+                    word = ""  # "如图 1 所示", not "如图 图 1 所示"
+                shown = [Str(word), Space(), Str(number)] if word else [Str(number)]
                 out.append(Link(shown, f"#{name}", a=make_attr("", ["crossref"])))
                 at = m.end()
             if at < len(words):
@@ -273,6 +286,26 @@ def crossrefs(doc: Document) -> None:
             "it stays as written (label the target, or fix the reference)",
             doc.line_of("@" + name),
         )
+
+
+def _text_before(out: list[Any]) -> str:
+    """The text just before the end of ``out``, across the spaces between."""
+    for inline in reversed(out):
+        if inline["t"] == "Str":
+            return text(inline)
+        if inline["t"] not in ("Space", "SoftBreak"):
+            return ""
+    return ""
+
+
+def _text_after(inlines: list[Any], k: int) -> str:
+    """The text just after ``inlines[k]``, across the spaces between."""
+    for inline in inlines[k + 1 :]:
+        if inline["t"] == "Str":
+            return text(inline)
+        if inline["t"] not in ("Space", "SoftBreak"):
+            return ""
+    return ""
 
 
 def _has_ref(items: list[Any]) -> bool:
