@@ -369,27 +369,39 @@ def test_manifest_keeps_outputs_of_earlier_builds(tmp_path):
     assert len(rows) == 5 and {r["path"] for r in rows} == outputs(out)
 
 
-def test_download_page_links_every_output_and_stands_alone(seed_out):
-    page = seed_out / "index.html"
-    tree = lhtml.fromstring(page.read_bytes())
-    assert tree.get("lang", "").startswith("zh")
-    hrefs = tree.xpath("//a/@href")
+def _page_targets(out, name):
+    tree = lhtml.fromstring((out / name).read_bytes())
     targets = set()
-    for ref in hrefs:
+    for ref in tree.xpath("//a/@href"):
         parts = urlsplit(ref)
         assert not parts.scheme and not parts.netloc and not ref.startswith("/"), ref
-        target = seed_out / unquote(parts.path)
+        if not parts.path:  # #zh-Hant-TW: the readers' page's own sections
+            continue
+        target = out / unquote(parts.path)
         assert target.is_file(), ref
-        targets.add(target.relative_to(seed_out).as_posix())
+        targets.add(target.relative_to(out).as_posix())
+    return tree, targets
+
+
+def test_download_page_links_every_output_and_stands_alone(seed_out):
+    tree, targets = _page_targets(seed_out, "index.html")
+    assert tree.get("lang", "").startswith("zh")
+    assert outputs(seed_out) <= targets
+    # no script loaded from a file, no stylesheet, no frame; pictures are the folder's own
+    assert not tree.xpath("//script[@src] | //link[@rel='stylesheet'] | //iframe")
+    assert all((seed_out / unquote(s)).is_file() for s in tree.xpath("//img/@src"))
+    assert "http" not in "".join(tree.xpath("//style/text()"))
+    text = tree.text_content()
+    assert "2024年神经网络与大模型技术发展综合研究报告" in text  # the report's title
+    assert str(SEED.parent) not in text  # the build machine's folders are not published
+    # The editors' page: hashes, the source by its name, the phrase review list.
+    tree, targets = _page_targets(seed_out, "editors.html")
     assert outputs(seed_out) <= targets
     assert {
         f"nn-llm-2024/nn-llm-2024.{e}.phrases.html" for e in ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
     } <= targets
     assert not tree.xpath("//script | //link[@rel='stylesheet'] | //img | //iframe")
-    assert "http" not in "".join(tree.xpath("//style/text()"))
     text = tree.text_content()
-    assert "2024年神经网络与大模型技术发展综合研究报告" in text  # the report's title
-    # the source by its name: the page is published, the build machine's folders are not
     assert "nn-llm-2024.md" in text and str(SEED.parent) not in text
     for r in json.loads((seed_out / "manifest.json").read_text("utf-8"))["outputs"]:
         assert r["sha256"] in text
