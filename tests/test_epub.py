@@ -22,7 +22,6 @@ OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB_NS = "{http://www.idpf.org/2007/ops}"
-SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = ROOT / "tests" / "fixtures" / "epub-hostile.md"
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
 SEED_CITATIONS = 31  # citation marks in the seed
@@ -33,6 +32,7 @@ TITLES = {
 }
 EDITION_LABEL = {"zh-Hans": "简体中文版", "zh-Hant-TW": "繁體中文（臺灣）版"}
 EDITION_LABEL["zh-Hant-HK"] = "繁體中文（香港）版"
+CONTENTS = {"zh-Hans": "目录", "zh-Hant-TW": "目錄", "zh-Hant-HK": "目錄"}
 
 
 def build(out: Path, *args: str, epoch: str | None = None) -> Path:
@@ -170,6 +170,17 @@ def test_nav_lists_every_heading_with_its_number(seed_dir, ed):
         assert page.findtext(f"{XHTML}head/{XHTML}title") == text(next(page.iter(f"{XHTML}h1")))
     nav = book.files[book.name(book.items["nav"].get("href"))].decode()
     assert "Title Page" not in nav and "Table of Contents" not in nav and "封面" in nav
+    marks = {
+        a.get(f"{EPUB_NS}type"): text(a)
+        for n in book.xml(book.name(book.items["nav"].get("href"))).iter(f"{XHTML}nav")
+        if n.get(f"{EPUB_NS}type") == "landmarks"
+        for a in n.iter(f"{XHTML}a")
+    }
+    title_page = "书名页" if ed == "zh-Hans" else "書名頁"
+    assert marks == {"cover": "封面", "titlepage": title_page, "toc": CONTENTS[ed]}
+    # and the same names in the guide EPUB 2 readers show
+    guide = {r.get("type"): r.get("title") for r in book.opf.iter(f"{OPF}reference")}
+    assert guide and set(guide.values()) <= set(marks.values()), guide
 
 
 def test_nav_covers_every_heading_level(extra_out):
@@ -208,20 +219,64 @@ def test_math_metadata_and_alttext(extra_out):
     assert [d.text for d in book.opf.iter(f"{DC}date")] == ["2006"]  # "July 17, 2006"
 
 
-@pytest.mark.parametrize("ed", EDITIONS)
-def test_cover_is_generated_and_self_contained(seed_dir, ed):
-    book = Book(seed_epub(seed_dir, ed))
+def cover_of(book: Book) -> tuple[etree._Element, bytes]:
     (cover,) = [i for i in book.items.values() if "cover-image" in (i.get("properties") or "")]
-    assert cover.get("media-type") == "image/svg+xml"
-    svg = book.xml(book.name(cover.get("href")))
-    words = "".join(t.text or "" for t in svg.iter(f"{SVG}tspan"))
-    assert words == TITLES[ed]  # the title, wrapped over lines
-    assert EDITION_LABEL[ed] in [t.text for t in svg.iter(f"{SVG}text")]
-    # nothing fetched: no image, no link, no url(), no font file
-    assert not svg.xpath("//*[local-name()='image' or local-name()='a' or local-name()='style']")
-    assert not any("href" in k for e in svg.iter() for k in e.attrib)
-    assert "url(" not in etree.tostring(svg, encoding="unicode")
+    return cover, book.files[book.name(cover.get("href"))]
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_cover_is_a_raster_image_of_store_size(seed_dir, ed):
+    import pymupdf
+
+    book = Book(seed_epub(seed_dir, ed))
+    cover, data = cover_of(book)
+    # a PNG, declared as the cover image (EPUB 3's property; pandoc adds EPUB 2's meta)
+    assert cover.get("media-type") == "image/png" and data.startswith(b"\x89PNG\r\n\x1a\n")
+    metas = {m.get("name"): m.get("content") for m in book.opf.iter(f"{OPF}meta")}
+    assert metas.get("cover") == cover.get("id")
+    pix = pymupdf.Pixmap(data)
+    assert (pix.width, pix.height) == (1600, 2560)  # 1:1.6, what the stores ask for
+    # drawn, not blank: the ground fills the corners; the title's light ink covers part
+    # of the band where it stands (y 550-1200), the edition label its line under the rule
+    ground = pix.pixel(800, 2000)
+    assert pix.pixel(20, 300) == ground and pix.pixel(1580, 2540) == ground
+    band = [pix.pixel(x, y) for y in range(550, 1200, 5) for x in range(150, 1450, 5)]
+    ink = sum(1 for rgb in band if sum(rgb) > 600)
+    assert ink > 500
+    # no SVG with live text left in the book (its fonts would be the reader's)
+    assert not [i for i in book.items.values() if i.get("media-type") == "image/svg+xml"]
     assert book.spine()[0].endswith("cover.xhtml")
+
+
+def test_covers_differ_by_edition(seed_dir):
+    covers = {cover_of(Book(seed_epub(seed_dir, ed)))[1] for ed in EDITIONS}
+    assert len(covers) == 3
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory) -> Path:
+    """A source with a date and time in its front matter, the Hong Kong edition."""
+    folder = tmp_path_factory.mktemp("dated")
+    src = folder / "dated.md"
+    src.write_text(
+        "---\ntitle: 推理优化——从量化到投机解码\nauthor: 张三\n"
+        "date: 2026-03-31 05:00:00 +0800\n---\n\n## 1 概述\n\n正文。\n",
+        "utf-8",
+    )
+    build(folder / "out", str(src), "--formats", "epub", "--editions", "zh-Hant-HK")
+    return folder / "out" / "dated" / "dated.zh-Hant-HK.epub"
+
+
+def test_title_page_date_in_chinese_and_dc_date_w3c(dated, seed_dir):
+    book = Book(dated)
+    page = book.xml(next(n for n in book.spine() if n.endswith("title_page.xhtml")))
+    shown = {p.get("class"): text(p) for p in page.iter(f"{XHTML}p")}
+    assert shown["date"] == "2026年3月31日" and shown["author"] == "張三"  # the edition's script
+    assert [d.text for d in book.opf.iter(f"{DC}date")] == ["2026-03-31"]
+    # a source with no date: none on the title page
+    seed = Book(seed_epub(seed_dir, "zh-Hans"))
+    page = seed.xml(next(n for n in seed.spine() if n.endswith("title_page.xhtml")))
+    assert not [p for p in page.iter(f"{XHTML}p") if p.get("class") == "date"]
 
 
 def test_identifier_stable_and_builds_reproducible(seed_dir, extra_out, again, embedded):

@@ -24,6 +24,7 @@ same entries, order and timestamps.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
@@ -31,9 +32,8 @@ import re
 import tempfile
 import unicodedata
 import uuid
-import zipfile
-from html import escape, unescape
-from pathlib import Path
+from html import escape
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lxml import etree
@@ -44,6 +44,7 @@ from publish.document import Edition
 from publish.editions.script import CONFIGS, converter
 from publish.writers import citations, fonts, xhtml
 from publish.writers.common import atomic, render, w3c_date
+from publish.writers.dates import printed_date
 
 # Metadata pandoc would turn into DC elements or read files from: dropped when empty, or
 # (the file ones) always; the writer sets the cover and the stylesheet itself.
@@ -102,13 +103,11 @@ def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
     _metadata(edition, ast, cited=bool(firsts))
     with tempfile.TemporaryDirectory(prefix="publish-epub-") as work, atomic(path) as tmp:
         folder = Path(work)
-        cover = folder / "cover.svg"
-        cover.write_text(cover_svg(edition), "utf-8")
+        cover = folder / "cover.png"
+        cover.write_bytes(cover_png(edition))
         dcxml = folder / "metadata.xml"
         dcxml.write_text(f"<dc:date>{escape(w3c_date(edition))}</dc:date>\n", "utf-8")
         args = [
-            "-o",
-            str(tmp),
             "--toc",
             "--toc-depth=6",
             "--split-level=1",
@@ -126,11 +125,12 @@ def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
         ]
         if embed_fonts:
             args += _embed(edition, ast, folder)
-        _, warnings = pandoc.convert(ast, "epub3", args, f"{edition.doc.source} (epub)")
+        book, warnings = pandoc.convert_zip(ast, "epub3", args, f"{edition.doc.source} (epub)")
         for w in warnings:
             edition.doc.warn("pandoc-warning", f"{edition.code} epub: {w}")
-        for problem in finish(tmp, _landmarks(edition)):
+        for problem in finish(book, _landmarks(edition)):
             edition.doc.warn("epub-content", f"{edition.code} epub: {problem}")
+        pandoc.write_zip(tmp, book, level=9)
     return {}
 
 
@@ -173,6 +173,13 @@ def _metadata(edition: Edition, ast: dict[str, Any], cited: bool) -> None:
             _title_part("edition", inlines_from_text(edition.labels["edition"])),
         ],
     }
+    # The title page prints the date field as it stands: the source's date as Chinese print
+    # writes it, or none. dc:date, which must be a W3C date, comes from --epub-metadata.
+    date = printed_date(edition)
+    if date:
+        meta["date"] = meta_value(date)
+    else:
+        meta.pop("date", None)
     meta["identifier"] = meta_value(identifier(edition))
     meta["lang"] = meta_value(edition.code)
     # Apple Books uses the book's fonts only when told to; they carry the region's forms.
@@ -240,10 +247,44 @@ def cover_svg(edition: Edition) -> str:
         title_size=size,
         rule_y=round(top + (len(lines) - 1) * step + size * 0.9),
         edition=edition.labels["edition"],
-        authors=edition.doc.meta.author[:3],
+        authors=_authors(edition)[:3],
         sans=COVER_SANS[edition.region],
         colors=COVER_COLORS[edition.code],
     )
+
+
+def cover_png(edition: Edition) -> bytes:
+    """The cover as a PNG of COVER_W x COVER_H pixels: stores and many reading systems
+    want a raster cover, and an SVG's live text is drawn in whatever fonts the reader has.
+    The SVG (:func:`cover_svg`) is laid out by WeasyPrint on a page of exactly that size,
+    with the build's fonts (the region's Noto CJK face, so the glyphs take the region's
+    forms), and PyMuPDF rasterises the page: the same edition gives the same bytes."""
+    import pymupdf
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
+    svg = base64.b64encode(cover_svg(edition).encode("utf-8")).decode("ascii")
+    page = (
+        f"<html><head><style>@page {{ size: {COVER_W}px {COVER_H}px; margin: 0 }}"
+        "html, body { margin: 0 } img { display: block; width: 100%; height: 100% }"
+        f'</style></head><body><img alt="" src="data:image/svg+xml;base64,{svg}"/></body></html>'
+    )
+    # data: URIs only (the SVG, a project's logo in it): nothing read from disk or network
+    fetcher = URLFetcher(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
+    pdf = weasyprint.HTML(string=page, url_fetcher=fetcher).write_pdf()
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        rect = doc[0].rect
+        zoom = pymupdf.Matrix(COVER_W / rect.width, COVER_H / rect.height)
+        return doc[0].get_pixmap(matrix=zoom, alpha=False).tobytes("png")
+
+
+def _authors(edition: Edition) -> list[str]:
+    """The edition's authors, in its script (the source's are in the source's)."""
+    author = edition.ast["meta"].get("author")
+    if author is None:
+        return []
+    names = author["c"] if author["t"] == "MetaList" else [author]
+    return [t for t in (meta_text(a).strip() for a in names) if t]
 
 
 def _width(ch: str) -> float:
@@ -264,8 +305,9 @@ def wrap(text: str, limit: float) -> list[str]:
     for word in words:
         w = sum(_width(c) for c in line + word)
         full = w > target and word[0] not in NO_LINE_START
-        # a line close to full ends at a pause (after ，：、) rather than mid-word
-        pause = w > 0.7 * target and line[-1:] in BREAK_AFTER
+        # a line close to full ends at a pause (after ，：、 or a ——) rather than mid-word
+        pause = w > 0.7 * target and (line[-1:] in BREAK_AFTER or line.endswith("——"))
+        pause = pause and word[0] not in NO_LINE_START
         if line and (full or pause):
             lines.append(line.rstrip())
             line = word.lstrip()
@@ -301,82 +343,160 @@ def _embed(edition: Edition, ast: dict[str, Any], folder: Path) -> list[str]:
 
 
 def _landmarks(edition: Edition) -> dict[str, str]:
+    """The name of each landmark in the edition's script, by its epub:type (the guide of
+    EPUB 2 readers says "title-page" for EPUB 3's "titlepage")."""
     hans = edition.script == "Hans"
+    title_page = "书名页" if hans else "書名頁"
     return {
-        "Cover": "封面",
-        "Title Page": "书名页" if hans else "書名頁",
-        "Table of Contents": edition.labels["contents"],
+        "cover": "封面",
+        "titlepage": title_page,
+        "title-page": title_page,
+        "toc": edition.labels["contents"],
     }
 
 
 # -- after pandoc ------------------------------------------------------------------------
-MATH = re.compile(r"<math\b([^>]*)>(.*?)</math>", re.DOTALL)
-TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
-ID = re.compile(r'\sid="([^"]+)"')
-HREF = re.compile(r'(\shref=")#([^"]+)(")')
-CHAPTER_TITLE = re.compile(r"<title>ch\d+\.xhtml</title>")
-HEADING = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.DOTALL)
+XHTML = "{http://www.w3.org/1999/xhtml}"
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+OPS = "{http://www.idpf.org/2007/ops}"
+OPF = "{http://www.idpf.org/2007/opf}"
+HEADINGS = tuple(f"{XHTML}h{n}" for n in range(1, 7))
+# HTML's void elements: the only ones written as <br/>; any other empty element is
+# written <a id="x"></a>, which a reading system parsing the page as HTML also reads right.
+VOID = {f"{XHTML}{t}" for t in ("area", "base", "br", "col", "embed", "hr", "img", "input")}
+VOID |= {f"{XHTML}{t}" for t in ("link", "meta", "source", "track", "wbr")}
 
 
-def finish(path: Path, words: dict[str, str] | None = None) -> list[str]:
-    """Rewrite the chapter files pandoc wrote (see the module's doc); returns problems.
-    ``words`` translates the English words pandoc writes itself (landmark names in the
-    navigation); a chapter file's <title>, which pandoc sets to the file's name, becomes
-    its first heading."""
-    with zipfile.ZipFile(path) as z:
-        infos = z.infolist()
-        data = {i.filename: z.read(i) for i in infos}
-    pages = [n for n in data if n.endswith(".xhtml")]
-    owner: dict[str, str] = {}
-    for name in pages:
-        for ident in ID.findall(data[name].decode("utf-8")):
-            owner.setdefault(ident, name)
+def finish(book: pandoc.Zip, words: dict[str, str] | None = None) -> list[str]:
+    """Rewrite the pages pandoc wrote (see the module's doc), in ``book``; returns problems.
+    ``words`` names the landmarks by their epub:type, in the edition's script (pandoc
+    writes them in English); a chapter's <title>, which pandoc sets to the file's name,
+    becomes its first heading. Every page is read with lxml; one that is not well-formed
+    XML is reported and left as it is."""
+    infos, data = book
+    pages: dict[str, etree._Element] = {}
     problems: list[str] = []
-    changed = False
-    for name in pages:
-        text = data[name].decode("utf-8")
-        new = MATH.sub(_alttext, text)
-        mine = set(ID.findall(new))
-
-        def relink(m: re.Match[str], name: str = name, mine: set[str] = mine) -> str:
-            ident = unescape(m.group(2))
-            other = owner.get(ident)
-            if ident in mine or other is None:
-                return m.group(0)
-            rel = os.path.relpath(other, os.path.dirname(name))
-            return f"{m.group(1)}{rel}#{m.group(2)}{m.group(3)}"
-
-        new = HREF.sub(relink, new)
-        new = _retitle(new)
-        for english, word in (words or {}).items():
-            new = new.replace(f'">{english}</a>', f'">{escape(word)}</a>')
-        try:
-            etree.fromstring(new.encode("utf-8"))
-        except etree.XMLSyntaxError as exc:
-            problems.append(f"{name} is not well-formed XML ({exc}); readers may reject it")
-        if new != text:
-            data[name] = new.encode("utf-8")
-            changed = True
-    if changed:
-        # Same entries, order, timestamps and compression: only the contents change.
-        with zipfile.ZipFile(path, "w") as z:
-            for info in infos:
-                z.writestr(info, data[info.filename], compresslevel=9)
+    for info in infos:
+        name = info.filename
+        if name.endswith(".xhtml"):
+            try:
+                pages[name] = etree.fromstring(data[name])
+            except etree.XMLSyntaxError as exc:
+                problems.append(f"{name} is not well-formed XML ({exc}); readers may reject it")
+    owner: dict[str, str] = {}
+    for name, root in pages.items():
+        for ident in root.xpath("//@id"):
+            owner.setdefault(str(ident), name)
+    for name, root in pages.items():
+        changed = _alttext(root)
+        changed |= _relink(root, name, owner)
+        changed |= _retitle(root, name)
+        changed |= _name_landmarks(root, words or {})
+        if changed:
+            data[name] = _xhtml(root)
+    for name in [i.filename for i in infos if i.filename.endswith(".opf")]:
+        opf = etree.fromstring(data[name])
+        if _name_guide(opf, words or {}) | _cover_meta(opf):
+            data[name] = etree.tostring(opf, xml_declaration=True, encoding="UTF-8")
     return problems
 
 
-def _retitle(page: str) -> str:
-    h = HEADING.search(page)
-    words = " ".join(unescape(re.sub(r"<[^>]+>", "", h.group(1))).split()) if h else ""
+def _alttext(root: etree._Element) -> bool:
+    """MathML gets its TeX as alttext (what a screen reader says without MathML support)."""
+    changed = False
+    for formula in root.iter(f"{MATHML}math"):
+        tex = formula.find(f".//{MATHML}annotation[@encoding='application/x-tex']")
+        if formula.get("alttext") is None and tex is not None and tex.text:
+            formula.set("alttext", " ".join(tex.text.split()))
+            changed = True
+    return changed
+
+
+def _relink(root: etree._Element, name: str, owner: dict[str, str]) -> bool:
+    """A link in raw HTML to an identifier in another chapter file gets that file's name
+    (pandoc rewrites only the links it made itself)."""
+    mine = {str(i) for i in root.xpath("//@id")}
+    changed = False
+    for e in root.iter():
+        href = e.get("href") if isinstance(e.tag, str) else None
+        if not href or not href.startswith("#"):
+            continue
+        ident = href[1:]
+        other = owner.get(ident)
+        if ident in mine or other is None:
+            continue
+        rel = os.path.relpath(other, os.path.dirname(name))
+        e.set("href", f"{rel}#{ident}")
+        changed = True
+    return changed
+
+
+def _retitle(root: etree._Element, name: str) -> bool:
+    """A chapter's <title>, which pandoc sets to the file's own name, is its first heading."""
+    title = root.find(f"{XHTML}head/{XHTML}title")
+    if title is None or (title.text or "").strip() != PurePosixPath(name).name:
+        return False
+    heading = next((h for h in root.iter(*HEADINGS)), None)
+    words = " ".join("".join(heading.itertext()).split()) if heading is not None else ""
     if not words:
-        return page
-    return CHAPTER_TITLE.sub(lambda _: f"<title>{escape(words)}</title>", page, count=1)
+        return False
+    title.text = words
+    return True
 
 
-def _alttext(m: re.Match[str]) -> str:
-    attrs, body = m.group(1), m.group(2)
-    tex = TEX.search(body)
-    if "alttext=" in attrs or not tex:
-        return m.group(0)
-    alt = escape(" ".join(unescape(tex.group(1)).split()))
-    return f'<math alttext="{alt}"{attrs}>{body}</math>'
+def _name_landmarks(root: etree._Element, words: dict[str, str]) -> bool:
+    """The landmarks of the navigation named in the edition's script, by epub:type."""
+    changed = False
+    for nav in root.iter(f"{XHTML}nav"):
+        if nav.get(f"{OPS}type") != "landmarks":
+            continue
+        for a in nav.iter(f"{XHTML}a"):
+            word = words.get(a.get(f"{OPS}type", ""))
+            if word and a.text != word and not len(a):
+                a.text = word
+                changed = True
+    return changed
+
+
+def _name_guide(opf: etree._Element, words: dict[str, str]) -> bool:
+    """The same names in the package's guide (EPUB 2 readers show its titles)."""
+    changed = False
+    for ref in opf.iter(f"{OPF}reference"):
+        word = words.get(ref.get("type", ""))
+        if word and ref.get("title") != word:
+            ref.set("title", word)
+            changed = True
+    return changed
+
+
+def _cover_meta(opf: etree._Element) -> bool:
+    """EPUB 2's ``<meta name="cover">`` beside EPUB 3's cover-image property: what older
+    reading systems and store converters (Kindle's, Calibre) look for."""
+    metadata = opf.find(f"{OPF}metadata")
+    items = [i for i in opf.iter(f"{OPF}item") if "cover-image" in i.get("properties", "").split()]
+    if metadata is None or len(items) != 1:
+        return False
+    if any(m.get("name") == "cover" for m in metadata.iter(f"{OPF}meta")):
+        return False
+    last = metadata[-1]
+    # pandoc's metadata element binds the prefix opf to the package's own namespace, and
+    # lxml would write the new element <opf:meta>, which a reader matching the name
+    # misses: the binding goes first (nothing uses it)
+    etree.cleanup_namespaces(opf)
+    meta = etree.Element(f"{OPF}meta")
+    meta.set("name", "cover")
+    meta.set("content", items[0].get("id", ""))
+    meta.tail = last.tail
+    last.tail = metadata.text
+    last.addnext(meta)
+    return True
+
+
+def _xhtml(root: etree._Element) -> bytes:
+    for e in root.iter():
+        html = isinstance(e.tag, str) and e.tag.startswith(XHTML) and e.tag not in VOID
+        if html and e.text is None and not len(e):
+            e.text = ""
+    tree = root.getroottree()
+    doctype = tree.docinfo.doctype or None
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", doctype=doctype)
