@@ -8,18 +8,19 @@ from the source and edition, accessibility metadata (pandoc's own ``accessModes`
 empty fields dropped (an empty ``dc:description`` is an EPUBCheck error), and fields that
 would make pandoc read arbitrary local files (``cover-image``, ``css``) dropped.
 
-pandoc writes the book with a generated SVG cover (styles/templates/cover.svg.j2),
-styles/epub.css, every heading level in the navigation, and, with ``embed_fonts``, the
-edition's fonts subset to the characters used (``fonts.py``). Its zip timestamps and
-``dcterms:modified`` follow SOURCE_DATE_EPOCH when it is set: two builds are then
-byte-identical.
+pandoc writes the book with a generated cover (a PNG drawn from
+styles/templates/cover.svg.j2, :func:`cover_png`), styles/epub.css, every heading level in
+the navigation, and, with ``embed_fonts``, the edition's fonts subset to the characters
+used (``fonts.py``). Its zip timestamps and ``dcterms:modified`` follow SOURCE_DATE_EPOCH
+when it is set: two builds are then byte-identical.
 
-After pandoc, one pass over the chapter files (``finish``): MathML gets an ``alttext`` (its
-TeX), links in raw HTML to an identifier in another chapter file get that file's name
-(pandoc rewrites only its own links), a chapter's <title> is its first heading (pandoc
-puts the file name), the landmark names pandoc writes in English are in the edition's
-script, and every file is checked to be well-formed XML. The zip is rewritten with the
-same entries, order and timestamps.
+After pandoc, one pass with lxml over the pages and the package file (``finish``): MathML
+gets an ``alttext`` (its TeX), links in raw HTML to an identifier in another chapter file
+get that file's name (pandoc rewrites only its own links), a chapter's <title> is its
+first heading (pandoc puts the file name), the landmarks pandoc names in English are
+named in the edition's script by their epub:type, EPUB 2's cover meta is added, and every
+page is checked to be well-formed XML. pandoc's zip is read into memory and written once
+(``pandoc.convert_zip``), with the same entries, order and timestamps.
 """
 
 from __future__ import annotations
@@ -39,7 +40,18 @@ from typing import Any
 from lxml import etree
 
 from publish import pandoc, styles
-from publish.ast import Str, elements, inlines_from_text, meta_text, meta_value
+from publish.ast import (
+    Plain,
+    Space,
+    Str,
+    blocks_of,
+    elements,
+    inlines_from_text,
+    inlines_of,
+    meta_text,
+    meta_value,
+    url,
+)
 from publish.document import Edition
 from publish.editions.script import CONFIGS, converter
 from publish.writers import citations, fonts, xhtml
@@ -143,12 +155,13 @@ def _number_notes(ast: dict[str, Any]) -> None:
         if e["t"] != "Note":
             continue
         number += 1
-        label = [{"t": "Str", "c": f"{number}."}, {"t": "Space"}]
-        first = e["c"][0] if e["c"] else None
+        label = [Str(f"{number}."), Space()]
+        blocks = blocks_of(e)
+        first = blocks[0] if blocks else None
         if first and first["t"] in ("Para", "Plain"):
-            first["c"][:0] = label
+            inlines_of(first)[:0] = label
         else:
-            e["c"].insert(0, {"t": "Plain", "c": label[:1]})
+            blocks.insert(0, Plain(label[:1]))
 
 
 # -- metadata ----------------------------------------------------------------------------
@@ -188,7 +201,7 @@ def _metadata(edition: Edition, ast: dict[str, Any], cited: bool) -> None:
     has_tables = any(e["t"] == "Table" for e in elements(ast["blocks"]))
     images, described = xhtml.has_images(ast)
     gif = any(
-        e["t"] == "Image" and e["c"][2][0].lower().endswith(".gif") for e in elements(ast["blocks"])
+        e["t"] == "Image" and url(e).lower().endswith(".gif") for e in elements(ast["blocks"])
     )
     features = ["tableOfContents", "structuralNavigation", "readingOrder"]
     features += ["displayTransformability", "ARIA"]
