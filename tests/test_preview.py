@@ -207,6 +207,34 @@ def test_preview_reloads_on_save_shows_errors_and_stops_cleanly(tmp_path: Path) 
     assert list(tmp.iterdir()) == []  # the temporary build folder is removed
 
 
+def test_preview_reloads_when_a_picture_changes(tmp_path: Path) -> None:
+    import pymupdf
+
+    def picture(grey: int) -> None:
+        pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 40, 30), False)
+        pix.clear_with(grey)
+        save(tmp_path / "a.png", pix.tobytes("png"))
+
+    picture(200)
+    source = tmp_path / "pic.md"
+    source.write_text("# 图片\n\n正文一段。\n\n![示意图](a.png)\n", "utf-8")
+    (tmp_path / "tmp").mkdir()
+    preview = Preview(source, tmp_path / "tmp")
+    try:
+        status, page = preview.get()
+        before = re.findall(r'src="(data:image/png;base64,[^"]+)"', page)
+        assert len(before) == 1
+        events = Events(preview, since(page))
+        picture(20)
+        assert events.next()["event"] == "reload"
+        status, page = preview.get()
+        after = re.findall(r'src="(data:image/png;base64,[^"]+)"', page)
+        assert len(after) == 1 and after != before
+        events.close()
+    finally:
+        assert preview.stop() == 0
+
+
 def test_preview_warnings_shown_in_page(tmp_path: Path) -> None:
     source = tmp_path / "warn.md"
     source.write_text("---\ntitle: [oops\n---\n\n# 标题\n\n正文。\n", "utf-8")
