@@ -65,7 +65,12 @@ def from_html(text: str, url: str, site: str = "") -> dict[str, Any]:
     title = title or ld.get("title")
     if not title:
         head = tree.find(".//title")
-        title = _strip_site(_text(head.text_content()) if head is not None else "", site_name, site)
+        title = _text(head.text_content()) if head is not None else ""
+    title = _strip_site(title, site_name, site)
+    heading = tree.find(".//h1")
+    h1 = _text(heading.text_content()) if heading is not None else ""
+    if h1 and title != h1 and title.startswith(h1) and SEPARATORS.match(title[len(h1) :]):
+        title = h1  # "标题-CSDN博客" over <h1>标题</h1>: the rest names the site
     if title:
         out["title"] = title
     authors = meta.get("citation_author") or ld.get("authors") or []
