@@ -95,6 +95,17 @@ def parser() -> argparse.ArgumentParser:
         "editions or not; overrides front matter `domain:` (default: decided from the text)",
     )
     b.add_argument(
+        "--date",
+        choices=["today"],
+        help="today: date a source that gives none with the build day (default: no date)",
+    )
+    b.add_argument(
+        "--truncated",
+        metavar="WHAT",
+        help="a source that looks cut off: note (default: an editor's note says where it "
+        "stops and what is missing), fail (a build error) or ignore",
+    )
+    b.add_argument(
         "--styles", metavar="DIR", help="a folder of style files that replace bundled ones"
     )
     b.add_argument("--csl", metavar="FILE", help="a CSL style for the reference lists")
@@ -140,6 +151,12 @@ def parser() -> argparse.ArgumentParser:
     )
     v.add_argument("docx", metavar="FILE.docx")
     v.add_argument("--source", metavar="SOURCE", help="the Markdown source, to give line numbers")
+    v.add_argument(
+        "--glossary-out",
+        metavar="FILE",
+        help="turn the tracked replacements in a Traditional edition into glossary entries, "
+        "added to FILE (for build --glossary)",
+    )
     v.add_argument("--debug", action="store_true", help="show tracebacks")
     w = sub.add_parser(
         "preview", help="serve SOURCE's HTML edition on 127.0.0.1, rebuilt and reloaded on save"
@@ -173,6 +190,8 @@ def _build(args: argparse.Namespace) -> int:
         styles=args.styles,
         project_file=args.project,
         find_project=True,
+        truncated=args.truncated,
+        today=args.date == "today",
         strict=args.strict,
         quiet=args.quiet,
         debug=args.debug,
@@ -316,6 +335,16 @@ def _review(args: argparse.Namespace) -> int:
     problem = source_problem(source) if source else None
     if problem:
         raise UsageError(f"--source {source}: {problem}")
+    if args.glossary_out:
+        from publish.review import learn_glossary
+
+        out = Path(args.glossary_out)
+        learned, skipped = learn_glossary(docx, out, source)
+        for e in learned:
+            print(f"{out}: {e.key} → {e.value} (the edition had {e.was})")
+        for line in skipped:
+            print(f"not mapped: {line}", file=sys.stderr)
+        return 0
     for line in read_review(docx, source):
         print(line)
     return 0

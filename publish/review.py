@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import json
 import re
 import shutil
 import zipfile
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from publish import pandoc, reading
-from publish.errors import SourceError
+from publish.errors import SourceError, UsageError
 
 CONTEXT = 16  # characters of text shown on each side of a change
 NEAREST = 64  # stretches of a paragraph tried to find it in the source, nearest first
@@ -306,3 +307,211 @@ def read_review(path: Path, source: Path | None = None) -> list[str]:
                 where = f"{source}:{line}"
         lines.append(f"{where}: {describe(item, block)}")
     return lines
+
+
+# -- reviewers teach the glossary (issue 17, item 8) ---------------------------------------
+LONGEST = 12  # characters of a word a replacement may change; longer is a rewrite, not a term
+
+
+@dataclass
+class Learned:
+    key: str  # the source's word
+    value: str  # what the reviewer wrote in the edition
+    was: str  # what the edition had
+    note: str
+
+
+def edition_of(path: Path) -> str:
+    """The edition a reviewed DOCX is a copy of, from its name (``x.zh-Hant-TW.docx``)."""
+    from publish.editions.table import CODES
+
+    found = [c for c in CODES if f".{c}." in f".{path.name}" or path.stem.endswith(c)]
+    if not found:
+        raise UsageError(
+            f"{path}: cannot tell which edition this is; keep the name the build gave it "
+            f"(<stem>.<edition>.docx, editions {', '.join(CODES)})"
+        )
+    return max(found, key=len)
+
+
+def learn_glossary(
+    path: Path, out: Path, source: Path | None = None
+) -> tuple[list[Learned], list[str]]:
+    """A reviewer's tracked replacements (a deletion next to an insertion) in a Traditional
+    edition, as glossary entries keyed by the source's words, merged into ``out`` (a
+    glossary file, made if missing); returns what was learned and a line for each
+    replacement that could not be mapped, and why."""
+    from publish.editions.glossary import load_glossary, read_glossary
+    from publish.editions.script import CONFIGS, detect_script
+    from publish.editions.table import EDITIONS
+
+    edition = edition_of(path)
+    spec = EDITIONS[edition]
+    if spec.script != "Hant":
+        raise UsageError(
+            f"{path}: a {edition} copy; --glossary-out learns from a Traditional edition's "
+            "replacements (zh-Hant-TW, zh-Hant-HK)"
+        )
+    if out.exists():
+        read_glossary(out)  # a file that is no glossary is refused before anything is read
+    # the words are looked up as the project's glossary converts them (``out`` may already
+    # hold the reviewer's word: the copy was made before it)
+    glossary = load_glossary(None)
+    source_text = reading.read(source, "review").text if source is not None else None
+    script = detect_script(source_text) if source_text else "Hans"
+    config = CONFIGS[(script, "" if script == "Hans" else "TW")][edition]
+    reader, items = read_items(path)
+    learned: list[Learned] = []
+    skipped: list[str] = []
+    for old, new in _replacements(items, skipped):
+        block = reader.blocks[old.block] if old.block < len(reader.blocks) else ""
+        where = f"{path.name}: {old.section or '(before the first heading)'}"
+        was, now = _whole_words(block, old.start, old.end, _squash(new.text).strip())
+        change = f"{_squash(old.text).strip()} → {_squash(new.text).strip()}"
+        if not was or not now or len(was) > LONGEST or len(now) > LONGEST:
+            skipped.append(f"{where}: {change}: not a change of one word")
+            continue
+        if config is None:
+            skipped.append(
+                f"{where}: {change}: the source is written in {edition}'s script and is not "
+                "converted; correct the source itself"
+            )
+            continue
+        keys = _keys(was, edition, config, glossary, source_text)
+        if len(keys) != 1:
+            why = (
+                f"no source word converts to {was}"
+                if not keys
+                else f"{' or '.join(sorted(keys))} each convert to {was}; give --source"
+            )
+            skipped.append(f"{where}: {change}: {why}")
+            continue
+        who = f"{old.author or new.author or 'a reviewer'}"
+        date = (old.date or new.date)[:10]
+        note = f"{who}{', ' + date if date else ''}: {was} → {now} ({path.name})"
+        learned.append(Learned(keys.pop(), now, was, note))
+    _write_glossary(out, learned, edition)
+    return learned, skipped
+
+
+def _replacements(items: list[Item], skipped: list[str]) -> list[tuple[Item, Item]]:
+    """Each insertion paired with the deletion it replaces: the one that ends where it
+    stands (Word writes w:del, then w:ins), else the one that starts there."""
+    changes = [i for i in items if i.kind in ("insert", "delete") and i.text != "¶"]
+    deletions = [d for d in changes if d.kind == "delete"]
+    pairs: list[tuple[Item, Item]] = []
+    used: set[int] = set()
+    for i in (i for i in changes if i.kind == "insert"):
+        for edge in ("end", "start"):
+            d = next(
+                (
+                    d
+                    for d in deletions
+                    if id(d) not in used and d.block == i.block and getattr(d, edge) == i.start
+                ),
+                None,
+            )
+            if d is not None:
+                pairs.append((d, i))
+                used |= {id(d), id(i)}
+                break
+    for i in changes:
+        if id(i) not in used:
+            what = "deletion" if i.kind == "delete" else "insertion"
+            skipped.append(
+                f"{i.section or '(before the first heading)'}: {what} of "
+                f"{_squash(i.text).strip()}: not a replacement"
+            )
+    return sorted(pairs, key=lambda p: (p[0].block, p[0].start))
+
+
+def _whole_words(block: str, start: int, end: int, new: str) -> tuple[str, str]:
+    """The words of ``block`` the replacement of ``block[start:end]`` by ``new`` touches,
+    before and after it (a reviewer who changes 執 in 執行 changes the word 執行)."""
+    from publish.editions.words import Words
+
+    if not block or start >= end:
+        return "", ""
+    seg = Words(block)
+    s, e = seg.start[start], seg.end[end - 1]
+    return block[s:e], block[s:start] + new + block[end:e]
+
+
+def _keys(was: str, edition: str, config: str, glossary: Any, source: str | None) -> set[str]:
+    """The source words that the edition writes as ``was``: candidates from the glossary,
+    OpenCC's phrase table and the word's own characters, each checked by converting it;
+    with the source at hand, only those that occur in it."""
+    from publish.editions.convert import Converter, _phrase_dictionary
+    from publish.editions.phrases import EXTRA
+    from publish.editions.script import converter
+
+    simple = converter("t2s").convert
+    candidates = {simple(was)}
+    for domain in ("technical", "general"):
+        candidates |= {k for k, v in glossary.for_edition(edition, domain).items() if v == was}
+    if config in EXTRA:
+        table = _phrase_dictionary(config, *_plan(config))
+        candidates |= {simple(k) for k, v in table.items() if v == was}
+    keys = set()
+    for key in candidates:
+        if source is not None and key not in source:
+            continue
+        for domain in ("technical", "general"):
+            if Converter(edition, config, glossary, quotes=False, domain=domain).text(key) == was:
+                keys.add(key)
+                break
+    # A reviewer corrects what the converter chose: a phrase change (运行 → 執行) rather
+    # than the word's own characters (执行 → 執行), when both would give ``was``.
+    chars = converter(_base(config)).convert
+    phrased = {k for k in keys if chars(k) != was}
+    return phrased or keys
+
+
+def _base(config: str) -> str:
+    """The character-level config the converter starts from (s2tw for s2twp)."""
+    from publish.editions.convert import PLAN
+
+    return PLAN[config][0] if config in PLAN else config
+
+
+def _plan(config: str) -> tuple[str | None, str | None]:
+    from publish.editions.convert import PLAN
+
+    _, _, keys, values = PLAN.get(config, ("", "", None, None))
+    return keys, values
+
+
+def _write_glossary(out: Path, learned: list[Learned], edition: str) -> None:
+    """``out`` with the learned entries added (an existing entry's other editions kept,
+    this edition's value replaced); the file is written whole, its entries sorted."""
+    import tomllib
+
+    data: dict[str, Any] = tomllib.loads(out.read_text("utf-8")) if out.exists() else {}
+    terms = data.setdefault("terms", {})
+    for e in learned:
+        entry = terms.setdefault(e.key, {})
+        entry[edition] = e.value
+        entry["note"] = e.note
+    lines = [
+        "# Glossary for `publish build --glossary FILE`: entries learned from reviewers'",
+        "# tracked replacements (`publish review … --glossary-out FILE`); edit freely.",
+    ]
+    for section in ("terms", "technical", "general"):
+        entries = data.get(section) or {}
+        if not entries:
+            continue
+        lines += ["", f"[{section}]"]
+        for key in sorted(entries):
+            values = entries[key]
+            inner = ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in values.items())
+            lines.append(f"{_toml(key)} = {{ {inner} }}")
+    keep = (data.get("keep") or {}).get("words") or []
+    if keep:
+        lines += ["", "[keep]", "words = [" + ", ".join(_toml(w) for w in keep) + "]"]
+    from publish.writers.common import write_bytes
+
+    write_bytes(out, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def _toml(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)

@@ -231,9 +231,13 @@ class Converter:
 
     def _doubles(self, value: str, keyed: str, start: int, end: int) -> bool:
         """OpenCC's phrase ``value`` would repeat the character after its key (用戶名 →
-        使用者名稱 before 稱 gives 名稱稱): the entry is skipped and the case reported."""
+        使用者名稱 before 稱 gives 名稱稱): the entry is skipped and the case reported.
+        Only a value longer than its key adds a character: 默認 → 預設 before 設置 is a
+        word for a word (預設設定), not a doubling."""
         nxt = keyed[end : end + 1]
-        if not nxt or not value.endswith(nxt) or keyed[end - 1] == nxt:
+        if not nxt or len(value) <= end - start or not value.endswith(nxt):
+            return False
+        if keyed[end - 1] == nxt:
             return False
         self.artefacts.append(
             {"source": keyed[start : end + 1], "result": value + nxt, "why": "doubled"}
