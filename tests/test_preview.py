@@ -9,9 +9,11 @@ the temporary build folder is gone.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +21,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -305,3 +308,83 @@ def test_preview_port_in_use(tmp_path: Path) -> None:
         )
     assert proc.returncode == 2, proc.stderr
     assert f"--port {port}" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# -- in a real browser ---------------------------------------------------------------------
+
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+class Browser:
+    """Headless Chromium driven over WebDriver's HTTP protocol (chromedriver), with no
+    client library: a session, a page, a script to read it."""
+
+    def __init__(self, profile: Path) -> None:
+        assert CHROMEDRIVER is not None
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.proc = subprocess.Popen(
+            [CHROMEDRIVER, f"--port={self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        end = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < end, "chromedriver did not start"
+                time.sleep(0.1)
+        args = ["--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}"]
+        caps = {"browserName": "chrome", "goog:chromeOptions": {"args": args}}
+        self.session = self.call("POST", "/session", {"capabilities": {"alwaysMatch": caps}})[
+            "sessionId"
+        ]
+
+    def call(self, method: str, path: str, body: object = None) -> Any:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        data = json.dumps(body) if body is not None else None
+        conn.request(method, path, body=data, headers={"Content-Type": "application/json"})
+        reply = json.loads(conn.getresponse().read())
+        conn.close()
+        return reply["value"]
+
+    def open(self, url: str) -> None:
+        self.call("POST", f"/session/{self.session}/url", {"url": url})
+
+    def run(self, script: str) -> Any:
+        return self.call(
+            "POST", f"/session/{self.session}/execute/sync", {"script": script, "args": []}
+        )
+
+    def close(self) -> None:
+        try:
+            self.call("DELETE", f"/session/{self.session}")
+        finally:
+            self.proc.terminate()
+            self.proc.wait(timeout=15)
+
+
+@pytest.mark.skipif(CHROMEDRIVER is None, reason="chromedriver not installed (sysdeps.sh)")
+def test_preview_reloads_a_real_browser(tmp_path: Path) -> None:
+    source = tmp_path / "r.md"
+    source.write_text(REPORT.format(mark="初稿"), "utf-8")
+    (tmp_path / "tmp").mkdir()
+    preview = Preview(source, tmp_path / "tmp")
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open(preview.url)
+        assert "写于初稿" in browser.run("return document.body.innerText")
+        browser.run("window.scrollTo(0, 0); window.__before = true;")
+        save(source, REPORT.format(mark="二稿").encode("utf-8"))
+        end = time.monotonic() + 60
+        while "写于二稿" not in browser.run("return document.body.innerText"):
+            assert time.monotonic() < end, "the page did not reload"
+            time.sleep(0.2)
+        # a new page (reloaded), not the old one patched
+        assert browser.run("return window.__before === undefined") is True
+    finally:
+        browser.close()
+        assert preview.stop() == 0
