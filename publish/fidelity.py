@@ -566,11 +566,12 @@ def _literal(src: Source, kind: str, key: str) -> bool:
     return key[:20] in src.literal
 
 
-EDITION = re.compile(r"\.(zh-Hans|zh-Hant-TW|zh-Hant-HK)\.[A-Za-z]+$")
+EDITION = re.compile(r"\.(zh-Hans|zh-Hant-TW|zh-Hant-HK)(?:\.review)?\.[A-Za-z]+$")
 
 
 def edition_of(name: str) -> str | None:
-    """The edition an output's name says (``<stem>.<edition>.<format>``)."""
+    """The edition an output's name says (``<stem>.<edition>.<format>``, or a reviewers'
+    DOCX's ``<stem>.<edition>.review.docx``)."""
     m = EDITION.search(name)
     return m.group(1) if m else None
 
