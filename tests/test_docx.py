@@ -250,6 +250,9 @@ def test_title_page_has_edition_label_and_source_date(dated, seed_dir, ed):
     toc = next(p for p in paragraphs if style_of(p) == "TOCHeading")
     assert toc.find(f"{W}pPr/{W}pageBreakBefore") is not None
     assert "Edition" in styles_by_id(path)
+    # with the title a third of the way down (over 50 mm above it), not at the page's top
+    drop = paragraphs[0].find(f"{W}pPr/{W}spacing").get(f"{W}before")
+    assert int(drop) > 50 / 25.4 * 1440
     # the seed has no date: none is printed (not the build day)
     seed = [style_of(p) for p in readback.docx_xml(docx(seed_dir, ed)).iter(f"{W}p")][:3]
     assert seed == ["Title", "Edition", "TOCHeading"]

@@ -197,6 +197,9 @@ def citation_style(ast: dict[str, Any]) -> int:
 # The paragraphs pandoc writes from the metadata, before the contents and the body.
 TITLE_BLOCK = ("Title", "Subtitle", "Author", "Date", "AbstractTitle", "Abstract")
 HEADINGS = {"Heading1": 1, "Heading2": 2, "Heading3": 3}
+# Space above the title on a title page of its own: 60 mm of A4's 247 mm text height, in
+# twips (the Title style's own 24 pt serves a title the body follows on the same page).
+TITLE_DROP = 3402
 
 
 def finish(root: etree._Element, edition: str) -> None:
@@ -264,6 +267,11 @@ def fill_contents(root: etree._Element) -> None:
     first = next((p for p in sdt.iter(f"{W}p")), None)
     if first is not None:
         _break_before(first)
+        # The title page's block then stands a third of the way down, as on a printed
+        # title page, not at the top of an otherwise empty page.
+        title = next((p for p in body if p.tag == f"{W}p" and _style(p) == "Title"), None)
+        if title is not None and title.find(f"{W}pPr/{W}spacing") is None:
+            title.find(f"{W}pPr").append(_w("spacing", before=str(TITLE_DROP)))
     start = sdt.getnext()
     while start is not None and start.tag != f"{W}p":
         start = start.getnext()
