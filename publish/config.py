@@ -316,7 +316,9 @@ def _unknown_styles(folder: Path) -> list[str]:
     notes = []
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder).as_posix()
-        if p.is_file() and rel not in known and not p.name.startswith(".") and p.suffix != ".py":
+        # a CSL style (csl = "styles/x.csl") is named by the csl key, not by its file name
+        skip = p.name.startswith(".") or p.suffix in (".py", ".csl")
+        if p.is_file() and rel not in known and not skip:
             notes.append(
                 f"{p}: warning: overrides no bundled style file, ignored"
                 f"{project.suggest(rel, bundled)} [styles-unknown-file]"
