@@ -319,3 +319,22 @@ def test_every_link_resolves_on_disk_and_served(site: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_report_missing_a_language(tmp_path: Path) -> None:
+    """One report in two editions, one in Simplified only: the Traditional section names
+    the second and links to the language it has; verify passes."""
+    (tmp_path / "a.md").write_text("# 甲报告\n\n甲的正文。\n", "utf-8")
+    (tmp_path / "b.md").write_text("# 乙报告\n\n乙的正文。\n", "utf-8")
+    out = tmp_path / "out"
+    for name, editions in (("a.md", "zh-Hans,zh-Hant-TW"), ("b.md", "zh-Hans")):
+        proc = run_cli(
+            "build", str(tmp_path / name), "--out", str(out), "--formats", "html",
+            "--editions", editions, "--quiet",
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+    tw = section(page(out / "index.html"), "zh-Hant-TW")
+    (missing,) = tw.xpath('.//p[@class="missing"]')
+    assert "乙报告" in text(tw) and "本報告暫無臺灣繁體中文版" in text(missing)
+    assert missing.xpath(".//a/@href") == ["#zh-Hans"]
+    assert verify([str(out)]) == 0

@@ -137,7 +137,7 @@ def _opening(blocks: list[Any]) -> str:
                 return found
         elif kind(b) == "Para":
             text = stringify(b).strip()
-            if len(text) >= 40:
+            if len(text) >= 24:
                 return text
     return ""
 
