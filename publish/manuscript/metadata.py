@@ -5,9 +5,10 @@ in a book's metadata (title, subtitle, author, date, keywords) as plain text. pa
 writers act on many other keys: ``header-includes`` and ``include-*`` put raw content in
 every page's head, ``highlighting-css`` is a stylesheet an e-reader fetches,
 ``bibliography`` and ``citation-abbreviations`` make citeproc open files the source
-names (``csl`` is let through checked, see :data:`KEYS`), and the DOCX writer copies every unknown key into the document's
-properties. Those are refused with a warning (``metadata-refused``); a blog's own keys
-(``layout``, ``tags``, ``categories``…) are left out with an info line.
+names (``csl`` is let through checked, see :data:`KEYS`), and the DOCX writer copies
+every unknown key into the document's properties. Those are refused with a warning
+(``metadata-refused``); a blog's own keys (``layout``, ``tags``, ``categories``…) are
+left out with an info line.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def allowed_keys(doc: Document) -> None:
     meta = doc.ast["meta"]
     for k in READ:
         meta.pop(k, None)
+    outside = _style(doc)  # a csl: file outside the source's folder is refused as these are
     active = sorted(k for k in meta if k not in KEYS and (k in ACTIVE or k.startswith("epub")))
+    active = sorted(active + outside)
     other = sorted(k for k in meta if k not in KEYS and k not in active)
     for k in active + other:
         del meta[k]
@@ -100,18 +103,21 @@ def _plain(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"t": "MetaInlines", "c": inlines_from_text(text)} if text else None
 
 
-def _style(doc: Document) -> None:
+def _style(doc: Document) -> list[str]:
     """``csl:``: a shipped style's name or a CSL file inside the source's folder, kept as
-    the checked file's path; anything else is refused (the list stays GB/T 7714)."""
+    the checked file's path; anything else is refused (the list stays GB/T 7714). Returns
+    ``["csl"]`` when it names a file outside the folder: refused with the active keys."""
     from publish.errors import SourceError
-    from publish.references.bibliography import style_path
+    from publish.references.bibliography import Outside, style_path
 
     meta = doc.ast["meta"]
     if "csl" not in meta:
-        return
+        return []
     value = meta_text(meta["csl"]).strip()
     try:
         meta["csl"] = meta_value(str(style_path(value, doc.source.parent)))
+    except Outside:
+        return ["csl"]  # allowed_keys takes it out
     except SourceError as exc:
         del meta["csl"]
         doc.warn(
@@ -120,12 +126,12 @@ def _style(doc: Document) -> None:
             doc.line_of("csl:"),
             keys=["csl"],
         )
+    return []
 
 
 def take_metadata(doc: Document) -> None:
     allowed_keys(doc)
     meta = doc.ast["meta"]
-    _style(doc)
     for key in ("subtitle", "author", "date", "keywords", "lang", "domain"):
         plain = _plain(meta.get(key))
         if plain is None:

