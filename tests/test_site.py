@@ -327,13 +327,20 @@ def test_a_report_missing_a_language(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# 甲报告\n\n甲的正文。\n", "utf-8")
     (tmp_path / "b.md").write_text("# 乙报告\n\n乙的正文。\n", "utf-8")
     out = tmp_path / "out"
-    for name, editions in (("a.md", "zh-Hans,zh-Hant-TW"), ("b.md", "zh-Hans")):
+    for name, formats, editions in (
+        ("a.md", "html,epub", "zh-Hans,zh-Hant-TW"),
+        ("b.md", "html", "zh-Hans"),
+    ):
         proc = run_cli(
-            "build", str(tmp_path / name), "--out", str(out), "--formats", "html",
+            "build", str(tmp_path / name), "--out", str(out), "--formats", formats,
             "--editions", editions, "--quiet",
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
     tw = section(page(out / "index.html"), "zh-Hant-TW")
+    # no PDF: the cover is the EPUB's own cover image, made small
+    (cover,) = tw.xpath('.//img[@class="cover"]/@src')
+    assert cover == "a/a.zh-Hant-TW.cover.png"
+    assert pymupdf.Pixmap(str(out / cover)).width == 240
     (missing,) = tw.xpath('.//p[@class="missing"]')
     assert "乙报告" in text(tw) and "本報告暫無臺灣繁體中文版" in text(missing)
     assert missing.xpath(".//a/@href") == ["#zh-Hans"]

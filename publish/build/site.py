@@ -10,8 +10,8 @@ The readers' page shows one language at a time: one section per edition, the one
 the address (``index.html#zh-Hant-TW``) shown by CSS ``:target``, the default one
 otherwise, so it works offline and without scripts; a tiny optional script only picks
 the reader's language from the browser on a first visit. Each report has a cover
-thumbnail: the PDF's first page, drawn by PyMuPDF to a small PNG
-(``<stem>.<edition>.cover.png``), redrawn only when the PDF changes.
+thumbnail: the PDF's first page (else the EPUB's cover image), drawn by PyMuPDF to a
+small PNG (``<stem>.<edition>.cover.png``), redrawn only when that output changes.
 """
 
 from __future__ import annotations
@@ -262,11 +262,12 @@ def cover_rel(stem: str, code: str) -> str:
 
 
 def covers(root: Path, state: State, found: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Each edition's cover thumbnail, drawn from its PDF when the PDF is new or changed;
-    ``{cover rel: {sha256 of the PDF, width, height}}``, kept in the state's ``site`` as
-    ``"cover:<rel>": "<sha256> <width> <height>"`` (the state holds text there). A
-    thumbnail whose PDF is gone is removed. PyMuPDF draws the same pixels from the same
-    PDF, and its PNG holds no time, so a rebuild writes the same bytes."""
+    """Each edition's cover thumbnail, drawn from its PDF's first page (else from its
+    EPUB's cover image) when that output is new or changed; ``{cover rel: {sha256 of the
+    output, width, height}}``, kept in the state's ``site`` as ``"cover:<rel>": "<sha256>
+    <width> <height>"`` (the state holds text there). A thumbnail whose output is gone is
+    removed. PyMuPDF draws the same pixels from the same file, and its PNG holds no time,
+    so a rebuild writes the same bytes."""
     old = {}
     for key, value in list(state.site.items()):
         if key.startswith("cover:"):
@@ -278,24 +279,26 @@ def covers(root: Path, state: State, found: list[dict[str, Any]]) -> dict[str, d
     made: dict[str, dict[str, Any]] = {}
     for r in found:
         for e in r["editions"]:
-            pdf = e["formats"].get("pdf")
             rel = cover_rel(r["stem"], e["code"])
-            if pdf is None:
-                continue
-            rec = old.get(rel)
-            # up to date (or, in a --strict stage holding no new PDF, in DIR itself)
-            if (
-                rec is not None
-                and rec["sha256"] == pdf["sha256"]
-                and (stat_of(root / rel) is not None or stat_of(root / pdf["path"]) is None)
-            ):
-                made[rel] = rec
-                continue
-            if stat_of(root / pdf["path"]) is None:
-                continue
-            drawn = _draw(root / pdf["path"], root / rel)
-            if drawn:
-                made[rel] = {"sha256": pdf["sha256"], "width": drawn[0], "height": drawn[1]}
+            for fmt in ("pdf", "epub"):
+                o = e["formats"].get(fmt)
+                if o is None:
+                    continue
+                rec = old.get(rel)
+                # up to date (or, in a --strict stage holding no new output, in DIR itself)
+                if (
+                    rec is not None
+                    and rec["sha256"] == o["sha256"]
+                    and (stat_of(root / rel) is not None or stat_of(root / o["path"]) is None)
+                ):
+                    made[rel] = rec
+                    break
+                if stat_of(root / o["path"]) is None:
+                    continue
+                drawn = _draw(root / o["path"], fmt, root / rel)
+                if drawn:
+                    made[rel] = {"sha256": o["sha256"], "width": drawn[0], "height": drawn[1]}
+                    break
     for rel in set(old) - set(made):
         if re.fullmatch(r"[^/]+/[^/]+\.cover\.png", rel):
             (root / rel).unlink(missing_ok=True)
@@ -304,21 +307,54 @@ def covers(root: Path, state: State, found: list[dict[str, Any]]) -> dict[str, d
     return made
 
 
-def _draw(pdf: Path, png: Path) -> tuple[int, int] | None:
+def _draw(path: Path, fmt: str, png: Path) -> tuple[int, int] | None:
     try:
         import pymupdf
     except ImportError:
         return None
     try:
-        with pymupdf.open(pdf) as doc:
+        if fmt == "epub":
+            found = _epub_cover(path)
+            if found is None:
+                return None
+            doc = pymupdf.open(stream=found[0], filetype=found[1])
+        else:
+            doc = pymupdf.open(path)
+        with doc:
             page = doc[0]
             zoom = COVER_WIDTH / page.rect.width
             pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
             data = pix.tobytes("png")
-    except Exception:  # a damaged PDF: the page shows the title instead of a cover
+    except Exception:  # a damaged file: the page shows the title instead of a cover
         return None
     write_if_changed(png, data)
     return pix.width, pix.height
+
+
+MAX_COVER = 32 << 20  # an EPUB's cover image bigger than this is not read
+
+
+def _epub_cover(path: Path) -> tuple[bytes, str] | None:
+    """The cover image an EPUB names (``properties="cover-image"``) and its type."""
+    import posixpath
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        container = etree.fromstring(z.read("META-INF/container.xml"))
+        opf = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
+        package = etree.fromstring(z.read(opf))
+        hrefs = package.xpath(
+            "//*[local-name()='item'][contains(concat(' ', @properties, ' '), ' cover-image ')]"
+            "/@href"
+        )
+        if not hrefs:
+            return None
+        name = posixpath.normpath(posixpath.join(posixpath.dirname(opf), hrefs[0]))
+        if z.getinfo(name).file_size > MAX_COVER:
+            return None
+        return z.read(name), posixpath.splitext(name)[1].lstrip(".").lower()
 
 
 def manifest_bytes(state: State) -> bytes:
