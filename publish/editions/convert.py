@@ -84,6 +84,8 @@ class Phrase:
     # edition, ``result`` what the tables write instead)
     kind: str = "opencc"
     sentence: str = ""  # the sentence of the first occurrence
+    # the first occurrence (text, position): its sentence is cut out once, for the review
+    first: tuple[str, int] = ("", 0)
     lines: set[int] = field(default_factory=set)  # every source line it occurs on
     key: str = ""  # the source's own word: a glossary entry's key
 
@@ -122,10 +124,13 @@ class Converter:
         self.simplifying = self.config in FROM_TRADITIONAL
         # Regional words left unchanged (a mainland word in a Traditional edition, a Taiwan
         # word in a Simplified one): looked up in the output, word by word.
-        self.regional = regional_words(
-            self.edition, self.domain, self.terms, g.for_edition("zh-Hant-TW", self.domain)
+        self.regional = _regional(
+            self.edition,
+            self.domain,
+            tuple(self.terms.items()),
+            tuple(g.for_edition("zh-Hant-TW", self.domain).items()),
         )
-        self.regional_prefixes = _prefixes(tuple(self.regional))
+        self.regional_words = _alternatives(tuple(self.regional))
         self.simple = converter("t2s").convert
         self._run_lines: dict[str, int | None] = {}
 
@@ -151,7 +156,7 @@ class Converter:
         if not text or not IS_HAN.search(text):
             return text
         out = self._convert(text, line)
-        if self.regional_prefixes:
+        if self.regional:
             self._unchanged(out, text, line)
         return out
 
@@ -175,7 +180,12 @@ class Converter:
         done = 0  # text[:done] is in ``out``
         olen = 0  # characters in ``out``
         i, n = 0, len(text)
+        firsts, word_firsts = self.term_prefixes, self.word_prefixes
         while i < n:
+            # most characters start no entry (a quarter of the time went to asking)
+            if text[i] not in firsts and keyed[i] not in word_firsts:
+                i += 1
+                continue
             hit = None
             for size in _sizes(self.term_prefixes, text, i):
                 seg = seg or Words(text)
@@ -206,20 +216,16 @@ class Converter:
     def _unchanged(self, out: str, text: str, line: int | None) -> None:
         """Record the regional words that stand whole in ``out`` (converted from ``text``)."""
         seg: Words | None = None
-        i, n = 0, len(out)
-        while i < n:
-            for size in _sizes(self.regional_prefixes, out, i):
-                seg = seg or Words(out)
-                # a word inside a replacement is the tables' or OpenCC's own choice
-                # (循環 in 循環神經網路, 社區 in 阿里雲開發者社區)
-                inside = any(a < i + size and i < b for a, b, _ in self._spans)
-                if not inside and seg.fits(i, i + size):
-                    word = out[i : i + size]
-                    key = self._key(word, text, i, i + size, len(out) == len(text))
-                    self._record(word, self.regional[word], line, "unchanged", out, i, key)
-                    i += size - 1
-                    break
-            i += 1
+        for m in self.regional_words.finditer(out):
+            i, j = m.span()
+            seg = seg or Words(out)
+            # a word inside a replacement is the tables' or OpenCC's own choice
+            # (循環 in 循環神經網路, 社區 in 阿里雲開發者社區)
+            inside = any(a < j and i < b for a, b, _ in self._spans)
+            if not inside and seg.fits(i, j):
+                word = m.group(0)
+                key = self._key(word, text, i, j, len(out) == len(text))
+                self._record(word, self.regional[word], line, "unchanged", out, i, key)
 
     def _key(self, word: str, text: str, i: int, j: int, aligned: bool) -> str:
         """The source's word for ``word`` of the output, a glossary entry's key: the same
@@ -266,17 +272,17 @@ class Converter:
         at: int,
         key: str = "",
     ) -> None:
-        if kind in ("opencc", "glossary") and self.simple(source) == self.simple(result):
-            kind = "variant"  # the same word in other characters (用户 → 用戶)
         p = self.phrases.get((source, result))
         if p is None:
-            p = Phrase(source, result, 0, None, kind, _sentence(text, at), key=key or source)
+            if kind in ("opencc", "glossary") and self.simple(source) == self.simple(result):
+                kind = "variant"  # the same word in other characters (用户 → 用戶)
+            p = Phrase(source, result, 0, None, kind, first=(text, at), key=key or source)
             self.phrases[(source, result)] = p
         p.count += 1
         where = self._line(text, at, source) if line is None else line
         if where is not None:
             if p.line is None or where < p.line:  # the tree is not walked in line order
-                p.line, p.sentence = where, _sentence(text, at)
+                p.line, p.first = where, (text, at)
             p.lines.add(where)
 
     def _line(self, text: str, at: int, word: str) -> int | None:
@@ -313,7 +319,7 @@ class Converter:
                 "line": p.line,
                 "lines": sorted(p.lines),
                 "kind": p.kind,
-                "sentence": p.sentence,
+                "sentence": p.sentence or _sentence(*p.first),
                 "entry": self._entry(p),
             }
             for p in items
@@ -325,6 +331,23 @@ class Converter:
         if self.main is None:
             return ""
         return entry(p.key, self.edition, p.result)
+
+
+@functools.cache
+def _regional(
+    edition: str,
+    domain: str,
+    terms: tuple[tuple[str, str], ...],
+    taiwan: tuple[tuple[str, str], ...],
+) -> dict[str, str]:
+    """:func:`phrases.regional_words`, made once per edition, domain and glossary."""
+    return regional_words(edition, domain, dict(terms), dict(taiwan))
+
+
+@functools.cache
+def _alternatives(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for ``words``, the longest first (a match is the longest word there)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 @functools.cache
