@@ -187,3 +187,20 @@ def test_bundled_styles_need_no_project(tmp_path):
     page = html_doc(tmp_path / "o/r/r.zh-Hans.html")
     assert not page.xpath('//p[@class="logo"]')
     shutil.rmtree(tmp_path / "o")
+
+
+def test_vocabulary_files_are_styles_too(tmp_path):
+    """styles/glossary.toml replaces the bundled default glossary (publish.toml's glossary
+    adds to it instead)."""
+    (tmp_path / "report.md").write_text("# 报告\n\n## 一\n\n模型参数很多。\n", "utf-8")
+    (tmp_path / "publish.toml").write_text(
+        'sources = ["report.md"]\nformats = "html"\neditions = "zh-Hant-TW"\n', "utf-8"
+    )
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "glossary.toml").write_text(
+        '[terms]\n"参数" = { "zh-Hant-TW" = "參變數" }\n', "utf-8"
+    )
+    proc = run_cli("build", "--quiet", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "dist/report/report.zh-Hant-TW.html").read_text("utf-8")
+    assert "模型參變數很多" in text

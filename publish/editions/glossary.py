@@ -22,6 +22,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish import styles
 from publish.config import DOMAINS
 from publish.editions.table import CODES
 from publish.errors import UsageError
@@ -123,9 +124,10 @@ def read_glossary(path: Path) -> Glossary:
 
 def load_glossary(extra: Path | None) -> Glossary:
     g = Glossary()
+    # a project's styles/ may replace any of these files (publish/styles/__init__.py)
     for table in sorted(VOCABULARY.glob("*.toml")):
-        g.merge(read_glossary(table))
-    g.merge(read_glossary(DEFAULT))
+        g.merge(read_glossary(styles.path(f"vocabulary/{table.name}")))
+    g.merge(read_glossary(styles.path(DEFAULT.name)))
     if extra is not None:
         g.merge(read_glossary(extra))
     return g
