@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pymupdf
+import pytest
 
 from publish.config import load_config
 from tests.conftest import run_cli
@@ -153,3 +154,43 @@ def test_chapters_are_read_and_checked(tmp_path):
     proc = run_cli("build", cwd=root)
     assert proc.returncode == 2
     assert "chapter " in proc.stderr and "missing.md: no such file" in proc.stderr
+
+
+def test_a_book_project_with_its_own_logo_and_fonts(tmp_path):
+    """Issue 21's "done when": a project folder with publish.toml, a styles/ overriding the
+    logo and the fonts, and two chapter files builds into one book in every format."""
+    from publish.styles import STYLES
+    from tests.readback import docx_xml, epub_xhtml, html_doc, pdf_fonts, pdf_text
+
+    root = tmp_path / "城市之书"
+    (root / "styles").mkdir(parents=True)
+    (root / "01.md").write_text("---\ntitle: 城市之书\n---\n\n# 第一章 背景\n\n甲。\n", "utf-8")
+    (root / "02.md").write_text("# 第二章 结论\n\n乙。\n", "utf-8")
+    (root / "publish.toml").write_text('chapters = ["01.md", "02.md"]\neditions = "zh-Hans"\n')
+    (root / "styles" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="90" height="30">'
+        '<rect width="90" height="30" fill="#cc0000"/></svg>',
+        "utf-8",
+    )
+    fonts = (STYLES / "fonts.css").read_text("utf-8")
+    fonts = fonts.replace('--serif: "Noto Serif CJK SC"', '--serif: "Noto Sans CJK SC"')
+    (root / "styles" / "fonts.css").write_text(fonts, "utf-8")
+    proc = run_cli("build", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith("done: 4 outputs built; 0 warnings")
+    (folder,) = (root / "dist").glob("*/")  # one book, not one output per chapter
+    (pdf,) = folder.glob("*.zh-Hans.pdf")
+    text = pdf_text(pdf)
+    assert "第一章 背景" in text and "第二章 结论" in text
+    assert not [f for f in pdf_fonts(pdf) if "Serif" in f]
+    with pymupdf.open(pdf) as doc:
+        fills = [d.get("fill") for d in doc[0].get_drawings()]
+    assert pytest.approx((0.8, 0.0, 0.0), abs=0.01) in fills  # the logo, on the cover
+    (page,) = folder.glob("*.zh-Hans.html")
+    assert html_doc(page).xpath('//p[@class="logo"]/img')
+    (epub,) = folder.glob("*.zh-Hans.epub")
+    words = "".join("".join(x.itertext()) for x in epub_xhtml(epub))
+    assert "第一章 背景" in words and "第二章 结论" in words
+    (docx,) = folder.glob("*.zh-Hans.docx")
+    body = "".join(docx_xml(docx).itertext())
+    assert "第一章 背景" in body and "第二章 结论" in body
