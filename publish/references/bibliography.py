@@ -17,7 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from publish import links, pandoc
-from publish.ast import elements, meta_text, stringify
+from publish.ast import (
+    Span,
+    Str,
+    attr,
+    blocks_of,
+    classes,
+    elements,
+    ident,
+    inlines_of,
+    kind,
+    meta_text,
+    set_inlines,
+    set_text,
+    stringify,
+    text,
+    url,
+)
 from publish.errors import SourceError
 from publish.references.urls import display
 
@@ -124,7 +140,7 @@ def cite_edition(
     for key in ("csl", "references", "link-citations", "reference-section-title", "nocite"):
         out["meta"].pop(key, None)
     for elem in elements(out["blocks"]):
-        if elem["t"] == "Div" and elem["c"][0][0] == "refs":
+        if kind(elem) == "Div" and ident(elem) == "refs":
             if names:
                 _unmark(elem, names)
             _readable_urls(elem, cut)
@@ -134,9 +150,9 @@ def cite_edition(
 def _capitals(style: Path) -> bool:
     """Whether the style writes family names in capitals and lists the entries in the
     order of citation (a stand-in must not change an alphabetical order)."""
-    text = style.read_text("utf-8", "replace")
-    bibliography = text[text.find("<bibliography") :]
-    return 'name="family" text-case="uppercase"' in text and "<sort" not in bibliography
+    xml = style.read_text("utf-8", "replace")
+    bibliography = xml[xml.find("<bibliography") :]
+    return 'name="family" text-case="uppercase"' in xml and "<sort" not in bibliography
 
 
 def _mark_literals(refs: dict[str, Any]) -> list[str]:
@@ -162,24 +178,31 @@ def _mark_literals(refs: dict[str, Any]) -> list[str]:
 def _unmark(refs: dict[str, Any], names: list[str]) -> None:
     """The names back in place of their stand-ins (one Str each: the words of a name
     stay together, as a name should)."""
-    for elem in elements(refs["c"][1]):
-        if elem["t"] == "Str" and MARKED.search(elem["c"]):
-            elem["c"] = MARKED.sub(lambda m: names[int(m.group(1))], elem["c"])
+    for elem in elements(blocks_of(refs)):
+        if kind(elem) == "Str" and MARKED.search(text(elem)):
+            set_text(elem, MARKED.sub(lambda m: names[int(m.group(1))], text(elem)))
 
 
 def _readable_urls(refs: dict[str, Any], cut: frozenset[str]) -> None:
-    for elem in elements(refs["c"][1]):
-        if elem["t"] == "Link":
-            attr, inlines, (target, _) = elem["c"]
-            if links.safe(target) is None:  # the sidecar is checked; this is the last guard
-                elem["t"], elem["c"] = "Span", [attr, inlines]
-                continue
-            if stringify(inlines) != target:
-                continue
-            if "url" not in attr[1]:
-                attr[1].append("url")
-            if target in cut:
-                # Not a link: a cut-off address leads nowhere, or to another site.
-                elem["t"], elem["c"] = "Span", [attr, [{"t": "Str", "c": display(target) + "…"}]]
-            else:
-                elem["c"][1] = [{"t": "Str", "c": display(target)}]
+    for elem in elements(blocks_of(refs)):
+        if kind(elem) != "Link":
+            continue
+        a, inlines, address = attr(elem), inlines_of(elem) or [], url(elem)
+        if links.safe(address) is None:  # the sidecar is checked; this is the last guard
+            _replace(elem, Span(inlines, a))
+            continue
+        if stringify(inlines) != address:
+            continue
+        if "url" not in classes(elem):
+            classes(elem).append("url")
+        if address in cut:
+            # Not a link: a cut-off address leads nowhere, or to another site.
+            _replace(elem, Span([Str(display(address) + "…")], a))
+        else:
+            set_inlines(elem, [Str(display(address))])
+
+
+def _replace(elem: dict[str, Any], new: dict[str, Any]) -> None:
+    """``elem`` becomes ``new`` where it stands (the walk holds it, not its parent)."""
+    elem.clear()
+    elem.update(new)

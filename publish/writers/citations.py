@@ -6,7 +6,8 @@ citeproc (``link-citations``) already links each citation mark to its entry
 - every citation link gets an id, ``cite-ID-N`` for the N-th citation of entry ID, and
   the DPUB-ARIA role ``doc-biblioref``;
 - every cited entry ends with a "↩" link (role ``doc-backlink``, ``aria-label`` in the
-  edition's script) to the first citation of it in reading order;
+  edition's script) to the first citation of it in reading order; print hides it
+  (``#refs a.backlink`` in styles/print.css: on paper it leads nowhere);
 - the reference list's heading carries ``epub:type="bibliography"`` and the role
   ``doc-bibliography``: pandoc moves a heading's attributes onto its section.
 """
@@ -15,7 +16,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from publish.ast import elements
+from publish.ast import (
+    Link,
+    Plain,
+    Space,
+    Str,
+    attributes,
+    blocks_of,
+    classes,
+    elements,
+    ident,
+    inlines_of,
+    kind,
+    make_attr,
+    set_ident,
+    url,
+)
 
 BACK = "↩"
 Element = dict[str, Any]
@@ -27,52 +43,49 @@ def link_both_ways(ast: dict[str, Any], label: str, role: bool = True) -> dict[s
     first: dict[str, str] = {}
     count: dict[str, int] = {}
     for cite in elements(ast["blocks"]):
-        if cite["t"] != "Cite":
+        if kind(cite) != "Cite":
             continue
-        for link in elements(cite["c"][1]):
-            if link["t"] != "Link" or not link["c"][2][0].startswith("#ref-"):
+        for link in elements(inlines_of(cite)):
+            if kind(link) != "Link" or not url(link).startswith("#ref-"):
                 continue
-            entry = link["c"][2][0][1:]
+            entry = url(link)[1:]
             count[entry] = count.get(entry, 0) + 1
-            attr = link["c"][0]
-            if not attr[0]:
-                attr[0] = f"cite-{entry.removeprefix('ref-')}-{count[entry]}"
-            if role and not any(k == "role" for k, _ in attr[2]):
-                attr[2].append(["role", "doc-biblioref"])
-            first.setdefault(entry, attr[0])
+            if not ident(link):
+                set_ident(link, f"cite-{entry.removeprefix('ref-')}-{count[entry]}")
+            kv = attributes(link)
+            if role and not any(k == "role" for k, _ in kv):
+                kv.append(["role", "doc-biblioref"])
+            first.setdefault(entry, ident(link))
     blocks = ast["blocks"]
     for i, block in enumerate(blocks):
-        if block["t"] == "Div" and block["c"][0][0] == "refs":
-            if i and blocks[i - 1]["t"] == "Header":
-                kv = blocks[i - 1]["c"][1][2]
+        if kind(block) == "Div" and ident(block) == "refs":
+            if i and kind(blocks[i - 1]) == "Header":
+                kv = attributes(blocks[i - 1])
                 # epub:type means nothing in an HTML page (role says it there)
                 kv += [["epub:type", "bibliography"]] if role else []
                 kv += [["role", "doc-bibliography"]]
-            for entry in block["c"][1]:
-                target = first.get(entry["c"][0][0]) if entry["t"] == "Div" else None
+            for entry in blocks_of(block) or []:
+                target = first.get(ident(entry)) if kind(entry) == "Div" else None
                 if target:
                     _append(entry, _backlink(target, label))
     return first
 
 
 def _backlink(target: str, label: str) -> Element:
-    attr = ["", ["backlink"], [["role", "doc-backlink"], ["aria-label", label]]]
-    return {"t": "Link", "c": [attr, [{"t": "Str", "c": BACK}], ["#" + target, ""]]}
+    a = make_attr("", ["backlink"], [["role", "doc-backlink"], ["aria-label", label]])
+    return Link([Str(BACK)], "#" + target, a=a)
 
 
 def _append(entry: Element, link: Element) -> None:
     """At the end of the entry's text: inside citeproc's ``csl-right-inline`` span when
     there is one (it is a block of its own in the layout), else its last paragraph."""
-    spans = [
-        e
-        for e in elements(entry["c"][1])
-        if e["t"] == "Span" and "csl-right-inline" in e["c"][0][1]
-    ]
+    body = blocks_of(entry) or []
+    spans = [e for e in elements(body) if kind(e) == "Span" and "csl-right-inline" in classes(e)]
     if spans:
-        spans[-1]["c"][1] += [{"t": "Space"}, link]
+        (inlines_of(spans[-1]) or []).extend([Space(), link])
         return
-    last = entry["c"][1][-1] if entry["c"][1] else None
-    if last and last["t"] in ("Para", "Plain"):
-        last["c"] += [{"t": "Space"}, link]
+    last = body[-1] if body else None
+    if last is not None and kind(last) in ("Para", "Plain"):
+        (inlines_of(last) or []).extend([Space(), link])
     else:
-        entry["c"][1].append({"t": "Plain", "c": [link]})
+        body.append(Plain([link]))
