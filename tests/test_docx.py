@@ -393,7 +393,8 @@ def small_review(tmp_path_factory) -> Path:
         "--quiet",
     )
     assert proc.returncode == 0, proc.stderr
-    return folder / "out" / "formula" / "formula.zh-Hans.docx"
+    # the reviewers' copy, named apart from the readers' DOCX
+    return folder / "out" / "formula" / "formula.zh-Hans.review.docx"
 
 
 def test_review_adds_line_numbers_margin_and_tracking(small_review, seed_dir):
@@ -587,7 +588,7 @@ def test_libreoffice_opens_and_prints(printed, seed_dir, ed):
 def test_libreoffice_prints_equations_and_line_numbers(printed):
     import pymupdf
 
-    with pymupdf.open(printed / "formula.zh-Hans.pdf") as doc:
+    with pymupdf.open(printed / "formula.zh-Hans.review.pdf") as doc:
         body = doc[2]  # after the title page and the contents
         text = "".join(body.get_text().split())
         # review copy: the lines numbered 1, 2, 3… in the left margin (22 mm = 62 pt)
