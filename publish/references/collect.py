@@ -8,7 +8,23 @@ from dataclasses import dataclass
 from html import unescape
 from typing import Any
 
-from publish.ast import Filter, elements, meta_value, stringify
+from publish.ast import (
+    MARKUP,
+    Filter,
+    Link,
+    Str,
+    citations,
+    classes,
+    elements,
+    inlines_of,
+    kind,
+    meta_value,
+    raw_format,
+    set_inlines,
+    stringify,
+    text,
+    url,
+)
 from publish.document import Document, Reference
 from publish.references import sidecar
 from publish.references.listed import take_listed
@@ -27,21 +43,9 @@ BARE = re.compile(r"\[\[\s*(\d{1,4}(?:\s*[,，、]\s*\d{1,4}){0,30})\s*\]\](?!\(
 RAW_OPEN = re.compile(r"""^<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>$""", re.I)
 RAW_CLOSE = re.compile(r"^</a\s*>$", re.I)
 
-# Inline lists in which adjacent citations are merged into one mark.
-_INLINE_LISTS = {
-    "Para": lambda c: c,
-    "Plain": lambda c: c,
-    "Emph": lambda c: c,
-    "Strong": lambda c: c,
-    "Underline": lambda c: c,
-    "Strikeout": lambda c: c,
-    "Superscript": lambda c: c,
-    "Subscript": lambda c: c,
-    "SmallCaps": lambda c: c,
-    "Header": lambda c: c[2],
-    "Span": lambda c: c[1],
-    "Quoted": lambda c: c[1],
-}
+# Elements whose inline lists have adjacent citations merged into one mark (not a link's
+# text, a picture's description or a citation's printed form).
+MERGED_IN = MARKUP | {"Para", "Plain", "Header", "Span", "Quoted"}
 
 
 @dataclass
@@ -66,17 +70,17 @@ def _citation(ref_id: str) -> dict[str, Any]:
 
 
 def _cite(ref: Reference, number: str) -> dict[str, Any]:
-    return {"t": "Cite", "c": [[_citation(ref.id)], [{"t": "Str", "c": f"[{number}]"}]]}
+    return {"t": "Cite", "c": [[_citation(ref.id)], [Str(f"[{number}]")]]}
 
 
 def _as_mark(elem: dict[str, Any]) -> Mark | None:
-    if elem["t"] != "Link":
+    if kind(elem) != "Link":
         return None
-    url = elem["c"][2][0]
-    m = NUMBER.match(stringify(elem["c"][1]).strip())
-    if not m or not URL.match(url):
+    address = url(elem)
+    m = NUMBER.match(stringify(inlines_of(elem)).strip())
+    if not m or not URL.match(address):
         return None
-    return Mark(m.group(1), url, cut=url.endswith(CUT))
+    return Mark(m.group(1), address, cut=address.endswith(CUT))
 
 
 class Citations(Filter):
@@ -106,9 +110,9 @@ class Citations(Filter):
     def _find_dangling(self, doc: Document) -> None:
         last_str = None
         for elem in elements(doc.ast["blocks"][-1:]):
-            if elem["t"] == "Str":
+            if kind(elem) == "Str":
                 last_str = elem
-        if last_str and (m := DANGLING.search(last_str["c"])):
+        if last_str and (m := DANGLING.search(text(last_str))):
             self.dangling = Mark(m.group(1), m.group(2), cut=True)
             self.dangling_elem = last_str
             self.dangling_at = m.start()
@@ -209,7 +213,7 @@ class Citations(Filter):
                 i = 0
                 while i < len(lst):
                     item = lst[i]
-                    if item.get("t") != "Str" or "[[" not in item["c"]:
+                    if kind(item) != "Str" or "[[" not in text(item):
                         i += 1
                         continue
                     if item is getattr(self, "dangling_elem", None):
@@ -217,27 +221,27 @@ class Citations(Filter):
                         continue
                     out: list[dict[str, Any]] = []
                     at = 0
-                    for m in BARE.finditer(item["c"]):
+                    for m in BARE.finditer(text(item)):
                         numbers = re.split(r"\s*[,，、]\s*", m.group(1).strip())
                         known = [refs.get(n) for n in numbers]
                         if m.start() > at:
-                            out.append({"t": "Str", "c": item["c"][at : m.start()]})
+                            out.append(Str(text(item)[at : m.start()]))
                         at = m.end()
                         if all(known):
                             cite = _cite(known[0], numbers[0])  # type: ignore[arg-type]
                             for ref in known[1:]:
-                                cite["c"][0].append(_citation(ref.id))  # type: ignore[union-attr]
-                            cite["c"][1] = [{"t": "Str", "c": f"[{','.join(numbers)}]"}]
+                                citations(cite).append(_citation(ref.id))  # type: ignore[union-attr]
+                            set_inlines(cite, [Str(f"[{','.join(numbers)}]")])
                             out.append(cite)
                             doc.citations += 1
                         else:
                             # No source anywhere: the number as a citation mark reads, "[4]"
                             # (the doubled brackets are a chat app's markup, not the text).
                             unknown.append(m.group(0))
-                            out.append({"t": "Str", "c": f"[{','.join(numbers)}]"})
+                            out.append(Str(f"[{','.join(numbers)}]"))
                     if out:
-                        if at < len(item["c"]):
-                            out.append({"t": "Str", "c": item["c"][at:]})
+                        if at < len(text(item)):
+                            out.append(Str(text(item)[at:]))
                         lst[i : i + 1] = out
                         i += len(out)
                     else:
@@ -258,18 +262,17 @@ class Citations(Filter):
         if mark and mark.ref:
             doc.citations += 1
             return _cite(mark.ref, mark.number)
-        if elem["t"] == "Link":
+        if kind(elem) == "Link":
             _readable_autolink(elem)
-        get = _INLINE_LISTS.get(elem["t"])
-        if get:
-            _merge_adjacent(get(elem["c"]))
+        if kind(elem) in MERGED_IN:
+            _merge_adjacent(inlines_of(elem) or [])
         return None
 
     # -- finalize: the dangling citation, and the bibliography in metadata ------------------
     def finalize(self, doc: Document) -> None:
         if self.dangling and self.dangling.ref:
             elem, at = self.dangling_elem, self.dangling_at
-            text = elem["c"][:at]
+            before = text(elem)[:at]
             cite = _cite(self.dangling.ref, self.dangling.number)
             doc.citations += 1
             # Replace the Str in its parent list by text + citation.
@@ -277,7 +280,7 @@ class Citations(Filter):
                 for lst in _lists(parent):
                     for i, item in enumerate(lst):
                         if item is elem:
-                            lst[i : i + 1] = ([{"t": "Str", "c": text}] if text else []) + [cite]
+                            lst[i : i + 1] = ([Str(before)] if before else []) + [cite]
                             _merge_adjacent(lst)
                             break
         meta = doc.ast["meta"]
@@ -292,9 +295,9 @@ class Citations(Filter):
 
 
 def _raw(elem: dict[str, Any], pattern: re.Pattern[str]) -> re.Match[str] | None:
-    if elem.get("t") != "RawInline" or elem["c"][0].lower() not in ("html", "html5"):
+    if kind(elem) != "RawInline" or raw_format(elem).lower() not in ("html", "html5"):
         return None
-    return pattern.match(elem["c"][1].strip())
+    return pattern.match(text(elem).strip())
 
 
 def _raw_html_links(blocks: list[Any]) -> None:
@@ -310,10 +313,10 @@ def _raw_html_links(blocks: list[Any]) -> None:
                     (k for k in range(i + 1, min(i + 4, len(lst))) if _raw(lst[k], RAW_CLOSE)), None
                 )
                 if opened and close is not None:
-                    url = unescape(opened.group(1) or opened.group(2) or "").strip()
-                    text = lst[i + 1 : close]
-                    if URL.match(url) and NUMBER.match(stringify(text).strip()):
-                        lst[i : close + 1] = [{"t": "Link", "c": [["", [], []], text, [url, ""]]}]
+                    address = unescape(opened.group(1) or opened.group(2) or "").strip()
+                    words = lst[i + 1 : close]
+                    if URL.match(address) and NUMBER.match(stringify(words).strip()):
+                        lst[i : close + 1] = [Link(words, address)]
                 i += 1
 
 
@@ -343,7 +346,8 @@ def _incomplete(doc: Document) -> None:
     doc.warn(
         "reference-incomplete",
         f"{len(missing)} of {len(doc.references)} references have no title, their site "
-        f"stands in its place: {shown}" + ("; …" if len(missing) > 6 else "")
+        f"stands in its place: {shown}"
+        + ("; …" if len(missing) > 6 else "")
         + "; run `publish refs SOURCE --fetch`, or add titles to the sidecar <stem>.refs.yaml",
         doc.line_of(missing[0][1].url),
         numbers=[n for n, _ in missing],
@@ -368,14 +372,14 @@ def _merge_adjacent(inlines: list[dict[str, Any]]) -> None:
     i = 0
     while i < len(inlines) - 1:
         a, b = inlines[i], inlines[i + 1]
-        gap = b["t"] in ("Space", "SoftBreak") and i + 2 < len(inlines)
+        gap = kind(b) in ("Space", "SoftBreak") and i + 2 < len(inlines)
         if gap:
             b = inlines[i + 2]
-        if a["t"] == "Cite" and b["t"] == "Cite":
+        if kind(a) == "Cite" and kind(b) == "Cite":
             # one number once per mark: [[1]](a)[[1]](a) is [1], not [1,1]
-            have = {c["citationId"] for c in a["c"][0]}
-            a["c"][0].extend(c for c in b["c"][0] if c["citationId"] not in have)
-            a["c"][1].extend(b["c"][1])
+            have = {c["citationId"] for c in citations(a)}
+            citations(a).extend(c for c in citations(b) if c["citationId"] not in have)
+            (inlines_of(a) or []).extend(inlines_of(b) or [])
             del inlines[i + 1 : i + 3 if gap else i + 2]
         else:
             i += 1
@@ -384,6 +388,7 @@ def _merge_adjacent(inlines: list[dict[str, Any]]) -> None:
 def _readable_autolink(link: dict[str, Any]) -> None:
     """A link written as its own address (``<https://…>``) shows it as a reader sees it,
     percent-escapes of text decoded, as the reference list does; the target stays exact."""
-    attr, inlines, (target, _) = link["c"]
-    if "uri" in attr[1] and len(inlines) == 1 and inlines[0].get("c") == target:
-        inlines[0] = {"t": "Str", "c": display(target)}
+    inlines, address = inlines_of(link) or [], url(link)
+    one = inlines[0] if len(inlines) == 1 else None
+    if "uri" in classes(link) and kind(one) == "Str" and text(one) == address:  # type: ignore[arg-type]
+        inlines[0] = Str(display(address))
