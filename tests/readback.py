@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from lxml import html as lhtml
@@ -128,15 +129,26 @@ def pdf_body_text(path: Path) -> str:
     return "\n".join(pages)
 
 
+def pdf_body_text_of(page: Any) -> str:
+    """One PyMuPDF page's text inside the text area (as :func:`pdf_body_text`)."""
+    import pymupdf
+
+    h = page.rect.height
+    blocks = page.get_text("blocks", flags=pymupdf.TEXTFLAGS_BLOCKS | pymupdf.TEXT_INHIBIT_SPACES)
+    return "".join(b[4] for b in blocks if b[1] > 0.08 * h and b[3] < 0.92 * h)
+
+
 def pdf_margins(path: Path) -> list[tuple[str, str]]:
-    """Each page's running head and footer text (what lies in the top and bottom margins)."""
+    """Each page's running head and footer text (what lies in the top and bottom margins),
+    as written: a Han–Latin gap (a margin) reads as no character."""
     import pymupdf
 
     out = []
     with pymupdf.open(path) as doc:
         for page in doc:
             h = page.rect.height
-            blocks = page.get_text("blocks")
+            flags = pymupdf.TEXTFLAGS_BLOCKS | pymupdf.TEXT_INHIBIT_SPACES
+            blocks = page.get_text("blocks", flags=flags)
             head = " ".join(b[4].strip() for b in blocks if b[3] <= 0.08 * h)
             foot = " ".join(b[4].strip() for b in blocks if b[1] >= 0.92 * h)
             out.append((head, foot))

@@ -94,6 +94,8 @@ def prepare(
     reader: str | None = None,
     domain: str | None = None,
     defaults: dict[str, str] | None = None,
+    today: bool = False,
+    truncated: str = "note",
 ) -> Document:
     """Every stage before the editions, once per source; ``reader`` (``--from``) and
     ``domain`` (``--domain``) override the source's own ``from:`` and ``domain:``, which
@@ -101,6 +103,7 @@ def prepare(
     from publish import manuscript, reading
     from publish.ast import run_filters
     from publish.editions.source import settle
+    from publish.manuscript.truncation import editor_note
     from publish.reading.parse import front_matter
     from publish.references import Citations
 
@@ -114,7 +117,16 @@ def prepare(
     reading.parse(doc)
     manuscript.clean_ast(doc)
     settle(doc, domain or "")  # script (the text's, not lang's), region, vocabulary domain
+    if today and not doc.meta.date:  # --date today: the build day, only when asked
+        from publish import pandoc
+        from publish.ast import meta_value
+
+        doc.meta.date = time.strftime("%Y-%m-%d", time.gmtime(pandoc.build_time()))
+        doc.ast["meta"]["date"] = meta_value(doc.meta.date)
     run_filters([Citations()], doc)
+    # --truncated: an editor's note in the source's script (the editions convert it), or
+    # stop; after the references stage, which repairs a citation cut off at the very end
+    editor_note(doc, truncated)
     return doc
 
 
@@ -146,6 +158,8 @@ def plan(config: Config, state: cache.State, env: dict[str, str]) -> list[Plan]:
                 inputs["reader"] = config.reader
             if config.domain:  # and so does --domain
                 inputs["domain"] = config.domain
+            if config.today or config.truncated != "note":  # and --date, --truncated
+                inputs["front"] = f"{config.today}/{config.truncated}"
             if config.defaults:  # and publish.toml's paper, from and domain
                 inputs["defaults"] = cache.options_digest(config.defaults)
         except (OSError, SourceError):  # the reading stage says why
@@ -398,7 +412,14 @@ def _run(
             if not p.jobs:
                 continue
             with stop.interruptible():
-                doc = prepare(p.source, config.reader, config.domain, config.defaults)
+                doc = prepare(
+                    p.source,
+                    config.reader,
+                    config.domain,
+                    config.defaults,
+                    today=config.today,
+                    truncated=config.truncated,
+                )
             # front matter's paper: over publish.toml's, under the command line's
             doc_config = config.for_document(front_options(doc))
             if glossary is None:

@@ -19,6 +19,7 @@ from publish import __version__
 from publish.build.cache import PACKAGE, read_regular
 from publish.document import Document
 from publish.errors import BuildError
+from publish.manuscript.truncation import truncated
 
 # A report is at most this big; a bigger file in its place is not one to compare with.
 MAX_REPORT = 64 << 20
@@ -47,6 +48,9 @@ def doc_data(doc: Document) -> dict[str, Any]:
         ],
         "citations": doc.citations,
         "tables": doc.tables,
+        # a source that looks cut off: why, the promised chapters missing, whether the
+        # editions carry an editor's note (--truncated); {} for a whole source
+        "truncated": truncated(doc),
         # a book's chapters (reading/book.py): file beside publish.toml, first line, its line
         **(
             {"chapters": [[_name(doc, f), first, at] for f, first, at in doc.parts]}

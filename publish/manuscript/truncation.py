@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from publish.ast import elements, stringify
+from publish.ast import Div, Para, Str, Strong, classes, elements, inlines_of, make_attr, stringify
+from publish.ast import text as text_of
 from publish.document import Document
 from publish.lines import OPEN, unclosed_fence
 
@@ -170,3 +171,92 @@ def _missing_chapters(doc: Document) -> list[str]:
         if key and not any(key in h or h in key for h in heads if h):
             missing.append(item)
     return missing
+
+
+# What --truncated chooses for a source that looks cut off.
+TRUNCATED = ("note", "fail", "ignore")
+NOTE_CLASS = "editor-note"
+
+# The editor's note, in the source's script (the editions convert it with the text).
+NOTE_WORDS = {
+    "Hans": {
+        "label": "编者注",
+        "stops": "原稿到此中断，止于“……{tail}”",
+        "in": "（{section}）",
+        "missing": "。原稿开头列出的以下{n}章未见于正文：{chapters}",
+        "end": "。",
+    },
+    "Hant": {
+        "label": "編者注",
+        "stops": "原稿到此中斷，止於“……{tail}”",
+        "in": "（{section}）",
+        "missing": "。原稿開頭列出的以下{n}章未見於正文：{chapters}",
+        "end": "。",
+    },
+}
+
+
+def truncated(doc: Document) -> dict[str, object]:
+    """What the report (and the download page) says of a source that looks cut off: the
+    reasons of its ``source-truncated`` warnings and the promised chapters that never
+    come; {} for a whole source."""
+    reasons = [d.data.get("reason", d.message) for d in doc.diagnostics if d.code == CODE]
+    if not reasons:
+        return {}
+    note = any(_is_note(b) for b in doc.ast.get("blocks", []))
+    return {"reasons": reasons, "missing": _missing_chapters(doc), "note": note}
+
+
+CODE = "source-truncated"
+
+
+def editor_note(doc: Document, mode: str = "note") -> None:
+    """After the editions' script is settled: for a source that looks cut off
+    (``source-truncated``), ``note`` adds an editor's note at the end of the text, in every
+    format (where the text stops, which promised chapters are missing); ``fail`` stops the
+    build with an error naming the file; ``ignore`` prints nothing (the report still says
+    it, see :func:`truncated`)."""
+    if mode == "ignore" or not any(d.code == CODE for d in doc.diagnostics):
+        return
+    if mode == "fail":
+        from publish.errors import SourceError
+
+        why = next(d.data.get("reason", "") for d in doc.diagnostics if d.code == CODE)
+        raise SourceError(
+            f"{doc.source}: the source looks cut off ({why}); complete it, or build with "
+            "--truncated note (an editor's note says so) or --truncated ignore"
+        )
+    blocks = doc.ast["blocks"]
+    words = NOTE_WORDS["Hant" if doc.script == "Hant" else "Hans"]
+    text = words["stops"].format(tail=_tail(blocks))
+    heads = [e for e in elements(blocks) if e["t"] == "Header"]
+    if heads:
+        text += words["in"].format(section=stringify(inlines_of(heads[-1])).strip())
+    missing = _missing_chapters(doc)
+    if missing:
+        text += words["missing"].format(n=len(missing), chapters="、".join(missing))
+    text += words["end"]
+    para = Para([Strong([Str(words["label"] + "：")]), Str(text)])
+    blocks.append(Div([para], make_attr(classes=[NOTE_CLASS], kv=[("role", "note")])))
+
+
+def _is_note(block: dict) -> bool:
+    return block.get("t") == "Div" and NOTE_CLASS in classes(block)
+
+
+def _tail(blocks: list) -> str:
+    """The last words of the text (about 12 characters), where the note says it stops."""
+    for block in reversed(blocks):
+        if block.get("t") == "CodeBlock":
+            words = text_of(block)
+        else:  # a citation mark's number is the author's, not the one printed: left out
+            shown = elements([block], skip=("Note", "Cite"))
+            words = "".join(
+                text_of(e) if e["t"] == "Str" else " "
+                for e in shown
+                if e["t"] in ("Str", "Space", "SoftBreak", "LineBreak")
+            )
+        words = " ".join(words.split())
+        if words:
+            return words[-12:]
+    return ""

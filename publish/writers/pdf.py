@@ -32,11 +32,25 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from publish import pandoc
-from publish.ast import Element, elements, lists, meta_text, stringify
+from publish.ast import (
+    Div,
+    Element,
+    Plain,
+    Span,
+    cell_blocks,
+    elements,
+    inlines_of,
+    level,
+    lists,
+    make_attr,
+    row_cells,
+    stringify,
+    table_rows,
+)
 from publish.document import Document, Edition
 from publish.manuscript.images import sniff
 from publish.styles import STYLES
-from publish.writers import glyphs, justify, math
+from publish.writers import dates, glyphs, justify, math
 from publish.writers.common import atomic, html_parts, render_page
 
 # A paragraph longer than this is laid out in pieces of about PIECE characters, cut at
@@ -46,14 +60,20 @@ PIECE = 3000
 SENTENCE_END = re.compile(r"(?:[。！？!?]+|\.(?=$|\s))[」』”’）)]*")
 
 
-def write(edition: Edition, path: Path, font_config: object = None, paper: str = "A4") -> dict:
+def write(
+    edition: Edition,
+    path: Path,
+    font_config: object = None,
+    paper: str = "A4",
+    contents: bool = True,
+) -> dict:
     """``font_config``: a ``weasyprint.text.fonts.FontConfiguration`` to reuse (the build
     sets one up per worker process); None makes a fresh one. ``paper``: A4, B5 or A5
     (styles/paper-*.css)."""
     import weasyprint
 
     missing = glyphs.check(edition)
-    printed = for_print(edition)
+    printed = for_print(edition, paper)
     toc, body = html_parts(printed)
     body = CITATION.sub(r'<sup class="citation">\1</sup>', body)
     styles = ["fonts.css", "base.css", "print.css"]
@@ -65,11 +85,10 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
         printed,
         body=body,
         styles=styles,
-        # The cover always carries a date: the source's, else the day it was built.
-        date=meta_text(edition.ast["meta"].get("date"))
-        or f"{now.tm_year}年{now.tm_mon}月{now.tm_mday}日",
+        # The source's date (or none), as Chinese print writes it: 2026年3月31日.
+        date=dates.printed_date(edition),
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", now),
-        title_lines=cover_lines(printed.title, PAPER_WIDTH[paper] / COVER_TITLE_EM),
+        title_lines=cover_lines(printed.title, TEXT_WIDTH[paper] * BODY_PT / COVER_TITLE_PT),
     )
     source = edition.doc.source.parent
     fetch = fetcher(edition.doc, pictures=source, files=STYLES)
@@ -92,11 +111,14 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
         for number, sheet in enumerate(main.pages, start=1):
             for anchor in sheet.anchors:
                 numbers.setdefault(anchor, number)
-        front = layout(page(toc=_numbered(toc, numbers), part="front"))
+        front = layout(page(toc=_numbered(toc, numbers) if contents else "", part="front"))
         # Its last page holds only the marker the body's first page stands in for.
         document = main.copy([*front.pages[:-1], *main.pages])
+        for sheet in document.pages:
+            sheet.links = _outermost(sheet.links)
+        labels = functools.partial(page_labels, body=len(front.pages) - 1)
         with atomic(path) as tmp:
-            document.write_pdf(tmp, **options)
+            document.write_pdf(tmp, finisher=labels, **options)
     for message in dict.fromkeys(said):
         if message.startswith(TOFU) and any(ch in message for ch in missing):
             continue  # glyphs.check has named the characters, with their lines
@@ -106,24 +128,61 @@ def write(edition: Edition, path: Path, font_config: object = None, paper: str =
     return {"pages": len(document.pages)}
 
 
-# The text width of each paper size in mm (styles/print.css and paper-*.css), and the
-# cover title's em in mm (24 pt).
-PAPER_WIDTH = {"A4": 210 - 2 * 22, "B5": 176 - 2 * 18, "A5": 148 - 2 * 14}
-COVER_TITLE_EM = 24 * 25.4 / 72
+def _outermost(links: list[Any]) -> list[Any]:
+    """A page's links (WeasyPrint's ``(kind, target, rectangle, box)``) without those
+    inside another link to the same target: WeasyPrint gives every box inside a link its
+    own annotation, and a contents entry or a link whose words hold a Han–Latin gap
+    (spacing.py's spans) became two links, read twice by a screen reader."""
+    kept: list[Any] = []
+    for link in links:
+        kind, target, (x1, y1, x2, y2), _ = link
+        inside = any(
+            (k, t) == (kind, target) and a <= x1 + 0.01 and b <= y1 + 0.01
+            and x2 <= c + 0.01 and y2 <= d + 0.01
+            for k, t, (a, b, c, d), _ in kept
+        )
+        if not inside:
+            kept.append(link)
+    return kept
+
+
+def page_labels(_document: Any, pdf: Any, body: int) -> None:
+    """The page numbers a viewer shows, as printed (PDF 1.7, 12.4.2): the front matter
+    (cover, contents, the blank before the body) i, ii, iii…, the body 1, 2, 3… from its
+    first page. WeasyPrint writes no /PageLabels: viewers numbered the seed's pages 1–8
+    where it prints i, ii, 1–6. A WeasyPrint finisher: it adds to the PDF object before
+    it is written, so the file stays byte-for-byte reproducible."""
+    import pydyf
+
+    nums = pydyf.Array([0, pydyf.Dictionary({"S": "/r"})])
+    nums += [body, pydyf.Dictionary({"S": "/D"})]
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+
+
+# The text block of each paper size in characters of the body's 10.5 pt (styles/print.css
+# and paper-*.css set the side margins to make it a whole number), and the cover title's
+# size in pt.
+TEXT_WIDTH = {"A4": 44, "B5": 37, "A5": 32}
+BODY_PT = 10.5
+COVER_TITLE_PT = 24
 
 
 def cover_lines(title: str, capacity: float) -> list[str]:
     """``title`` in lines for the cover: one if it fits in ``capacity`` em, else two:
     broken after punctuation or a space near the middle ("PERM Rubrics RM —" / "构建与核心
-    指标…"), else after the last CJK character that keeps the first line within half the
-    title and an em (a first line a little the longer, as a balanced wrap has it); never
-    inside a Latin word or a number. A title longer than two lines is left to wrap."""
+    指标…"), else after the last CJK character that keeps the first
+    line within half the title and an em (a first line a little the longer, as a balanced
+    wrap has it); never inside a Latin word or a number, inside "——" or "……", before
+    "：" or another mark that may not start a line (clreq). A title longer than two lines
+    is left to wrap."""
     total = _em(title)
     if total <= capacity or total > 2 * capacity:
         return [title]
     marked, plain = None, None
     for i in range(1, len(title)):
         before, after = title[i - 1], title[i]
+        if after in NO_LINE_START or before in NO_LINE_END or before + after in UNBROKEN:
+            continue
         first = _em(title[:i].rstrip())
         if max(first, _em(title[i:].lstrip())) > capacity:
             continue
@@ -140,6 +199,12 @@ def cover_lines(title: str, capacity: float) -> list[str]:
 
 BREAK_AFTER = set("：:—–-,，、;；!?！？ ）)」』》")
 BREAK_BEFORE = set("（(「『《 ")
+# Never at a line's start (clreq, GB/T 15834): closing and pause marks, "：" among them;
+# never at a line's end: opening marks; never inside a dash "——" or an ellipsis "……"
+# (a dash stays with the words before it).
+NO_LINE_START = set("：:，,、。.；;！!？?）)」』》〉】”’…—")
+NO_LINE_END = set("（(「『《〈【“‘")
+UNBROKEN = {"——", "……", "⸺⸺"}
 
 
 def _wide(ch: str) -> bool:
@@ -196,18 +261,71 @@ def _weasyprint_log() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def for_print(edition: Edition) -> Edition:
+def for_print(edition: Edition, paper: str = "A4") -> Edition:
     """A copy of ``edition`` whose AST is fitted to print (see the module's doc)."""
     ast = json.loads(json.dumps(edition.ast))
     what = f"{edition.doc.source} ({edition.code} pdf)"
-    justify.space_han_latin(ast["blocks"])
     math.typeset(ast, edition.doc, what)
     _local_links_to_text(ast["blocks"])
     _notes_at_foot(ast["blocks"])
     _mark_long_code(ast["blocks"])
     _cut_long_paragraphs(ast["blocks"])
     _keep_marks_with_text(ast["blocks"])
+    _short_cells_whole(ast["blocks"], TEXT_WIDTH[paper])
+    _running_heads(ast["blocks"])
     return dataclasses.replace(edition, ast=ast)
+
+
+# A table cell this wide (em of the table's text) or less prints on one line when the
+# table's columns allow it.
+SHORT_CELL = 8
+TABLE_EM = 0.92  # the table's font size in body em (base.css)
+CELL_PADDING = 1.2  # a cell's left and right padding together, in the table's em
+
+
+def _short_cells_whole(blocks: list[Any], width: int) -> None:
+    """Short cells (a name, a label, a figure: :data:`SHORT_CELL` em or less) are kept on
+    one line (a ``nobr`` span), so the automatic table layout gives their column the width
+    of its words: "长上下文处理" had its last character alone on a second line. Only if
+    the table still fits the text block with every other column at 4 em."""
+    for table in elements(blocks):
+        if table["t"] != "Table":
+            continue
+        rows = table_rows(table)
+        short: dict[int, float] = {}
+        long: set[int] = set()
+        for row in rows:
+            for c, cell in enumerate(row_cells(row)):
+                size = _em(stringify(cell_blocks(cell)))
+                if size <= SHORT_CELL:
+                    short[c] = max(short.get(c, 0), size)
+                else:
+                    long.add(c)
+        columns = set(short) | long
+        need = sum(short.values()) + 4 * len(long - set(short)) + CELL_PADDING * len(columns)
+        if not short or need > width / TABLE_EM:
+            continue
+        for row in rows:
+            for cell in row_cells(row):
+                if _em(stringify(cell_blocks(cell))) > SHORT_CELL:
+                    continue
+                for block in cell_blocks(cell):
+                    if block["t"] in ("Plain", "Para"):
+                        block["c"] = [Span(block["c"], make_attr(classes=["nobr"]))]
+
+
+def _running_heads(blocks: list[Any]) -> None:
+    """Before each chapter heading, its words in a ``div.running-head`` that print.css
+    takes out of the text into the page's head (a running element): a head laid out as
+    the text is, Han–Latin gaps and all, where a string() head is plain text. Notes and
+    links stay in the heading."""
+    for lst in lists(blocks):
+        at = [i for i, e in enumerate(lst) if isinstance(e, dict) and e.get("t") == "Header"]
+        for i in reversed(at):
+            if level(lst[i]) == 1:
+                words = stringify(inlines_of(lst[i])).strip()
+                head = Div([Plain([{"t": "Str", "c": words}])], make_attr(classes=["running-head"]))
+                lst.insert(i, head)
 
 
 CLOSING = "。，、；：！？）」』】》”’.,;:!?)"

@@ -46,6 +46,7 @@ RUN = re.compile(f"[^{CJK_CHARS}\\s]+")
 
 CLASS = "latin"
 GAP_START, GAP_END = "gap-start", "gap-end"
+TIED = "han-latin"  # a Han character and the run after it, kept on one line
 
 
 def mark(blocks: list[Any]) -> None:
@@ -77,7 +78,7 @@ def _inlines(inlines: list[Any], before: str, after: str) -> None:
         left = _edge(inlines[i - 1], last=True) if i else before
         right = _edge(inlines[i + 1], last=False) if i + 1 < len(inlines) else after
         kind = e.get("t")
-        if kind == "Span" and CLASS in classes(e):  # marked already: mark() may run twice
+        if kind == "Span" and {CLASS, TIED} & set(classes(e)):  # marked already
             out.append(e)
             continue
         if kind == "Str":
@@ -136,9 +137,18 @@ def _split(text: str, before: str, after: str) -> list[Any]:
     out: list[Any] = []
     done = 0
     for start, end, gaps in runs:
-        if start > done:
-            out.append({"t": "Str", "c": text[done:start]})
-        out.append(Span([{"t": "Str", "c": text[start:end]}], make_attr(classes=[CLASS, *gaps])))
+        run = Span([{"t": "Str", "c": text[start:end]}], make_attr(classes=[CLASS, *gaps]))
+        if GAP_START in gaps and start > done:
+            # The Han character before the run goes with it, unbroken: a line never
+            # starts with the run, so its left margin never shows as an indent.
+            if start - 1 > done:
+                out.append({"t": "Str", "c": text[done : start - 1]})
+            tied = [{"t": "Str", "c": text[start - 1]}, run]
+            out.append(Span(tied, make_attr(classes=[TIED])))
+        else:
+            if start > done:
+                out.append({"t": "Str", "c": text[done:start]})
+            out.append(run)
         done = end
     if done < len(text):
         out.append({"t": "Str", "c": text[done:]})
@@ -151,9 +161,13 @@ def html(text: str) -> Markup:
     parts: list[str] = []
     done = 0
     for start, end, gaps in _runs(text, "", ""):
-        parts.append(_html.escape(text[done:start]))
-        classes = " ".join([CLASS, *gaps])
-        parts.append(f'<span class="{classes}">{_html.escape(text[start:end])}</span>')
+        tie = GAP_START in gaps and start > done
+        parts.append(_html.escape(text[done : start - tie]))
+        names = " ".join([CLASS, *gaps])
+        run = f'<span class="{names}">{_html.escape(text[start:end])}</span>'
+        if tie:
+            run = f'<span class="{TIED}">{_html.escape(text[start - 1])}{run}</span>'
+        parts.append(run)
         done = end
     parts.append(_html.escape(text[done:]))
     return Markup("".join(parts))
