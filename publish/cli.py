@@ -110,6 +110,11 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--csl", metavar="FILE", help="a CSL style for the reference lists")
     b.add_argument(
+        "--toc",
+        action=argparse.BooleanOptionalAction,
+        help="a table of contents in every format (default); --no-toc: none",
+    )
+    b.add_argument(
         "--project",
         metavar="FILE",
         help="the project file (default: the nearest publish.toml here or above)",
@@ -188,6 +193,7 @@ def _build(args: argparse.Namespace) -> int:
         domain=args.domain,
         csl=args.csl,
         styles=args.styles,
+        toc=args.toc,
         project_file=args.project,
         find_project=True,
         truncated=args.truncated,

@@ -69,20 +69,23 @@ class Config:
     styles: Path | None = None  # the project's styles folder: its files replace bundled ones
     chapters: tuple[Path, ...] = ()  # a book's chapters, in order (publish.toml)
     project: Path | None = None  # the publish.toml read, if any
-    # publish.toml's per-document options (paper, from, domain): front matter overrides them
-    defaults: dict[str, str] = field(default_factory=dict)
+    toc: bool = True  # a table of contents in every format (toc = false: none)
+    # publish.toml's per-document options (paper, toc, from, domain): front matter overrides
+    defaults: dict[str, object] = field(default_factory=dict)
     given: frozenset[str] = frozenset()  # options the command line set: nothing overrides them
     notes: tuple[str, ...] = ()  # warnings about the configuration, one line each
     today: bool = False  # --date today: a source without a date is dated the build day
     truncated: str = "note"  # --truncated: what a source that looks cut off gets (TRUNCATED)
 
-    def for_document(self, front: dict[str, str]) -> Config:
+    def for_document(self, front: dict[str, object]) -> Config:
         """This configuration for one source whose front matter sets ``front`` (checked
-        options: ``paper``): the command line wins over it, it over publish.toml."""
-        if "paper" in self.given:
-            return self
-        paper = front.get("paper") or self.defaults.get("paper")
-        return replace(self, paper=paper) if paper and paper != self.paper else self
+        options: ``paper``, ``toc``): the command line wins over it, it over publish.toml."""
+        changes = {}
+        for key in ("paper", "toc"):
+            value = front.get(key, self.defaults.get(key))
+            if key not in self.given and value is not None and value != getattr(self, key):
+                changes[key] = value
+        return replace(self, **changes) if changes else self
 
     @property
     def writer_options(self) -> dict[str, dict[str, object]]:
@@ -94,6 +97,9 @@ class Config:
             options["docx"] = {"review": True}
         if self.embed_fonts:
             options["epub"] = {"embed_fonts": True}
+        if not self.toc:
+            for fmt in FORMATS:
+                options.setdefault(fmt, {})["contents"] = False
         return options
 
 
@@ -127,6 +133,7 @@ def load_config(
     domain: str | None = None,
     csl: str | None = None,
     styles: str | None = None,
+    toc: bool | None = None,
     project_file: str | None = None,
     find_project: bool = False,
     truncated: str | None = None,
@@ -150,6 +157,7 @@ def load_config(
         "domain": domain,
         "csl": csl,
         "styles": styles,
+        "toc": toc,
     }
     given = frozenset(k for k, v in cli.items() if v is not None)
 
@@ -233,6 +241,8 @@ def load_config(
     defaults = {k: str(values[k]) for k in ("from", "domain") if k in values and k not in given}
     if "paper" in values and "paper" not in given:
         defaults["paper"] = size
+    if "toc" in values and "toc" not in given:
+        defaults["toc"] = values["toc"]
     # The project's switches, where the command line did not turn them on.
     for key, flag in (("strict", "strict"), ("review", "review"), ("embed-fonts", "embed_fonts")):
         if not flags.get(flag) and values.get(key):
@@ -247,6 +257,7 @@ def load_config(
         glossary=gpath,
         jobs=workers or os.cpu_count() or 1,
         paper=size if "paper" in given else "A4",
+        toc=toc if toc is not None else True,
         reader=reader,
         domain=domain,
         csl=csl_path,
@@ -291,25 +302,36 @@ def _paper(value: str | None, what: str, problems: list[str]) -> str:
     return size
 
 
-def front_options(doc: Document) -> dict[str, str]:
-    """The build options a source's front matter sets (``paper:``), checked: a value
-    publish cannot use is a ``paper-unknown`` warning, and the project's or the default
-    size applies."""
+def front_options(doc: Document) -> dict[str, object]:
+    """The build options a source's front matter sets (``paper:``, ``toc:``), checked: a
+    value publish cannot use is a ``paper-unknown`` or ``toc-unknown`` warning, and the
+    project's or the default applies."""
     from publish.reading.parse import front_matter
 
-    value = front_matter(doc.text).get("paper")
-    if value is None:
-        return {}
+    front = front_matter(doc.text)
+    options: dict[str, object] = {}
+    value = front.get("paper")
     size = str(value).strip().upper()
-    if size in PAPERS:
-        return {"paper": size}
-    doc.warn(
-        "paper-unknown",
-        f"paper: {value} in the front matter is not one of {', '.join(PAPERS)}"
-        f"{project.suggest(size, PAPERS)}; using the project's or the default size",
-        doc.line_of("paper:"),
-    )
-    return {}
+    if value is not None and size in PAPERS:
+        options["paper"] = size
+    elif value is not None:
+        doc.warn(
+            "paper-unknown",
+            f"paper: {value} in the front matter is not one of {', '.join(PAPERS)}"
+            f"{project.suggest(size, PAPERS)}; using the project's or the default size",
+            doc.line_of("paper:"),
+        )
+    toc = front.get("toc")
+    if isinstance(toc, bool):
+        options["toc"] = toc
+    elif toc is not None:
+        doc.warn(
+            "toc-unknown",
+            f"toc: {toc} in the front matter is not true or false; using the project's or "
+            "the default (a table of contents)",
+            doc.line_of("toc:"),
+        )
+    return options
 
 
 def _unknown_styles(folder: Path) -> list[str]:

@@ -38,6 +38,7 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "domain": str,
     "from": str,
     "styles": str,
+    "toc": bool,
     "strict": bool,
     "jobs": int,
     "keep-quotes": bool,

@@ -194,3 +194,35 @@ def test_a_book_project_with_its_own_logo_and_fonts(tmp_path):
     (docx,) = folder.glob("*.zh-Hans.docx")
     body = "".join(docx_xml(docx).itertext())
     assert "第一章 背景" in body and "第二章 结论" in body
+
+
+def test_toc_false_leaves_the_contents_out_of_every_format(tmp_path):
+    """toc: false in one source's front matter (over publish.toml's toc = true); --no-toc
+    over both. The contents: nav#TOC in HTML, the PDF's 目录 page, Word's TOC field, the
+    EPUB's contents page in the reading order."""
+    from tests.readback import docx_xml, epub_files, html_doc, pdf_text
+
+    body = "## 第一章\n\n正文。\n\n## 第二章\n\n正文二。\n"
+    (tmp_path / "a.md").write_text(f"---\ntitle: 甲\ntoc: false\n---\n\n{body}", "utf-8")
+    (tmp_path / "b.md").write_text(f"---\ntitle: 乙\n---\n\n{body}", "utf-8")
+    (tmp_path / "publish.toml").write_text(
+        'sources = ["a.md", "b.md"]\neditions = "zh-Hans"\ntoc = true\n', "utf-8"
+    )
+
+    def contents(out: Path, stem: str) -> list[bool]:
+        folder = out / stem
+        word = docx_xml(folder / f"{stem}.zh-Hans.docx")
+        spine = epub_files(folder / f"{stem}.zh-Hans.epub")["EPUB/content.opf"]
+        return [
+            bool(html_doc(folder / f"{stem}.zh-Hans.html").xpath('//nav[@id="TOC"]')),
+            "目录" in pdf_text(folder / f"{stem}.zh-Hans.pdf"),
+            any("TOC" in (t.text or "") for t in word.iter(f"{{{word.nsmap['w']}}}instrText")),
+            b'<itemref idref="nav"' in spine,
+        ]
+
+    assert run_cli("build", "--quiet", cwd=tmp_path).returncode == 0
+    assert contents(tmp_path / "dist", "a") == [False] * 4
+    assert contents(tmp_path / "dist", "b") == [True] * 4
+    proc = run_cli("build", "--quiet", "--no-toc", "-o", "none", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert contents(tmp_path / "none", "b") == [False] * 4

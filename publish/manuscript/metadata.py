@@ -29,7 +29,7 @@ KEYS |= {"keywords", "domain"}
 KEYS |= {"csl"}
 # Keys the reading stage has used already (the Markdown flavour), and build options the
 # build reads from the source (config.front_options: the PDF's paper): not metadata.
-READ = {"from", "paper"}
+READ = {"from", "paper", "toc"}
 # Keys that make pandoc read a file, fetch an address or write raw content into an output.
 ACTIVE = {"header-includes", "include-before", "include-after", "highlighting-css", "css"}
 ACTIVE |= {"bibliography", "citation-abbreviations", "references", "nocite"}

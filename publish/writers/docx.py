@@ -131,7 +131,7 @@ def review_reference(ref: Path, folder: Path) -> Path:
     return out
 
 
-def write(edition: Edition, path: Path, review: bool = False) -> dict:
+def write(edition: Edition, path: Path, review: bool = False, contents: bool = True) -> dict:
     ast = json.loads(json.dumps(edition.ast))  # private copy: captions are rewritten
     meta = ast["meta"]
     # Word knows zh-CN / zh-TW / zh-HK, not BCP 47 script subtags.
@@ -154,7 +154,7 @@ def write(edition: Edition, path: Path, review: bool = False) -> dict:
             "docx",
             [
                 # A report with no heading gets no contents (it would show its title alone).
-                *(["--toc", "--toc-depth=3"] if _has_headings(ast) else []),
+                *(["--toc", "--toc-depth=3"] if contents and _has_headings(ast) else []),
                 "--resource-path",
                 str(edition.doc.source.parent),
                 *(["--reference-doc", str(ref)] if ref else []),

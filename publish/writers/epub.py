@@ -104,7 +104,7 @@ def identifier(edition: Edition) -> str:
     )
 
 
-def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
+def write(edition: Edition, path: Path, embed_fonts: bool = False, contents: bool = True) -> dict:
     ast = json.loads(json.dumps(edition.ast))  # a private copy: repaired and annotated
     base = edition.doc.source.parent
     report = xhtml.prepare(ast, base)
@@ -120,7 +120,7 @@ def write(edition: Edition, path: Path, embed_fonts: bool = False) -> dict:
         dcxml = folder / "metadata.xml"
         dcxml.write_text(f"<dc:date>{escape(w3c_date(edition))}</dc:date>\n", "utf-8")
         args = [
-            "--toc",
+            *(["--toc"] if contents else []),  # toc: false: the nav stays, out of the spine
             "--toc-depth=6",
             "--split-level=1",
             "--mathml",
