@@ -23,7 +23,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import elements, stringify
+from publish.ast import Div, elements, ident, inlines_of, kind, level, make_attr, stringify, url
+from publish.ast import items as ast_items
+from publish.ast import text as ast_text
 from publish.document import Document, Reference
 from publish.references.sites import site_name
 from publish.references.urls import normalize
@@ -62,15 +64,15 @@ def titles_from_cards(doc: Document, refs: list[Reference], sidecar_titles: set[
     title to the reference of the address it links, when nothing else has."""
     by_key = {normalize(r.url): r for r in refs if r.url}
     for e in elements(doc.ast["blocks"]):
-        if e["t"] != "BulletList":
+        if kind(e) != "BulletList":
             continue
         # each item's own lines (a list nested in it is another card)
-        items = [[x for b in it if b["t"] in ("Plain", "Para") for x in b["c"]] for it in e["c"]]
+        items = [_lines(it) for it in ast_items(e)]
         titles = [m.group(1).strip() for it in items if (m := TITLE_FIELD.match(stringify(it)))]
         if len(titles) != 1:
             continue
-        for url in {link for it in items if (link := _link(it))}:
-            ref = by_key.get(normalize(url))
+        for address in {link for it in items if (link := _link(it))}:
+            ref = by_key.get(normalize(address))
             if ref is not None and not ref.title and normalize(ref.url) not in sidecar_titles:
                 ref.title = titles[0]
 
@@ -94,17 +96,17 @@ def take_listed(doc: Document, refs: list[Reference], sidecar_titles: set[str]) 
 def _section(blocks: list[Any], i: int) -> tuple[int, int] | None:
     """(first block of the entries, end) of a list of sources headed at ``blocks[i]``."""
     head = blocks[i]
-    if head["t"] == "Header" and _is_title(stringify(head["c"][2])):
+    if kind(head) == "Header" and _is_title(stringify(inlines_of(head))):
         end = next(
             (
                 j
                 for j in range(i + 1, len(blocks))
-                if blocks[j]["t"] == "Header" and blocks[j]["c"][0] <= head["c"][0]
+                if kind(blocks[j]) == "Header" and level(blocks[j]) <= level(head)
             ),
             len(blocks),
         )
         return i, end
-    if head["t"] in ("Para", "Plain") and _is_title(_label(head)):
+    if kind(head) in ("Para", "Plain") and _is_title(_label(head)):
         end = i + 1
         while end < len(blocks) and _entries(blocks[end]):
             end += 1
@@ -114,8 +116,8 @@ def _section(blocks: list[Any], i: int) -> tuple[int, int] | None:
 
 def _label(block: dict[str, Any]) -> str:
     """A label paragraph's text ("**Learn more:**"), or "" for a longer paragraph."""
-    text = stringify(block["c"]).strip()
-    return text if len(text) <= 24 else ""
+    words = stringify(inlines_of(block)).strip()
+    return words if len(words) <= 24 else ""
 
 
 def _is_title(text: str) -> bool:
@@ -156,18 +158,18 @@ def _take(
             added += 1
     unlinked = [e for e, link in linked if not link]
     head = blocks[start]
-    label = stringify(head["c"][2] if head["t"] == "Header" else head["c"]).strip()
+    label = stringify(inlines_of(head)).strip()
     # What stays: blocks that are not entries (an introduction, a table), entries without
     # an address, under the heading; else only an anchor where a heading with an id was.
     # (its sub-headings grouped the entries: with the entries gone, they go too)
-    other = [b for b in body if not _entries(b) and b["t"] not in ("Header", "HorizontalRule")]
+    other = [b for b in body if not _entries(b) and kind(b) not in ("Header", "HorizontalRule")]
     if unlinked:  # without their numbers, which the generated list gives to others
         items = [[{"t": "Plain", "c": _unnumbered(e)}] for e in unlinked]
         other.append({"t": "BulletList", "c": items})
     if other:
         kept = [head, *other]
-    elif head["t"] == "Header" and head["c"][1][0]:
-        kept = [{"t": "Div", "c": [[head["c"][1][0], [], []], []]}]
+    elif kind(head) == "Header" and ident(head):
+        kept = [Div([], make_attr(ident(head)))]
     else:
         kept = []
     doc.removed.append(
@@ -176,7 +178,7 @@ def _take(
             "line": doc.line_of(label),
             "text": "\n".join(
                 ([label] if head not in kept else [])
-                + [stringify(b["c"][2]) for b in body if b["t"] == "Header"]
+                + [stringify(inlines_of(b)) for b in body if kind(b) == "Header"]
                 + [stringify(e) for e in entries if _link(e)]
             ),
         }
@@ -198,19 +200,21 @@ def _take(
     return len(kept)
 
 
+def _lines(item: list[Any]) -> Entry:
+    """A list item's own inlines (its paragraphs'; a list nested in it is not its text)."""
+    return [x for b in item if kind(b) in ("Plain", "Para") for x in inlines_of(b) or []]
+
+
 def _entries(block: dict[str, Any]) -> list[Entry]:
     """The entries of a block: a list's items, or a paragraph's lines that each begin
     with a number or hold a link."""
-    if block["t"] in LIST:
-        items = block["c"] if block["t"] == "BulletList" else block["c"][1]
-        return [
-            [x for b in item if b["t"] in ("Plain", "Para") for x in b["c"]] for item in items
-        ]
-    if block["t"] not in ("Para", "Plain"):
+    if kind(block) in LIST:
+        return [_lines(item) for item in ast_items(block)]
+    if kind(block) not in ("Para", "Plain"):
         return []
     lines: list[Entry] = [[]]
-    for x in block["c"]:
-        if x["t"] in ("SoftBreak", "LineBreak"):
+    for x in inlines_of(block) or []:
+        if kind(x) in ("SoftBreak", "LineBreak"):
             lines.append([])
         else:
             lines[-1].append(x)
@@ -222,8 +226,8 @@ def _entries(block: dict[str, Any]) -> list[Entry]:
 def _link(entry: Entry) -> str:
     """The web address an entry links to (its first http(s) link), or ""."""
     for e in elements(entry):
-        if e["t"] == "Link" and WEB.match(e["c"][2][0]):
-            return e["c"][2][0]
+        if kind(e) == "Link" and WEB.match(url(e)):
+            return url(e)
     return ""
 
 
@@ -231,8 +235,8 @@ def _title(entry: Entry) -> str:
     """The title an entry gives: its link's text when the entry says nothing more; else
     all its words (the link's text among them, a bare address left out), so that what
     the author wrote about a source ("(Star: 26) —— 解析实现。") is printed with it."""
-    link = next((e for e in elements(entry) if e["t"] == "Link"), None)
-    text = stringify(link["c"][1]).strip() if link is not None else ""
+    link = next((e for e in elements(entry) if kind(e) == "Link"), None)
+    text = stringify(inlines_of(link)).strip() if link is not None else ""
     if URLISH.match(text):
         text = ""
     outside = MARKER.sub("", stringify([e for e in entry if e is not link]), count=1)
@@ -245,10 +249,10 @@ def _title(entry: Entry) -> str:
 def _unnumbered(entry: Entry) -> Entry:
     """An entry without the number it starts with ("[3] ", "3. ")."""
     rest = list(entry)
-    while rest and rest[0]["t"] in ("Space", "SoftBreak"):
+    while rest and kind(rest[0]) in ("Space", "SoftBreak"):
         rest.pop(0)
-    if rest and rest[0]["t"] == "Str" and MARKER.fullmatch(rest[0]["c"]):
+    if rest and kind(rest[0]) == "Str" and MARKER.fullmatch(ast_text(rest[0])):
         rest.pop(0)
-        while rest and rest[0]["t"] == "Space":
+        while rest and kind(rest[0]) == "Space":
             rest.pop(0)
     return rest or entry
