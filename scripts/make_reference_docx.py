@@ -72,7 +72,8 @@ PMINGLIU = Font("PMingLiU", "新細明體,Noto Serif CJK TC", "88", "roman", "02
 # (Traditional) supplemental fonts, Office for Mac with its own copy. Its Latin is
 # fixed-pitch, as in MingLiU, whose PANOSE it shares; Latin text takes the ascii font anyway.
 MINGLIU_HKSCS = Font(
-    "MingLiU_HKSCS", "細明體_HKSCS,Noto Serif CJK HK", "88", "modern", "02020509000000000000", "fixed"
+    "MingLiU_HKSCS", "細明體_HKSCS,Noto Serif CJK HK", "88", "modern", "02020509000000000000",
+    pitch="fixed",
 )
 
 
@@ -243,11 +244,14 @@ def styles_xml(root: etree._Element, region: Region) -> None:
     child(ppr(compact), "ind", firstLineChars="0", firstLine="0")
     # Body text is justified, as Chinese print sets it: flush right edges, the slack
     # spread over the line (Word compresses punctuation first, characterSpacingControl).
-    # FirstParagraph, Compact (table cells, tight lists) and BlockText inherit it; the
-    # other prose styles are based on Normal and say it themselves. Not Normal itself:
-    # pandoc's SourceCode (code blocks) is based on it, and code keeps its spaces.
+    # FirstParagraph and BlockText inherit it; the other prose styles are based on Normal
+    # and say it themselves. Not Normal itself: pandoc's SourceCode (code blocks) is based
+    # on it, and code keeps its spaces. Not Compact (table cells, tight list items): a
+    # short item whose address cannot break ("原始 URL：https://…", corpus 01) had its
+    # first line spread to "原                始", and narrow cells spread the same way.
     for sid in ("BodyText", "FootnoteText", "Abstract", "Definition"):
         child(ppr(style(sid)), "jc", val="both")
+    child(ppr(compact), "jc", val="left")
     block = style("BlockText")
     child(ppr(block), "ind", firstLineChars="0", firstLine="0", left="420", right="420")
 
