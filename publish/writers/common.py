@@ -22,7 +22,7 @@ from publish import __version__, pandoc
 from publish import styles as style_files
 from publish.ast import elements, meta_text
 from publish.document import Edition
-from publish.writers import citations, spacing
+from publish.writers import citations, dates, spacing
 
 BODY_MARK = "<!-- publish:body -->"
 
@@ -126,7 +126,7 @@ def render_page(edition: Edition, toc: str, body: str, styles: list[str], **cont
         "title": edition.title,
         "subtitle": meta_text(meta.get("subtitle")),
         "authors": [meta_text(a) for a in authors],
-        "date": meta_text(meta.get("date")),
+        "date": dates.printed_date(edition),  # 2026年3月31日, or "" when the source has none
         "created": "",
         "title_lines": [],  # the cover title broken into lines (pdf.py), else one
         "part": "all",  # the print edition lays out "front" (cover, contents) and "body" apart

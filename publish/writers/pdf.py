@@ -50,7 +50,7 @@ from publish.ast import (
 from publish.document import Document, Edition
 from publish.manuscript.images import sniff
 from publish.styles import STYLES
-from publish.writers import dates, glyphs, justify, math
+from publish.writers import glyphs, justify, math
 from publish.writers.common import atomic, html_parts, render_page
 
 # A paragraph longer than this is laid out in pieces of about PIECE characters, cut at
@@ -85,8 +85,6 @@ def write(
         printed,
         body=body,
         styles=styles,
-        # The source's date (or none), as Chinese print writes it: 2026年3月31日.
-        date=dates.printed_date(edition),
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", now),
         title_lines=cover_lines(printed.title, TEXT_WIDTH[paper] * BODY_PT / COVER_TITLE_PT),
     )
