@@ -226,8 +226,15 @@ def load_config(
             f"{label('domain')} {area}: unknown{project.suggest(area, DOMAINS)}; "
             f"choose from {'|'.join(DOMAINS)}"
         )
+    where = "--truncated" if truncated is not None else label("truncated")
+    truncated = truncated or values.get("truncated")
     if truncated is not None and truncated not in TRUNCATED:
-        problems.append(f"--truncated {truncated}: unknown; choose from {'|'.join(TRUNCATED)}")
+        problems.append(
+            f"{where} {truncated}: unknown{project.suggest(truncated, TRUNCATED)}; "
+            f"choose from {'|'.join(TRUNCATED)}"
+        )
+    if values.get("date", "today") != "today":
+        problems.append(f"{label('date')} {values['date']}: unknown; the one choice is today")
     out_path = file_of("out") or (proj.root / "dist" if proj else Path("dist"))
     if out_path.exists() and not out_path.is_dir():
         problems.append(f"{label('out')} {out_path}: exists and is not a folder")
@@ -249,6 +256,8 @@ def load_config(
             flags[flag] = True
     if values.get("keep-quotes") and flags.get("quotes", True):
         flags["quotes"] = False
+    if values.get("date") == "today":
+        flags["today"] = True
     return Config(
         sources=paths,
         out=out_path,

@@ -39,6 +39,8 @@ KEYS: dict[str, type | tuple[type, ...]] = {
     "from": str,
     "styles": str,
     "toc": bool,
+    "date": str,  # "today": a source without a date is dated the build day
+    "truncated": str,  # note, fail or ignore: what a source that looks cut off gets
     "strict": bool,
     "jobs": int,
     "keep-quotes": bool,

@@ -9,6 +9,7 @@ import pymupdf
 import pytest
 
 from publish.config import load_config
+from publish.errors import UsageError
 from tests.conftest import run_cli
 
 REPORT = "---\ntitle: 项目报告\nauthor: 张三\n{front}---\n\n## 第一章\n\n正文写在这里。\n"
@@ -226,3 +227,24 @@ def test_toc_false_leaves_the_contents_out_of_every_format(tmp_path):
     proc = run_cli("build", "--quiet", "--no-toc", "-o", "none", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert contents(tmp_path / "none", "b") == [False] * 4
+
+
+def test_every_build_option_has_a_key(tmp_path):
+    """The command line's build options are publish.toml keys too (per-run switches such
+    as --force, --dry-run, --quiet and --debug excepted)."""
+    from publish.cli import parser
+    from publish.project import KEYS
+
+    build = parser()._subparsers._group_actions[0].choices["build"]  # type: ignore[union-attr]
+    runs = {"help", "force", "dry-run", "quiet", "debug", "project"}
+    options = {o.removeprefix("--") for a in build._actions for o in a.option_strings}
+    options = {o for o in options if o.startswith(tuple("abcdefghijklmnopqrstuvwxyz"))}
+    missing = sorted(o for o in options - runs if o not in KEYS and o != "no-toc")
+    assert not missing, missing
+    root = project(tmp_path, 'sources = ["report.md"]\ntruncated = "fial"\ndate = "yesterday"\n')
+    with pytest.raises(UsageError) as err:
+        load_config([], project_file=str(root))
+    assert "publish.toml:2: truncated fial: unknown (did you mean fail?)" in str(err.value)
+    assert "publish.toml:3: date yesterday: unknown" in str(err.value)
+    (root / "publish.toml").write_text('sources = ["report.md"]\ndate = "today"\n', "utf-8")
+    assert load_config([], project_file=str(root)).today
