@@ -245,6 +245,44 @@ def test_honest_user_agent_and_no_compression(server):
     assert headers["Host"] == f"site.test:{server}"
 
 
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    """The same pages over TLS, with a certificate for secure.test made here."""
+    import shutil
+    import ssl
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=secure.test", "-addext", "subjectAltName=DNS:secure.test",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    srv = Server(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    srv.socket = context.wrap_socket(srv.socket, server_side=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv.server_address[1], ssl.create_default_context(cafile=str(cert))
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_https_to_the_checked_address_verifies_the_name(tls_server):
+    port, trust = tls_server
+    page = fetcher(tls=trust).get(f"https://secure.test:{port}/news")
+    assert b"og:title" in page.body
+    # the same address under another name: the certificate does not name it
+    with pytest.raises(FetchError, match="SSLCertVerificationError|certificate"):
+        fetcher(tls=trust).get(f"https://other.test:{port}/news")
+    # and a certificate no trusted authority signed
+    with pytest.raises(FetchError, match="SSLCertVerificationError|certificate"):
+        fetcher().get(f"https://secure.test:{port}/news")
+
+
 # -- what is read from a page ------------------------------------------------------------
 
 

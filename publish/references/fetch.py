@@ -85,8 +85,10 @@ def resolve_public(host: str, port: int) -> list[str]:
 class _HTTPS(http.client.HTTPSConnection):
     """TLS to a checked address, the certificate verified for the host's name."""
 
-    def __init__(self, address: str, port: int, name: str, timeout: float) -> None:
-        super().__init__(address, port, timeout=timeout, context=ssl.create_default_context())
+    def __init__(
+        self, address: str, port: int, name: str, timeout: float, context: ssl.SSLContext
+    ) -> None:
+        super().__init__(address, port, timeout=timeout, context=context)
         self._name = name
 
     def connect(self) -> None:
@@ -107,8 +109,11 @@ class Fetcher:
         max_bytes: int = MAX_BYTES,
         per_host: int = PER_HOST,
         agent: str = AGENT,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.resolve = resolve
+        # certificates checked against the host's name (the system's CAs; tests give theirs)
+        self.tls = tls or ssl.create_default_context()
         self.timeout, self.deadline, self.max_bytes = timeout, deadline, max_bytes
         self.per_host, self.agent = per_host, agent
         self._hosts: dict[str, threading.Semaphore] = {}
@@ -177,7 +182,7 @@ class Fetcher:
             timeout = min(self.timeout, left)
             scheme, address, port = self.endpoint(scheme, addresses[0], port)
             if scheme == "https":
-                conn: http.client.HTTPConnection = _HTTPS(address, port, host, timeout)
+                conn: http.client.HTTPConnection = _HTTPS(address, port, host, timeout, self.tls)
             else:
                 conn = http.client.HTTPConnection(address, port, timeout=timeout)
             try:
