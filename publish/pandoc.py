@@ -368,12 +368,25 @@ def _finished(book: bytes, decoys: list[str]) -> Zip:
         body = data[info.filename]
         if _CLOCK_PARTS.search(info.filename):
             body = body.replace(_EPOCH_STAMP, stamp)
-            for name in drop:
-                item = rb'\s*<item [^>]*href="' + re.escape(name.encode()) + rb'"[^>]*/>'
-                body = re.sub(item, b"", body)
+        if drop and info.filename.endswith(".opf"):
+            body = _drop_items(body, drop)
         info.date_time = max(tuple(now[:6]), (1980, 1, 1, 0, 0, 0))  # zip's first day
         data[info.filename] = body
     return infos, data
+
+
+def _drop_items(opf: bytes, hrefs: set[str]) -> bytes:
+    """The package file without the manifest items of ``hrefs`` (read with lxml)."""
+    from lxml import etree
+
+    root = etree.fromstring(opf)
+    gone = [i for i in root.iter("{http://www.idpf.org/2007/opf}item") if i.get("href") in hrefs]
+    for item in gone:
+        before = item.getprevious()
+        if before is not None:  # the item's line goes with it
+            before.tail = item.tail
+        item.getparent().remove(item)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") if gone else opf
 
 
 def version() -> str:
