@@ -304,6 +304,12 @@ def snapshot(out: Path) -> dict[str, tuple[bytes, int]]:
 def test_strict_failure_leaves_the_folder_as_it_was(tmp_path):
     src = tmp_path / "tiny.md"
     src.write_text(TINY, "utf-8")
+    # its references titled, or each is reference-incomplete, a warning --strict fails
+    (tmp_path / "tiny.refs.yaml").write_text(
+        "references:\n  - url: https://example.com/a\n    title: 甲\n"
+        "  - url: https://example.org/b\n    title: 乙\n",
+        "utf-8",
+    )
     out = tmp_path / "out"
     small = ["--formats", "html", "--editions", "zh-Hans"]
     first = run_cli("build", str(src), "--out", str(out), "--strict", *small)
