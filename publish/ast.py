@@ -235,6 +235,10 @@ def caption(e: Element) -> list[Any]:
     return e["c"][1]
 
 
+def set_caption(e: Element, value: list[Any]) -> None:
+    e["c"][1] = value
+
+
 def caption_blocks(e: Element) -> list[Any]:
     """The blocks of a Table's or Figure's caption (the list itself)."""
     return e["c"][1][1]

@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import Element, elements, lists
+from publish import ast
+from publish.ast import Element, classes, elements, lists
 from publish.document import Document
 from publish.lines import scan
 
@@ -144,7 +145,7 @@ def callouts(doc: Document) -> None:
             div = _from_quote(block) or _from_fenced(block)
             if div is not None:
                 lst[i] = div
-                kind = div["c"][0][1][1].removeprefix("callout-")
+                kind = classes(div)[1].removeprefix("callout-")
                 made[kind] = made.get(kind, 0) + 1
     if made:
         doc.info(
@@ -160,57 +161,56 @@ def _has_candidate(lst: list[Any]) -> bool:
 
 def _div(kind: str, title: list[Element], body: list[Element], fold: str = "") -> Element:
     attrs = [["fold", fold]] if fold else []
-    heading = {"t": "Para", "c": [{"t": "Strong", "c": title or _words(TITLES[kind])}]}
-    head = {"t": "Div", "c": [["", ["callout-title"], []], [heading]]}
-    return {"t": "Div", "c": [["", ["callout", f"callout-{kind}"], attrs], [head, *body]]}
+    heading = ast.Para([ast.Strong(title or _words(TITLES[kind]))])
+    head = ast.Div([heading], ast.make_attr("", ["callout-title"]))
+    return ast.Div([head, *body], ast.make_attr("", ["callout", f"callout-{kind}"], attrs))
 
 
 def _words(text: str) -> list[Element]:
-    return [{"t": "Str", "c": text}]
+    return [ast.Str(text)]
 
 
 def _from_quote(block: Element) -> Element | None:
-    if block["t"] != "BlockQuote" or not block["c"]:
+    if block["t"] != "BlockQuote" or not ast.blocks_of(block):
         return None
-    first = block["c"][0]
-    if first["t"] not in ("Para", "Plain") or not first["c"]:
+    first, *more = ast.blocks_of(block)
+    if first["t"] not in ("Para", "Plain") or not ast.inlines_of(first):
         return None
-    span = first["c"][0]
-    if span["t"] != "Span" or "callout-title" not in span["c"][0][1]:
+    span, *rest = ast.inlines_of(first)
+    if span["t"] != "Span" or "callout-title" not in classes(span):
         return None
-    kv = dict(span["c"][0][2])
+    kv = dict(ast.attributes(span))
     kind = kind_of(kv.get("kind", "")) or "note"
-    rest = first["c"][1:]
     while rest and rest[0]["t"] in ("LineBreak", "SoftBreak", "Space"):
         rest = rest[1:]
-    body = ([{"t": first["t"], "c": rest}] if rest else []) + block["c"][1:]
-    return _div(kind, span["c"][1], body, kv.get("fold", ""))
+    body = ([{"t": first["t"], "c": rest}] if rest else []) + more
+    return _div(kind, ast.inlines_of(span), body, kv.get("fold", ""))
 
 
 def _from_fenced(block: Element) -> Element | None:
     if block["t"] != "Div":
         return None
-    (ident, classes, kv), content = block["c"]
+    names, content = classes(block), ast.blocks_of(block)
     # ours ({.callout .callout-tip}) or Quarto's ({.callout-tip}); not one made already
-    kinds = [kind_of(c[8:]) for c in classes if c.startswith("callout-")]
-    if not ("callout" in classes or any(kinds)) or any(
-        b["t"] == "Div" and "callout-title" in b["c"][0][1] for b in content[:1]
+    kinds = [kind_of(c[8:]) for c in names if c.startswith("callout-")]
+    if not ("callout" in names or any(kinds)) or any(
+        b["t"] == "Div" and "callout-title" in classes(b) for b in content[:1]
     ):
         return None
     kind = next((k for k in kinds if k), "note")
-    title = dict(kv).get("title", "")
+    title = dict(ast.attributes(block)).get("title", "")
     words = _words(title) if title else []
     div = _div(kind, words, content)
-    div["c"][0][0] = ident
+    ast.set_ident(div, ast.ident(block))
     return div
 
 
-def callout_kinds(ast: dict[str, Any]) -> list[str]:
-    """The kinds of the callouts in ``ast`` (for tests and the writers)."""
+def callout_kinds(tree: dict[str, Any]) -> list[str]:
+    """The kinds of the callouts in ``tree`` (for tests and the writers)."""
     return [
         c.removeprefix("callout-")
-        for e in elements(ast.get("blocks", []))
-        if e["t"] == "Div" and "callout" in e["c"][0][1]
-        for c in e["c"][0][1]
+        for e in elements(tree.get("blocks", []))
+        if e["t"] == "Div" and "callout" in classes(e)
+        for c in classes(e)
         if c.startswith("callout-")
     ]

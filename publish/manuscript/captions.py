@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from publish import ast
 from publish.ast import Filter, elements, inlines_from_text, stringify
 from publish.document import Document
 
@@ -15,28 +16,23 @@ from publish.document import Document
 CAPTION = re.compile(r"^\s*(?:表格?|Table)\s*(?:(\d+(?:[.-]\d+)*)\s*[:：.]?|[:：])\s*(.*)$", re.S)
 
 
-def _block_lists(ast: dict[str, Any]):
-    yield ast["blocks"]
-    for e in elements(ast["blocks"]):
-        t, c = e["t"], e.get("c")
-        if t in ("BlockQuote", "Note"):
-            yield c
-        elif t == "Div":
-            yield c[1]
-        elif t == "BulletList":
-            yield from c
-        elif t == "OrderedList":
-            yield from c[1]
+def _block_lists(tree: dict[str, Any]):
+    yield tree["blocks"]
+    for e in elements(tree["blocks"]):
+        if e["t"] in ("BlockQuote", "Note", "Div"):
+            yield ast.blocks_of(e)
+        elif e["t"] in ("BulletList", "OrderedList"):
+            yield from ast.items(e)
 
 
 def _caption_line(block: dict[str, Any]) -> str | None:
     """The text of a one-line italic/bold paragraph that announces a table."""
-    if block["t"] not in ("Para", "Plain") or len(block["c"]) != 1:
+    if block["t"] not in ("Para", "Plain") or len(ast.inlines_of(block)) != 1:
         return None
-    inner = block["c"][0]
+    inner = ast.inlines_of(block)[0]
     if inner["t"] not in ("Emph", "Strong"):
         return None
-    text = stringify(inner["c"]).strip()
+    text = stringify(ast.inlines_of(inner)).strip()
     m = CAPTION.match(text)
     return m.group(2).strip() if m and text[:1] in "表T" else None
 
@@ -48,7 +44,7 @@ class TableCaptions(Filter):
             while i < len(blocks) - 1:
                 title = _caption_line(blocks[i])
                 if title is not None and blocks[i + 1]["t"] == "Table":
-                    blocks[i + 1]["c"][1] = [None, [{"t": "Plain", "c": inlines_from_text(title)}]]
+                    ast.set_caption(blocks[i + 1], [None, [ast.Plain(inlines_from_text(title))]])
                     del blocks[i]
                 i += 1
 
@@ -56,24 +52,16 @@ class TableCaptions(Filter):
         if elem["t"] != "Table":
             return None
         doc.tables += 1
-        attr, caption = elem["c"][0], elem["c"][1]
-        if not attr[0]:
-            attr[0] = f"tbl-{doc.tables}"
-        body = caption[1]
+        if not ast.ident(elem):
+            ast.set_ident(elem, f"tbl-{doc.tables}")
+        body = ast.caption_blocks(elem)
         text = stringify(body).strip()
         m = CAPTION.match(text)
         if m and text[:1] in "表T" and m.group(1):
             return None  # the author numbered it already
         title = m.group(2).strip() if m and text[:1] in "表T" else text
-        label = [
-            {
-                "t": "Span",
-                "c": [
-                    ["", ["table-label"], []],
-                    [{"t": "Str", "c": "表"}, {"t": "Space"}, {"t": "Str", "c": str(doc.tables)}],
-                ],
-            }
-        ]
+        number = [ast.Str("表"), ast.Space(), ast.Str(str(doc.tables))]
+        label = [ast.Span(number, ast.make_attr("", ["table-label"]))]
         rest = inlines_from_text(title)
-        caption[1] = [{"t": "Plain", "c": label + ([{"t": "Space"}] + rest if rest else [])}]
+        ast.set_caption_blocks(elem, [ast.Plain(label + ([ast.Space()] + rest if rest else []))])
         return None

@@ -12,9 +12,9 @@ link means the author's element). Identifiers in raw HTML count as pandoc's own 
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from publish.ast import elements
+from publish import ast
+from publish.ast import attr, elements, fresh
 from publish.document import Document
 from publish.manuscript.rawhtml import is_raw_html
 
@@ -25,15 +25,6 @@ RESERVED = re.compile(
     r"^(?:footnotes|fn\d+|fnref\d+|refs|ref-.+|bibliography|cite-.+|TOC|toc-.+|title-block-header)$"
 )
 RAW_ID = re.compile(r"""(\sid\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.I)
-_ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Link": 0}
-_ATTR_AT |= {"Image": 0, "Table": 0, "Figure": 0}
-
-
-def _fresh(old: str, taken: set[str]) -> str:
-    n = 2
-    while f"{old}-{n}" in taken:
-        n += 1
-    return f"{old}-{n}"
 
 
 def unique_ids(doc: Document) -> None:
@@ -42,11 +33,11 @@ def unique_ids(doc: Document) -> None:
     every = list(elements(blocks))
     taken: set[str] = set()
     for elem in every:  # every identifier first, so that a new name is free everywhere
-        at = _ATTR_AT.get(elem["t"])
-        if at is not None and elem["c"][at][0]:
-            taken.add(elem["c"][at][0])
-        elif is_raw_html(elem):
-            taken |= {m.group(2) or m.group(3) or "" for m in RAW_ID.finditer(elem["c"][1])}
+        a = attr(elem)
+        if a is not None and a[0]:
+            taken.add(a[0])
+        elif a is None and is_raw_html(elem):
+            taken |= {m.group(2) or m.group(3) or "" for m in RAW_ID.finditer(ast.text(elem))}
     seen: set[str] = set()
     renamed: list[str] = []
     follow: dict[str, str] = {}
@@ -55,7 +46,7 @@ def unique_ids(doc: Document) -> None:
         if not old or (old not in seen and not RESERVED.match(old)):
             seen.add(old)
             return old
-        new = _fresh(old, taken | seen)
+        new = fresh(old, taken | seen)
         taken.add(new)
         seen.add(new)
         renamed.append(old)
@@ -64,18 +55,21 @@ def unique_ids(doc: Document) -> None:
         return new
 
     for elem in every:
-        at = _ATTR_AT.get(elem["t"])
-        if at is not None:
-            attr: list[Any] = elem["c"][at]
-            attr[0] = rename(attr[0])
-        elif is_raw_html(elem) and "id" in elem["c"][1].lower():
-            elem["c"][1] = RAW_ID.sub(
-                lambda m: f'{m.group(1)}"{rename(m.group(2) or m.group(3) or "")}"', elem["c"][1]
+        a = attr(elem)
+        if a is not None:
+            a[0] = rename(a[0])
+        elif is_raw_html(elem) and "id" in ast.text(elem).lower():
+            ast.set_text(
+                elem,
+                RAW_ID.sub(
+                    lambda m: f'{m.group(1)}"{rename(m.group(2) or m.group(3) or "")}"',
+                    ast.text(elem),
+                ),
             )
     for elem in every if follow else []:
-        target = elem["c"][2][0] if elem["t"] == "Link" else ""
+        target = ast.url(elem) if elem["t"] == "Link" else ""
         if target.startswith("#") and target[1:] in follow:
-            elem["c"][2][0] = "#" + follow[target[1:]]
+            ast.set_url(elem, "#" + follow[target[1:]])
     if renamed:
         seen_names = list(dict.fromkeys(renamed))
         doc.info(

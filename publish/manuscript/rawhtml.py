@@ -32,8 +32,8 @@ from typing import Any
 
 import nh3
 
-from publish import links
-from publish.ast import Element, elements, inlines_from_text, is_element, lists
+from publish import ast, links
+from publish.ast import Element, attr, elements, inlines_from_text, is_element, lists, short
 from publish.document import Document
 from publish.manuscript.images import MISSING_CLASS, Images, resolve
 
@@ -99,7 +99,7 @@ def is_raw_html(value: Any) -> bool:
     return (
         is_element(value)
         and value["t"] in ("RawBlock", "RawInline")
-        and value["c"][0].lower() in RAW_FORMATS
+        and ast.raw_format(value).lower() in RAW_FORMATS
     )
 
 
@@ -115,39 +115,38 @@ class Sanitizer:
         self.marker = re.compile(re.escape(self.mark) + r"(\d+)\ue001")
 
     def run(self) -> None:
-        ast = self.doc.ast
+        tree = self.doc.ast
         self.other_raw()
-        raw = _lists_with_raw_html([ast.get("blocks", []), ast.get("meta", {})])
+        raw = _lists_with_raw_html([tree.get("blocks", []), tree.get("meta", {})])
         for lst in raw:
             self.siblings(lst)
         if raw:  # a paragraph that held nothing but removed HTML goes too
-            for lst in lists([ast.get("blocks", [])], lambda lst: any(_empty(x) for x in lst)):
+            for lst in lists([tree.get("blocks", [])], lambda lst: any(_empty(x) for x in lst)):
                 lst[:] = [x for x in lst if not _empty(x)]
-        for elem in elements([ast.get("blocks", []), ast.get("meta", {})]):
-            attr = _attr(elem)
-            if attr is not None:
-                attr[2] = clean_attributes(attr[2])
-        for lst in _lists_with_links([ast.get("blocks", []), ast.get("meta", {})]):
+        for elem in elements([tree.get("blocks", []), tree.get("meta", {})]):
+            a = attr(elem)
+            if a is not None:
+                a[2] = clean_attributes(a[2])
+        for lst in _lists_with_links([tree.get("blocks", []), tree.get("meta", {})]):
             self.links_to_text(lst)
         self.report()
 
     # -- raw content of other formats ------------------------------------------------------
     def other_raw(self) -> None:
         """Raw TeX as its text; any other raw format but HTML dropped (see module)."""
-        ast = self.doc.ast
+        tree = self.doc.ast
         dropped: list[tuple[str, str]] = []
-        for lst in lists([ast.get("blocks", []), ast.get("meta", {})], _has_other_raw):
+        for lst in lists([tree.get("blocks", []), tree.get("meta", {})], _has_other_raw):
             out: list[Any] = []
             for x in lst:
                 if not _is_other_raw(x):
                     out.append(x)
                     continue
-                fmt, text = x["c"][0].lower(), x["c"][1]
+                fmt, text = ast.raw_format(x).lower(), ast.text(x)
                 if fmt in RAW_TEXT_FORMATS and x["t"] == "RawInline":
                     out += inlines_from_text(text)
                 elif fmt in RAW_TEXT_FORMATS and MATH_ENV.match(text):
-                    math = {"t": "Math", "c": [{"t": "DisplayMath"}, text.strip()]}
-                    out.append({"t": "Para", "c": [math]})
+                    out.append(ast.Para([ast.Math(text.strip(), display=True)]))
                 else:
                     dropped.append((fmt, text))
             lst[:] = out
@@ -172,7 +171,7 @@ class Sanitizer:
         kind = "RawBlock" if any(x["t"] == "RawBlock" for x in segment) else "RawInline"
         parts: list[str] = []
         inside: set[int] = set()  # siblings inside a raw-text element: removed with it
-        later = _closers_after([x["c"][1] if is_raw_html(x) else "" for x in segment])
+        later = _closers_after([ast.text(x) if is_raw_html(x) else "" for x in segment])
         open_: str | None = None
         for j, x in enumerate(segment):
             if not is_raw_html(x):
@@ -180,7 +179,7 @@ class Sanitizer:
                 if open_:
                     inside.add(j)
                 continue
-            raw = x["c"][1]
+            raw = ast.text(x)
             self.active += [m.group(0).strip() for m in ACTIVE.finditer(raw)]
             raw, open_ = _rawtext(raw, open_, later[j])
             parts.append(raw)
@@ -230,12 +229,12 @@ class Sanitizer:
         while i < len(lst):
             item = lst[i]
             if is_element(item) and item["t"] == "Link":
-                target = links.safe(item["c"][2][0])
+                target = links.safe(ast.url(item))
                 if target is None:
-                    self.links.append(item["c"][2][0])
-                    lst[i : i + 1] = item["c"][1]
+                    self.links.append(ast.url(item))
+                    lst[i : i + 1] = ast.inlines_of(item)
                     continue
-                item["c"][2][0] = target
+                ast.set_url(item, target)
             i += 1
 
     def report(self) -> None:
@@ -250,7 +249,7 @@ class Sanitizer:
                 removed=seen[:50],
             )
         if self.links:
-            seen = list(dict.fromkeys(_short(repr(u)[1:-1]) for u in self.links))
+            seen = list(dict.fromkeys(short(repr(u)[1:-1]) for u in self.links))
             self.doc.warn(
                 "link-refused",
                 "links to addresses no reader should follow (javascript:, data:, file:…) "
@@ -381,15 +380,6 @@ def clean_attributes(kv: list[list[str]]) -> list[list[str]]:
     return out
 
 
-_ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Link": 0}
-_ATTR_AT |= {"Image": 0, "Table": 0, "Figure": 0}
-
-
-def _attr(elem: Element) -> list[Any] | None:
-    at = _ATTR_AT.get(elem["t"])
-    return elem["c"][at] if at is not None else None
-
-
 def _lists_with_raw_html(value: Any) -> list[list[Any]]:
     return lists(value, lambda lst: any(is_raw_html(x) for x in lst))
 
@@ -398,7 +388,7 @@ def _is_other_raw(value: Any) -> bool:
     return (
         is_element(value)
         and value["t"] in ("RawBlock", "RawInline")
-        and value["c"][0].lower() not in RAW_FORMATS
+        and ast.raw_format(value).lower() not in RAW_FORMATS
     )
 
 
@@ -411,11 +401,7 @@ def _lists_with_links(value: Any) -> list[list[Any]]:
 
 
 def _empty(value: Any) -> bool:
-    return is_element(value) and value["t"] in ("Plain", "Para") and not value["c"]
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 60 else text[:59] + "…"
+    return is_element(value) and value["t"] in ("Plain", "Para") and not ast.inlines_of(value)
 
 
 def sanitize(doc: Document, images: Images) -> None:
@@ -432,6 +418,11 @@ def unlink_headings(doc: Document) -> None:
     inside a link is invalid in EPUB navigation and breaks the printed contents."""
     for e in elements(doc.ast["blocks"]):
         if e["t"] == "Header":
-            e["c"][2] = [
-                x for x in e["c"][2] if not (x["t"] == "RawInline" and RAW_A.match(x["c"][1]))
-            ]
+            ast.set_inlines(
+                e,
+                [
+                    x
+                    for x in ast.inlines_of(e)
+                    if not (x["t"] == "RawInline" and RAW_A.match(ast.text(x)))
+                ],
+            )

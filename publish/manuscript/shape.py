@@ -14,7 +14,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import Element, inline_content, is_element
+from publish import ast
+from publish.ast import (
+    BLOCK_CONTAINERS,
+    BLOCKS,
+    INLINE_CONTAINERS,
+    INLINES,
+    Element,
+    inline_content,
+    is_element,
+)
 from publish.document import Document
 
 # Levels of quotes, lists and divs inside each other, and of emphasis, spans and links: at
@@ -22,14 +31,6 @@ from publish.document import Document
 MAX_BLOCKS = 12
 MAX_INLINES = 16
 
-BLOCK_CONTAINERS = {"BlockQuote", "OrderedList", "BulletList", "DefinitionList", "Div"}
-BLOCK_CONTAINERS |= {"Figure", "Table"}
-BLOCKS = BLOCK_CONTAINERS | {"Plain", "Para", "LineBlock", "CodeBlock", "RawBlock"}
-BLOCKS |= {"Header", "HorizontalRule"}
-INLINE_CONTAINERS = {"Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript"}
-INLINE_CONTAINERS |= {"SmallCaps", "Quoted", "Span", "Link"}
-INLINES = INLINE_CONTAINERS | {"Str", "Space", "SoftBreak", "LineBreak", "Code", "Math"}
-INLINES |= {"RawInline", "Cite", "Image", "Note"}
 
 
 def flatten_deep(doc: Document) -> None:
@@ -88,7 +89,7 @@ def _leaves(elem: Element) -> list[Element]:
             elif v["t"] in kinds:
                 out.append(v)
     if block:  # list items were Plain: each its own paragraph now
-        out = [{"t": "Para", "c": b["c"]} if b["t"] == "Plain" else b for b in out]
+        out = [ast.Para(ast.inlines_of(b)) if b["t"] == "Plain" else b for b in out]
     return out
 
 
@@ -105,14 +106,14 @@ def unwrap_heading_divs(doc: Document) -> None:
         out: list[Any] = []
         for b in blocks:
             if is_element(b) and b["t"] == "Div":
-                inner = unwrap(b["c"][1])
+                inner = unwrap(ast.blocks_of(b))
                 if any(is_element(x) and x["t"] == "Header" for x in inner):
                     count += 1
-                    if b["c"][0][0]:
-                        out.append({"t": "Div", "c": [b["c"][0], []]})
+                    if ast.ident(b):
+                        out.append(ast.Div([], ast.attr(b)))
                     out.extend(inner)
                     continue
-                b["c"][1] = inner
+                ast.set_blocks(b, inner)
             out.append(b)
         return out
 
@@ -135,20 +136,20 @@ def drop_empty_headings(doc: Document) -> None:
     def walk(blocks: list[Any]) -> list[Any]:
         out = []
         for b in blocks:
-            if is_element(b) and b["t"] == "Header" and not _has_text(b["c"][2]):
+            if is_element(b) and b["t"] == "Header" and not _has_text(ast.inlines_of(b)):
                 dropped.append(b)
-                if b["c"][1][0]:  # links to its identifier still land
-                    out.append({"t": "Div", "c": [[b["c"][1][0], [], []], []]})
+                if ast.ident(b):  # links to its identifier still land
+                    out.append(ast.Div([], ast.make_attr(ast.ident(b))))
                 continue
             if is_element(b) and b["t"] in ("Div", "BlockQuote"):
-                inner = b["c"][1] if b["t"] == "Div" else b["c"]
+                inner = ast.blocks_of(b)
                 inner[:] = walk(inner)
             out.append(b)
         return out
 
     doc.ast["blocks"] = walk(doc.ast.get("blocks", []))
     if dropped:
-        ident = dropped[0]["c"][1][0]
+        ident = ast.ident(dropped[0])
         at = re.search(
             r"(?m)^#{1,6}[ \t]*(?:\{#" + re.escape(ident) + r"[^}]*\})?[ \t]*$", doc.text
         )
@@ -189,7 +190,7 @@ def nested_headings(doc: Document) -> None:
         elif is_element(value):
             t = value["t"]
             held = inside or t in HOLDERS or t == "Note"
-            held = held or (t == "Div" and "callout" in value["c"][0][1])
+            held = held or (t == "Div" and "callout" in ast.classes(value))
             stack.append((value.get("c"), held))
     if count:
         doc.info(
@@ -200,6 +201,4 @@ def nested_headings(doc: Document) -> None:
 
 
 def _as_paragraph(header: Element) -> Element:
-    _, (ident, classes, kv), inlines = header["c"]
-    strong = {"t": "Strong", "c": inlines}
-    return {"t": "Para", "c": [{"t": "Span", "c": [[ident, classes, kv], [strong]]}]}
+    return ast.Para([ast.Span([ast.Strong(ast.inlines_of(header))], ast.attr(header))])
