@@ -38,6 +38,7 @@ from publish.ast import (
     Plain,
     Span,
     cell_blocks,
+    colspecs,
     elements,
     inlines_of,
     level,
@@ -269,9 +270,25 @@ def for_print(edition: Edition, paper: str = "A4") -> Edition:
     _mark_long_code(ast["blocks"])
     _cut_long_paragraphs(ast["blocks"])
     _keep_marks_with_text(ast["blocks"])
+    _equal_widths_to_content(ast["blocks"])
     _short_cells_whole(ast["blocks"], TEXT_WIDTH[paper])
     _running_heads(ast["blocks"])
     return dataclasses.replace(edition, ast=ast)
+
+
+def _equal_widths_to_content(blocks: list[Any]) -> None:
+    """A table whose columns all have one relative width (a pipe table's separator line
+    with equal dashes, which pandoc reads as widths once a row is long: 25% each) is laid
+    out by its content instead: "增强 / 强", one character alone in a narrow column. A
+    grid table's unequal widths are the author's and stay."""
+    for table in elements(blocks):
+        if table["t"] != "Table":
+            continue
+        specs = colspecs(table)
+        widths = {json.dumps(w) for _, w in specs}
+        if len(specs) > 1 and len(widths) == 1 and specs[0][1]["t"] == "ColWidth":
+            for spec in specs:
+                spec[1] = {"t": "ColWidthDefault"}
 
 
 # A table cell this wide (em of the table's text) or less prints on one line when the
