@@ -6,7 +6,27 @@ import json
 import re
 from typing import Any
 
-from publish.ast import elements, meta_text, meta_value, raw_code_depth
+from publish.ast import (
+    SoftBreak,
+    Space,
+    Str,
+    blocks_of,
+    caption,
+    classes,
+    elements,
+    ident,
+    inlines_of,
+    meta_text,
+    meta_value,
+    raw_code_depth,
+    raw_format,
+    set_text,
+    shows_address,
+    table_bodies,
+    table_foot,
+    table_head,
+)
+from publish.ast import text as text_of
 from publish.document import Document, Edition
 from publish.editions.convert import Converter
 from publish.editions.glossary import Glossary
@@ -24,22 +44,14 @@ _SEPARATORS = {"Space": " ", "SoftBreak": "\n"}
 _SKIP = {"Code", "CodeBlock", "Math", "RawInline", "RawBlock", "Cite"}
 
 
-def _is_url_link(elem: dict[str, Any]) -> bool:
-    attr, inlines, (target, _) = elem["c"]
-    if "url" in attr[1] or "uri" in attr[1] or "email" in attr[1]:
-        return True
-    text = "".join(e["c"] for e in inlines if e["t"] == "Str")
-    return bool(text) and (text == target or text.startswith(("http://", "https://")))
-
-
 def _convert_inlines(inlines: list[dict[str, Any]], conv: Converter) -> None:
     i = 0
     n = len(inlines)
     code = 0  # inside raw HTML <code>…</code> written around Markdown text
     while i < n:
         e = inlines[i]
-        if e["t"] == "RawInline" and e["c"][0] in ("html", "html5"):
-            code = raw_code_depth(e["c"][1], code)
+        if e["t"] == "RawInline" and raw_format(e) in ("html", "html5"):
+            code = raw_code_depth(text_of(e), code)
         if e["t"] != "Str" or code:
             i += 1
             continue
@@ -52,7 +64,7 @@ def _convert_inlines(inlines: list[dict[str, Any]], conv: Converter) -> None:
             inlines[i:j] = run
             n += len(run) - (j - i)
             j = i + len(run)
-        joined = "".join(e["c"] if e["t"] == "Str" else _SEPARATORS[e["t"]] for e in run)
+        joined = "".join(text_of(e) if e["t"] == "Str" else _SEPARATORS[e["t"]] for e in run)
         converted = conv.text(joined)
         if converted != joined:
             parts = converted.replace("\n", " ").split(" ")
@@ -63,11 +75,11 @@ def _convert_inlines(inlines: list[dict[str, Any]], conv: Converter) -> None:
                 k = 0
                 for w, p in zip(words, parts, strict=True):
                     if w:
-                        strs[k]["c"] = p
+                        set_text(strs[k], p)
                         k += 1
             else:  # never expected; convert word by word rather than lose text
                 for e in strs:
-                    e["c"] = conv.text(e["c"])
+                    set_text(e, conv.text(text_of(e)))
         i = j
 
 
@@ -78,7 +90,7 @@ def _irregular(run: list[dict[str, Any]]) -> bool:
     for a, b in zip(run, run[1:], strict=False):
         if a["t"] == "Str" and b["t"] == "Str":
             return True
-    return any(e["t"] == "Str" and (" " in e["c"] or "\n" in e["c"]) for e in run)
+    return any(e["t"] == "Str" and (" " in text_of(e) or "\n" in text_of(e)) for e in run)
 
 
 def _regular(run: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -86,16 +98,16 @@ def _regular(run: list[dict[str, Any]]) -> list[dict[str, Any]]:
     made Space and SoftBreak nodes: the same text, one Str per word."""
     out: list[dict[str, Any]] = []
     for e in run:
-        pieces = re.split(r"([ \n])", e["c"]) if e["t"] == "Str" else [e]
+        pieces = re.split(r"([ \n])", text_of(e)) if e["t"] == "Str" else [e]
         for piece in pieces:
             if isinstance(piece, dict):
                 out.append(piece)
             elif piece in (" ", "\n"):
-                out.append({"t": "Space"} if piece == " " else {"t": "SoftBreak"})
+                out.append(Space() if piece == " " else SoftBreak())
             elif piece and out and out[-1]["t"] == "Str":
-                out[-1] = {"t": "Str", "c": out[-1]["c"] + piece}
+                out[-1] = Str(text_of(out[-1]) + piece)
             elif piece:
-                out.append({"t": "Str", "c": piece})
+                out.append(Str(piece))
     return out
 
 
@@ -110,18 +122,23 @@ def convert_tree(value: Any, conv: Converter) -> None:
             stack.extend(item)
         elif isinstance(item, dict) and "t" in item:
             t = item["t"]
-            if t in ("RawInline", "RawBlock") and item["c"][0] in ("html", "html5"):
-                item["c"][1] = _convert_html(item["c"][1], conv)
+            if t in ("RawInline", "RawBlock") and raw_format(item) in ("html", "html5"):
+                set_text(item, _convert_html(text_of(item), conv))
                 continue
-            if t in _SKIP or (t == "Link" and _is_url_link(item)):
+            if t in _SKIP or shows_address(item):
                 continue
-            c = item.get("c")
-            if t in ("Link", "Image"):
-                stack.append(c[1])  # alt text / link text, never the target
-            elif t in ("Div", "Span", "Header", "CodeBlock", "Table", "Figure"):
-                stack.append(c[1:] if t != "Header" else c[2])  # not the attributes
-            elif c is not None:
-                stack.append(c)
+            # never the attributes, nor a link's or picture's target: the text only
+            if t in ("Link", "Image", "Span", "Header"):
+                stack.append(inlines_of(item))  # link text, alt text, heading text
+            elif t == "Div":
+                stack.append(blocks_of(item))
+            elif t == "Table":
+                stack.extend([caption(item), table_head(item), table_bodies(item)])
+                stack.append(table_foot(item))
+            elif t == "Figure":
+                stack.extend([caption(item), blocks_of(item)])
+            elif item.get("c") is not None:
+                stack.append(item["c"])
 
 
 _TAG = re.compile(r"(<[^>]*>)")
@@ -149,14 +166,16 @@ def _convert_meta(meta: dict[str, Any], conv: Converter) -> None:
         if key in meta:
             v = meta[key]
             if v["t"] == "MetaString":
-                v["c"] = conv.text(v["c"])
+                meta[key] = meta_value(conv.text(meta_text(v)))
             else:
                 convert_tree(v, conv)
+    # the CSL items: a MetaList of MetaMaps, their fields a dict
     for item in meta.get("references", {}).get("c", []):
+        fields = item["c"]
         for key in ("title", "container-title", "publisher"):
-            v = item["c"].get(key)
+            v = fields.get(key)
             if v and v["t"] == "MetaString":
-                v["c"] = conv.text(v["c"])
+                fields[key] = meta_value(conv.text(meta_text(v)))
 
 
 def make_edition(doc: Document, code: str, glossary: Glossary, quotes: bool = True) -> Edition:
@@ -186,8 +205,8 @@ def make_edition(doc: Document, code: str, glossary: Glossary, quotes: bool = Tr
             **a,
         )
     for e in elements(ast["blocks"]):
-        if e["t"] == "Div" and e["c"][0][0] == "refs":
-            e["c"][0][1].append("bibliography")
+        if e["t"] == "Div" and ident(e) == "refs":
+            classes(e).append("bibliography")
     return Edition(
         code=code,
         doc=doc,
