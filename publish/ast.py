@@ -44,8 +44,10 @@ BLOCKS |= {"HorizontalRule"}
 # Where an element keeps the inline list it holds directly: None for "c" itself.
 INLINES_AT: dict[str, int | None] = {t: None for t in MARKUP | {"Para", "Plain"}}
 INLINES_AT |= {"Header": 2, "Span": 1, "Quoted": 1, "Link": 1, "Image": 1, "Cite": 1}
+INLINES_AT |= {"MetaInlines": None}
 # Where an element keeps its blocks: None for "c" itself.
 BLOCKS_AT: dict[str, int | None] = {"BlockQuote": None, "Note": None, "Div": 1, "Figure": 2}
+BLOCKS_AT |= {"MetaBlocks": None}
 # Where an element keeps its Attr.
 ATTR_AT = {"Header": 1, "Div": 0, "Span": 0, "CodeBlock": 0, "Code": 0, "Link": 0}
 ATTR_AT |= {"Image": 0, "Table": 0, "Figure": 0}

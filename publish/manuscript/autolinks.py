@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from publish import ast
 from publish.ast import elements, inline_content
 from publish.chars import IS_HAN
 from publish.document import Document
@@ -41,15 +42,13 @@ def link_bare_urls(doc: Document) -> None:
 def _inline_lists(e: dict[str, Any]) -> list[list[Any]]:
     """The inline lists ``e`` holds directly: a paragraph's, a heading's, an inline
     container's, a line block's lines, a definition list's terms."""
-    t, c = e["t"], e.get("c")
-    if t in ("Para", "Plain"):
-        return [c]
-    if t == "Header":
-        return [c[2]]
+    t = e["t"]
+    if t in ("Para", "Plain", "Header"):
+        return [ast.inlines_of(e)]
     if t == "LineBlock":
-        return list(c)
+        return list(ast.lines_of(e))
     if t == "DefinitionList":
-        return [term for term, _ in c]
+        return [term for term, _ in ast.definitions(e)]
     content = inline_content(e)
     return [content] if content else []
 
@@ -60,10 +59,10 @@ def _link(inlines: list[Any]) -> int:
     i = 0
     while i < len(inlines):
         e = inlines[i]
-        if e.get("t") != "Str" or ("://" not in e["c"] and "www." not in e["c"]):
+        if e.get("t") != "Str" or ("://" not in ast.text(e) and "www." not in ast.text(e)):
             i += 1
             continue
-        pieces = _split(e["c"])
+        pieces = _split(ast.text(e))
         if len(pieces) == 1 and pieces[0]["t"] == "Str":  # no address in it
             i += 1
             continue
@@ -86,14 +85,14 @@ def _split(text: str) -> list[dict[str, Any]]:
         if url.startswith("www.") and "." not in url[4:]:
             continue
         if start > pos:
-            out.append({"t": "Str", "c": text[pos:start]})
+            out.append(ast.Str(text[pos:start]))
         target = url if "://" in url else "http://" + url
-        out.append({"t": "Link", "c": [["", ["uri"], []], [{"t": "Str", "c": url}], [target, ""]]})
+        out.append(ast.Link([ast.Str(url)], target, a=ast.make_attr("", ["uri"])))
         pos = start + len(url)
     if not out:
-        return [{"t": "Str", "c": text}]
+        return [ast.Str(text)]
     if pos < len(text):
-        out.append({"t": "Str", "c": text[pos:]})
+        out.append(ast.Str(text[pos:]))
     return out
 
 
@@ -115,11 +114,11 @@ def _mark_autolinks(doc: Document) -> None:
     for e in elements(doc.ast["blocks"]):
         if e["t"] != "Link":
             continue
-        attr, inlines, (target, _) = e["c"]
-        if len(inlines) != 1 or inlines[0]["t"] != "Str" or attr[1]:
+        inlines, target, names = ast.inlines_of(e), ast.url(e), ast.classes(e)
+        if len(inlines) != 1 or inlines[0]["t"] != "Str" or names:
             continue
-        text = inlines[0]["c"]
-        if text == target and "://" in target:
-            attr[1].append("uri")
-        elif target == "mailto:" + text:
-            attr[1].append("email")
+        shown = ast.text(inlines[0])
+        if shown == target and "://" in target:
+            names.append("uri")
+        elif target == "mailto:" + shown:
+            names.append("email")

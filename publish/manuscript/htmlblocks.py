@@ -21,7 +21,7 @@ import secrets
 from typing import Any
 
 from publish import pandoc
-from publish.ast import Element, lists
+from publish.ast import Element, blocks_of, ident, lists, text
 from publish.document import Document
 from publish.manuscript.rawhtml import clean, is_raw_html
 
@@ -32,7 +32,7 @@ def read_html_blocks(doc: Document) -> None:
     for lst in lists(doc.ast.get("blocks", []), _has_raw_block):
         for i, x in enumerate(lst):
             if _is_raw_block(x):
-                found.append((lst, i, x["c"][1]))
+                found.append((lst, i, text(x)))
     if not found:
         return
     key = "publish-" + secrets.token_hex(4)
@@ -45,11 +45,8 @@ def read_html_blocks(doc: Document) -> None:
     for w in warnings:
         doc.warn("pandoc-warning", w)
     read = pandoc.loads(out, str(doc.source))
-    blocks = {
-        b["c"][0][0]: b["c"][1]
-        for b in read["blocks"]
-        if b["t"] == "Div" and b["c"][0][0].startswith(key)
-    }
+    ours = [b for b in read["blocks"] if b["t"] == "Div" and ident(b).startswith(key)]
+    blocks = {ident(b): blocks_of(b) for b in ours}
     # Replace from the last, so the indexes of earlier ones in the same list hold.
     for n in range(len(found) - 1, -1, -1):
         lst, i, _ = found[n]

@@ -35,6 +35,7 @@ from urllib.parse import unquote, unquote_to_bytes
 
 from lxml import etree
 
+from publish import ast
 from publish.ast import Element, Filter, stringify
 from publish.document import Document
 
@@ -316,20 +317,20 @@ class Images(Filter):
         return None
 
     def _image(self, elem: Element, doc: Document) -> Element | None:
-        attr, alt, (target, title) = elem["c"]
+        alt, target, title = ast.inlines_of(elem), ast.url(elem), ast.title(elem)
         found = self.found.get(target) or resolve(target, doc.source.parent)
         self.found[target] = found
         if found.uri is not None:
             found = self._budget(target, found)
         if found.uri is not None:
-            elem["c"][2][0] = found.uri
+            ast.set_url(elem, found.uri)
             return None
         self.warn(doc, target, found)
-        text = alt or ([{"t": "Str", "c": title}] if title else [])
+        text = alt or ([ast.Str(title)] if title else [])
         if found.remote:
-            link_attr = [attr[0], [REMOTE_CLASS], []]
-            return {"t": "Link", "c": [link_attr, text or [_str(target)], [target, title]]}
-        return missing(text, attr[0])
+            link_attr = ast.make_attr(ast.ident(elem), [REMOTE_CLASS])
+            return ast.Link(text or [ast.Str(target)], target, title, link_attr)
+        return missing(text, ast.ident(elem))
 
     def _budget(self, target: str, found: Resolved) -> Resolved:
         """``found``, or a refusal once the report's pictures pass :data:`MAX_TOTAL`, or
@@ -369,33 +370,29 @@ class Images(Filter):
 
 def missing(text: list[Element], ident: str = "") -> Element:
     """The span that stands for a picture not shown: its description."""
-    return {"t": "Span", "c": [[ident, [MISSING_CLASS], []], text]}
-
-
-def _str(text: str) -> Element:
-    return {"t": "Str", "c": text}
+    return ast.Span(text, ast.make_attr(ident, [MISSING_CLASS]))
 
 
 def _figure(elem: Element) -> Element | None:
     """A figure whose only picture is gone: its caption once, as a paragraph (pandoc makes
     the caption from the description, which the missing picture already left in place)."""
-    attr, (_, caption), body = elem["c"]
+    caption, body = ast.caption_blocks(elem), ast.blocks_of(elem)
     spans: list[Element] = []
     for block in body:
         if block["t"] not in ("Plain", "Para"):
             return None
-        for inline in block["c"]:
+        for inline in ast.inlines_of(block):
             if inline["t"] in ("Span", "Link") and {MISSING_CLASS, REMOTE_CLASS} & set(
-                inline["c"][0][1]
+                ast.classes(inline)
             ):
                 spans.append(inline)
             elif inline["t"] not in ("Space", "SoftBreak"):
                 return None
     if not spans:
         return None
-    text = [i for b in caption if b["t"] in ("Plain", "Para") for i in b["c"]]
+    text = [i for b in caption if b["t"] in ("Plain", "Para") for i in ast.inlines_of(b)]
     if stringify(text).strip() and stringify(text).strip() != stringify(spans).strip():
         spans.append({"t": "Space"})
         spans.extend(text)
-    para = {"t": "Para", "c": spans}
-    return {"t": "Div", "c": [attr, [para]]} if attr[0] else para
+    para = ast.Para(spans)
+    return ast.Div([para], ast.attr(elem)) if ast.ident(elem) else para

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from publish.ast import Element, elements, lists
+from publish import ast
+from publish.ast import Element, elements, lists, short
 from publish.document import Document
 from publish.lines import scan
 from publish.manuscript.images import missing
@@ -49,10 +50,12 @@ def _raw(html: str, found: list[str]) -> str:
     return RAW_ATTR.sub(repl, html)
 
 
+SPACES = ("Space", "SoftBreak")
+
+
 def _inline_text(lst: list[Element]) -> str:
     return "".join(
-        x["c"] if x.get("t") == "Str" else " " if x.get("t") in ("Space", "SoftBreak") else "\n"
-        for x in lst
+        ast.text(x) if x.get("t") == "Str" else " " if x.get("t") in SPACES else "\n" for x in lst
     )
 
 
@@ -141,21 +144,21 @@ def liquid_tags(doc: Document) -> None:
     blocks = doc.ast.get("blocks", [])
     for elem in elements(blocks):
         t = elem["t"]
-        if t in ("RawBlock", "RawInline") and elem["c"][0].lower() in RAW_FORMATS:
-            if "{" in elem["c"][1]:
-                elem["c"][1] = _raw(elem["c"][1], found)
-        elif t in ("Para", "Plain") and any(x.get("t") == "Str" for x in elem["c"]):
-            found += [m.group(0) for m in TAG.finditer(_inline_text(elem["c"]))]
+        if t in ("RawBlock", "RawInline") and ast.raw_format(elem).lower() in RAW_FORMATS:
+            if "{" in ast.text(elem):
+                ast.set_text(elem, _raw(ast.text(elem), found))
+        elif t in ("Para", "Plain") and any(x.get("t") == "Str" for x in ast.inlines_of(elem)):
+            found += [m.group(0) for m in TAG.finditer(_inline_text(ast.inlines_of(elem)))]
     for lst in _lists_holding(blocks, ("Link", "Image")):
         i = 0
         while i < len(lst):
             item = lst[i]
-            if item.get("t") in ("Link", "Image") and (tag := _target_tag(item["c"][2][0])):
+            if item.get("t") in ("Link", "Image") and (tag := _target_tag(ast.url(item))):
                 found.append(tag)
                 if item["t"] == "Link":
-                    lst[i : i + 1] = item["c"][1]
+                    lst[i : i + 1] = ast.inlines_of(item)
                     continue
-                lst[i] = missing(item["c"][1], item["c"][0][0])
+                lst[i] = missing(ast.inlines_of(item), ast.ident(item))
             i += 1
     printed = [r for r in doc.removed if r["where"] == "liquid-tag"]
     found += [r["text"] for r in printed]
@@ -166,14 +169,10 @@ def liquid_tags(doc: Document) -> None:
             "liquid-tag",
             f"{len(seen)} Liquid/Hexo template tag(s) are not run: a tag prints its quoted "
             "words or nothing, and links and images whose address holds one keep their text "
-            "only: " + ", ".join(_short(s) for s in seen[:3]) + (", …" if len(seen) > 3 else ""),
+            "only: " + ", ".join(short(s) for s in seen[:3]) + (", …" if len(seen) > 3 else ""),
             min(lines, default=None),
             tags=seen[:50],
         )
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _lists_holding(value: object, kinds: tuple[str, ...]) -> list[list[Element]]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import lists
+from publish.ast import BulletList, Plain, inlines_of, lists, text
 from publish.document import Document
 from publish.lines import code_lines
 
@@ -81,14 +81,16 @@ def bullets_after_lines(doc: Document) -> None:
         while i < len(lst):
             b = lst[i]
             split = (
-                _split(b["c"]) if isinstance(b, dict) and b.get("t") in ("Para", "Plain") else None
+                _split(inlines_of(b))
+                if isinstance(b, dict) and b.get("t") in ("Para", "Plain")
+                else None
             )
             if not split:
                 i += 1
                 continue
             head, items = split
             new = [{"t": b["t"], "c": head}] if head else []
-            new.append({"t": "BulletList", "c": [[{"t": "Plain", "c": it}] for it in items]})
+            new.append(BulletList([[Plain(it)] for it in items]))
             lst[i : i + 1] = new
             made += len(items)
             i += len(new)
@@ -103,7 +105,7 @@ def _split(inlines: list[Any]) -> tuple[list[Any], list[list[Any]]] | None:
         for k in range(len(inlines) - 2)
         if inlines[k]["t"] in BREAKS
         and inlines[k + 1]["t"] == "Str"
-        and inlines[k + 1]["c"] in MARKS
+        and text(inlines[k + 1]) in MARKS
         and inlines[k + 2]["t"] == "Space"
     ]
     if not starts:

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from publish.ast import elements
+from publish.ast import Strong, attr, elements, inlines_of
 from publish.document import Document
 from publish.lines import code_lines
 
@@ -186,8 +186,8 @@ def highlights(doc: Document) -> None:
 def strong_spans(doc: Document) -> None:
     """After parsing: the spans :func:`bold_next_to_punctuation` wrote become ``Strong``."""
     for e in elements(doc.ast.get("blocks", [])):
-        if e["t"] == "Span" and e["c"][0] == ["", [STRONG_CLASS], []]:
-            e["t"], e["c"] = "Strong", e["c"][1]
+        if e["t"] == "Span" and attr(e) == ["", [STRONG_CLASS], []]:
+            e.update(Strong(inlines_of(e)))
 
 
 def escape_markers(doc: Document) -> None:

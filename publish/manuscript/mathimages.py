@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from publish.ast import elements
+from publish.ast import Math, elements, inlines_of, url
 from publish.document import Document
 
 # Services that draw TeX given in their address: host, path, and where the TeX is.
@@ -54,16 +54,15 @@ def math_images(doc: Document) -> None:
     for e in elements(doc.ast.get("blocks", [])):
         if e["t"] not in ("Para", "Plain"):
             continue
-        inlines: list[Any] = e["c"]
+        inlines: list[Any] = inlines_of(e)
         alone = len([x for x in inlines if x["t"] not in ("Space", "SoftBreak")]) == 1
         for i, x in enumerate(inlines):
             if x["t"] != "Image":
                 continue
-            tex = tex_of(x["c"][2][0])
+            tex = tex_of(url(x))
             if tex is None:
                 continue
-            kind = "DisplayMath" if alone else "InlineMath"
-            inlines[i] = {"t": "Math", "c": [{"t": kind}, tex]}
+            inlines[i] = Math(tex, display=alone)
             count += 1
     if count:
         doc.info(

@@ -22,25 +22,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from publish.ast import elements, inline_content, raw_code_depth, shows_address
+from publish import ast
+from publish.ast import (
+    INLINE_CONTAINERS,
+    elements,
+    inline_content,
+    inlines_of,
+    raw_code_depth,
+    shows_address,
+)
 from publish.chars import IS_HAN
 from publish.document import Document
 from publish.manuscript.liquid import TAG
 
 # Containers whose text is part of the sentence, read through; any other inline element
 # (code, math, raw HTML, a citation, a note, a picture) ends the text around it.
-THROUGH = {
-    "Emph",
-    "Strong",
-    "Underline",
-    "Strikeout",
-    "SmallCaps",
-    "Superscript",
-    "Subscript",
-    "Span",
-    "Link",
-    "Quoted",
-}
+THROUGH = INLINE_CONTAINERS
 BREAK = "\x00"  # stands for a non-text element between two pieces of text
 # Text whose quotes are not quotation marks: an address, a Liquid tag kept as text.
 VERBATIM = re.compile(rf"(?:https?|ftp|file|mailto):[^\s\x00]+|www\.[^\s\x00]+|{TAG.pattern}")
@@ -51,22 +48,18 @@ def curl_quotes(doc: Document) -> None:
     ``doc.quotes``; the YAML title, subtitle and author too."""
     pairs: list[str] = []
     for e in elements(doc.ast.get("blocks", [])):
-        if e["t"] in ("Para", "Plain"):
-            pairs += _curl(e["c"])
-        elif e["t"] == "Header":
-            pairs += _curl(e["c"][2])
-        elif e["t"] == "Image":
-            pairs += _curl(e["c"][1])
+        if e["t"] in ("Para", "Plain", "Header", "Image"):
+            pairs += _curl(inlines_of(e))
         elif e["t"] == "LineBlock":
-            for line in e["c"]:
+            for line in ast.lines_of(e):
                 pairs += _curl(line)
         elif e["t"] == "DefinitionList":
-            for term, _ in e["c"]:
+            for term, _ in ast.definitions(e):
                 pairs += _curl(term)
     for key in ("title", "subtitle", "author"):
         for value in elements(doc.ast.get("meta", {}).get(key)):
             if value["t"] == "MetaInlines":
-                pairs += _curl(value["c"])
+                pairs += _curl(inlines_of(value))
     doc.quotes += len(pairs)
     if pairs:
         doc.info(
@@ -81,7 +74,7 @@ def _curl(inlines: list[Any]) -> list[str]:
     """Curl the quote pairs of one block's inlines in place; returns each pair's text."""
     pieces: list[Any] = []  # Str elements, and " " or BREAK between them
     _flatten(inlines, pieces)
-    text = "".join(p["c"] if isinstance(p, dict) else p for p in pieces)
+    text = "".join(ast.text(p) if isinstance(p, dict) else p for p in pieces)
     if '"' not in text or not IS_HAN.search(text):
         return []
     verbatim = [(m.start(), m.end()) for m in VERBATIM.finditer(text)]
@@ -102,12 +95,12 @@ def _curl(inlines: list[Any]) -> list[str]:
         if isinstance(p, str):
             offset += len(p)
             continue
-        s = p["c"]
+        s = ast.text(p)
         if '"' in s:
-            p["c"] = "".join(
+            ast.set_text(p, "".join(
                 "“" if offset + i in opening else "”" if offset + i in closing else ch
                 for i, ch in enumerate(s)
-            )
+            ))
         offset += len(s)
     return [text[a + 1 : b].replace(BREAK, "") for a, b in pairs]
 
@@ -119,7 +112,7 @@ def _flatten(inlines: list[Any], out: list[Any], code: list[int] | None = None) 
     for e in inlines:
         kind = e["t"]
         if kind == "RawInline":
-            code[0] = raw_code_depth(e["c"][1], code[0])
+            code[0] = raw_code_depth(ast.text(e), code[0])
             out.append(BREAK)
         elif kind == "Str" and code[0]:
             out.append(BREAK)

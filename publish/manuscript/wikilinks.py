@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from publish.ast import Element, elements, inlines_from_text, stringify
+from publish import ast
+from publish.ast import INLINE_CONTAINERS, Element, elements, inlines_from_text, stringify
 from publish.document import Document
 
 WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
@@ -30,21 +31,21 @@ def _runs(lst: list[Element]) -> list[tuple[int, int]]:
         j = i
         while j < len(lst) and lst[j].get("t") in ("Str", "Space"):
             j += 1
-        if "[[" in "".join(x.get("c", "") for x in lst[i:j] if x["t"] == "Str"):
+        if "[[" in "".join(ast.text(x) for x in lst[i:j] if x["t"] == "Str"):
             out.append((i, j))
         i = j
     return out
 
 
 def _text(inlines: list[Element]) -> str:
-    return "".join(x["c"] if x["t"] == "Str" else " " for x in inlines)
+    return "".join(ast.text(x) if x["t"] == "Str" else " " for x in inlines)
 
 
 def _headings(doc: Document) -> dict[str, str]:
     out: dict[str, str] = {}
     for elem in elements(doc.ast.get("blocks", [])):
-        if elem["t"] == "Header" and elem["c"][1][0]:
-            out.setdefault(stringify(elem["c"][2]).strip(), elem["c"][1][0])
+        if elem["t"] == "Header" and ast.ident(elem):
+            out.setdefault(stringify(ast.inlines_of(elem)).strip(), ast.ident(elem))
     return out
 
 
@@ -60,7 +61,7 @@ def _replace(text: str, headings: dict[str, str], found: list[str]) -> list[Elem
         shown = inlines_from_text(label or target)
         ident = headings.get(target.split("#", 1)[0].strip())
         if ident:
-            out.append({"t": "Link", "c": [["", ["wikilink"], []], shown, ["#" + ident, ""]]})
+            out.append(ast.Link(shown, "#" + ident, a=ast.make_attr("", ["wikilink"])))
         else:
             out += shown
         at = m.end()
@@ -77,16 +78,18 @@ def _heading_reference(lst: list[Element]) -> list[str]:
         before, link, after = lst[i - 1], lst[i], lst[i + 1]
         if (
             link.get("t") == "Link"
-            and link["c"][2][0].startswith("#")
+            and ast.url(link).startswith("#")
             and before.get("t") == "Str"
-            and before["c"].endswith("[")
+            and ast.text(before).endswith("[")
             and after.get("t") == "Str"
-            and after["c"].startswith("]")
+            and ast.text(after).startswith("]")
         ):
-            found.append(f"[[{stringify(link['c'][1])}]]")
-            link["c"][0][1].append("wikilink")
-            before["c"], after["c"] = before["c"][:-1], after["c"][1:]
-            lst[i - 1 : i + 2] = [x for x in (before, link, after) if x["t"] != "Str" or x["c"]]
+            found.append(f"[[{stringify(ast.inlines_of(link))}]]")
+            ast.classes(link).append("wikilink")
+            ast.set_text(before, ast.text(before)[:-1])
+            ast.set_text(after, ast.text(after)[1:])
+            kept = (before, link, after)
+            lst[i - 1 : i + 2] = [x for x in kept if x["t"] != "Str" or ast.text(x)]
     return found
 
 
@@ -115,15 +118,11 @@ def resolve_wikilinks(doc: Document) -> None:
         )
 
 
-_INLINES_AT = {"Para": None, "Plain": None, "Emph": None, "Strong": None, "Underline": None}
-_INLINES_AT |= {"Strikeout": None, "Superscript": None, "Subscript": None, "SmallCaps": None}
-_INLINES_AT |= {"Header": 2, "Span": 1, "Quoted": 1, "Link": 1}
-
-
 def _inline_lists(elem: Element) -> list[list[Element]]:
-    if elem["t"] in _INLINES_AT:
-        at = _INLINES_AT[elem["t"]]
-        return [elem["c"] if at is None else elem["c"][at]]
+    """The inline lists of the text: a paragraph's, a heading's, an inline container's,
+    a line block's lines (not a picture's description or a citation's printed form)."""
+    if elem["t"] in INLINE_CONTAINERS or elem["t"] in ("Para", "Plain", "Header"):
+        return [ast.inlines_of(elem)]
     if elem["t"] == "LineBlock":
-        return list(elem["c"])
+        return list(ast.lines_of(elem))
     return []
