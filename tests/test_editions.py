@@ -227,3 +227,31 @@ def test_glossary_corrects_the_phrase_conversions_found_wrong(seed_dir, tmp_path
     src.write_text(f"---\nlang: zh-Hant-TW\n---\n\n# 標題\n\n{text}\n")
     out = build(src, tmp_path / "out", "html", "zh-Hans")
     assert "入侵指标与核心数字，政策执行与发文排程。" in main_html(out / "tw.zh-Hans.html")
+
+
+def test_one_edition_table_is_what_every_stage_reads():
+    # issue 18, item 5: the editions are listed once (publish/editions/table.py)
+    from publish import config
+    from publish.build import verify
+    from publish.editions import LABELS
+    from publish.editions import glossary as glossary_module
+    from publish.editions.script import CONFIGS
+    from publish.editions.table import CODES, TABLE
+    from publish.styles import STYLES
+
+    assert config.EDITIONS == CODES == glossary_module.EDITION_CODES
+    assert CODES == ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
+    assert verify.REGIONS == {"zh-Hans": "SC", "zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}
+    assert CONFIGS[("Hans", "")] == {"zh-Hans": "t2s", "zh-Hant-TW": "s2twp", "zh-Hant-HK": "s2hk"}
+    assert CONFIGS[("Hant", "TW")]["zh-Hant-TW"] is None  # a Taiwan source passes through
+    # every label a template asks for, in every edition, in the edition's own script
+    used = set()
+    for template in (STYLES / "templates").glob("*.j2"):
+        used |= set(re.findall(r"labels\.(\w+)", template.read_text("utf-8")))
+    used.discard("get")
+    for spec in TABLE:
+        assert used <= set(LABELS[spec.code]), (spec.code, used - set(LABELS[spec.code]))
+        assert (STYLES / spec.reference_docx).is_file()
+        assert spec.font_stack.startswith(f"'Noto Sans CJK {spec.fonts}'")
+    assert LABELS["zh-Hant-HK"]["variants"] == "字形改動"
+    assert LABELS["zh-Hans"]["variants"] == "字形改动"
