@@ -503,7 +503,9 @@ def _write_glossary(out: Path, learned: list[Learned], edition: str) -> None:
         lines += ["", f"[{section}]"]
         for key in sorted(entries):
             values = entries[key]
-            inner = ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in values.items())
+            inner = ", ".join(
+                f"{k if k == 'note' else _toml(k)} = {_toml(v)}" for k, v in values.items()
+            )
             lines.append(f"{_toml(key)} = {{ {inner} }}")
     keep = (data.get("keep") or {}).get("words") or []
     if keep:
