@@ -412,6 +412,12 @@ def test_download_page_links_every_output_and_stands_alone(seed_out):
 
 def test_progress_lines_and_quiet(tmp_path):
     src = tiny(tmp_path / "src")
+    # titled references: an untitled one would be a reference-incomplete warning
+    src.with_name("tiny.refs.yaml").write_text(
+        "references:\n  - url: https://example.com/a\n    title: 甲\n"
+        "  - url: https://example.org/b\n    title: 乙\n",
+        "utf-8",
+    )
     proc = run_cli("build", str(src), "--out", str(tmp_path / "a"), "--formats", SMALL)
     assert proc.returncode == 0, proc.stderr
     built = [ln for ln in proc.stderr.splitlines() if ln.startswith("built ")]
