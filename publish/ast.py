@@ -736,6 +736,16 @@ def meta_value(value: Any) -> Element:
     raise TypeError(f"cannot put {type(value).__name__} into pandoc metadata")
 
 
+def meta_list(value: Element) -> list[Element]:
+    """A MetaList's values (the list itself)."""
+    return value["c"]
+
+
+def meta_map(value: Element) -> dict[str, Element]:
+    """A MetaMap's values by key (the dict itself)."""
+    return value["c"]
+
+
 def meta_text(value: Element | None) -> str:
     """Plain text of a MetaValue."""
     if value is None:

@@ -15,7 +15,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from publish.ast import elements, inlines_from_text, meta_text, meta_value, stringify
+from publish import ast
+from publish.ast import (
+    elements,
+    inlines_from_text,
+    meta_list,
+    meta_map,
+    meta_text,
+    meta_value,
+    stringify,
+)
 from publish.document import Document
 from publish.project import suggest
 
@@ -41,7 +50,7 @@ def _authors(value: dict | None) -> list[str]:
     if value is None:
         return []
     if value["t"] == "MetaList":
-        return [meta_text(v) for v in value["c"] if meta_text(v)]
+        return [meta_text(v) for v in meta_list(value) if meta_text(v)]
     text = meta_text(value)
     return [text] if text else []
 
@@ -93,10 +102,10 @@ def _plain(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if value is None:
         return None
     if value["t"] == "MetaList":
-        items = [_plain(v) for v in value["c"]]
+        items = [_plain(v) for v in meta_list(value)]
         return {"t": "MetaList", "c": [v for v in items if v is not None]}
     if value["t"] == "MetaMap":  # author: {name: …, affiliation: …}
-        value = value["c"].get("name")
+        value = meta_map(value).get("name")
         if value is None:
             return None
     text = meta_text(value).strip()
@@ -145,14 +154,14 @@ def take_metadata(doc: Document) -> None:
     m.date = meta_text(meta.get("date")).strip()
     m.lang = meta_text(meta.get("lang")).strip()
     blocks = doc.ast["blocks"]
-    h1 = [i for i, b in enumerate(blocks) if b["t"] == "Header" and b["c"][0] == 1]
+    h1 = [i for i, b in enumerate(blocks) if b["t"] == "Header" and ast.level(b) == 1]
     if not m.title and h1:
-        m.title = stringify(blocks[h1[0]]["c"][2]).strip()
+        m.title = stringify(ast.inlines_of(blocks[h1[0]])).strip()
         if h1[0] == 0 or all(b["t"] in ("Para", "HorizontalRule") for b in blocks[: h1[0]]):
             # The heading is the title page, not a chapter: take it out of the body. Its
             # notes (the title is plain text) go on, called at the end of the first
             # paragraph after it.
-            notes = [e for e in elements(blocks[h1[0]]["c"][2]) if e["t"] == "Note"]
+            notes = [e for e in elements(ast.inlines_of(blocks[h1[0]])) if e["t"] == "Note"]
             del blocks[h1[0]]
             if notes:
                 _keep_notes(doc, notes, h1[0])
@@ -160,8 +169,8 @@ def take_metadata(doc: Document) -> None:
                 # A single title heading: chapters move up a level, as pandoc's
                 # --shift-heading-level-by=-1 does, so EPUB nav and DOCX Heading 1 are chapters.
                 for e in elements(blocks):
-                    if e["t"] == "Header" and e["c"][0] > 1:
-                        e["c"][0] -= 1
+                    if e["t"] == "Header" and ast.level(e) > 1:
+                        ast.set_level(e, ast.level(e) - 1)
         doc.info("title-from-heading", f"title taken from the first heading: {m.title}")
     _chapters_at_level_one(doc)
     if not m.title:
@@ -176,9 +185,9 @@ def _keep_notes(doc: Document, notes: list[dict], at: int) -> None:
     blocks = doc.ast["blocks"]
     para = next((b for b in blocks[at:] if b["t"] in ("Para", "Plain")), None)
     if para is None:
-        para = {"t": "Para", "c": []}
+        para = ast.Para([])
         blocks.insert(at, para)
-    para["c"] += notes
+    ast.inlines_of(para).extend(notes)
     doc.info(
         "title-note-moved",
         "the title heading's note is called at the end of the first paragraph instead "
@@ -191,10 +200,10 @@ def _chapters_at_level_one(doc: Document) -> None:
     title in YAML, or a blog's habit) gets chapters in the EPUB's navigation and files,
     DOCX Heading 1 and the print edition's running heads, like one written with ``#``."""
     heads = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Header"]
-    top = min((e["c"][0] for e in heads), default=1)
+    top = min((ast.level(e) for e in heads), default=1)
     if top > 1:
         for e in heads:
-            e["c"][0] -= top - 1
+            ast.set_level(e, ast.level(e) - (top - 1))
         doc.info(
             "headings-shifted",
             f"the highest heading is level {top}: every heading moves up {top - 1} "

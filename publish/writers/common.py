@@ -19,8 +19,9 @@ import jinja2
 from markupsafe import Markup
 
 from publish import __version__, pandoc
+from publish import ast as node
 from publish import styles as style_files
-from publish.ast import elements, meta_text
+from publish.ast import elements, meta_list, meta_text
 from publish.document import Edition
 from publish.writers import citations, dates, spacing
 
@@ -90,10 +91,10 @@ def _stand_ins(ast: dict[str, Any]) -> dict[str, str]:
         return tokens.setdefault(uri, f"publish-picture-{key}-{len(tokens)}")
 
     for e in elements(ast["blocks"]):
-        if e["t"] == "Image" and e["c"][2][0].startswith("data:"):
-            e["c"][2][0] = token(e["c"][2][0])
-        elif e["t"] in ("RawInline", "RawBlock") and "data:" in e["c"][1]:
-            e["c"][1] = _DATA_SRC.sub(lambda m: f'src="{token(m.group(1))}"', e["c"][1])
+        if e["t"] == "Image" and node.url(e).startswith("data:"):
+            node.set_url(e, token(node.url(e)))
+        elif e["t"] in ("RawInline", "RawBlock") and "data:" in node.text(e):
+            node.set_text(e, _DATA_SRC.sub(lambda m: f'src="{token(m.group(1))}"', node.text(e)))
     return {t: uri for uri, t in tokens.items()}
 
 
@@ -120,7 +121,9 @@ def render_page(edition: Edition, toc: str, body: str, styles: list[str], **cont
     # The edition's metadata, converted to its script (the Document's is the source's).
     meta = edition.ast["meta"]
     author = meta.get("author")
-    authors = author["c"] if author and author["t"] == "MetaList" else [author] if author else []
+    authors = [author] if author else []
+    if author and author["t"] == "MetaList":
+        authors = meta_list(author)
     given: dict[str, object] = {
         "lang": edition.code,
         "title": edition.title,

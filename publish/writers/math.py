@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from publish import ast as node
 from publish import pandoc
 from publish.ast import Element, elements
 from publish.document import Document
@@ -67,28 +68,26 @@ def svg_img(tex: str, display: bool) -> str | None:
 
 def typeset(ast: dict[str, Any], doc: Document, what: str) -> None:
     """Every Math element of ``ast`` (an edition's private copy) drawn as SVG."""
-    failed: list[Element] = []
-    reasons: dict[int, str] = {}  # a formula's characters the math font has not
+    failed: list[tuple[Element, str]] = []  # and the characters the math font has not
     stack: list[Any] = [ast["blocks"]]
     while stack:
         item = stack.pop()
         if isinstance(item, list):
             for i, elem in enumerate(item):
                 if isinstance(elem, dict) and elem.get("t") == "Math":
-                    kind, tex = elem["c"]
+                    tex = node.text(elem)
                     lacking = [c for c in dict.fromkeys(tex) if ord(c) > 127 and not _drawn(c)]
-                    img = None if lacking else svg_img(tex, kind["t"] == "DisplayMath")
+                    img = None if lacking else svg_img(tex, node.math_kind(elem) == "DisplayMath")
                     if img is None:
-                        failed.append(elem)
-                        reasons[id(elem)] = "".join(lacking)
+                        failed.append((elem, "".join(lacking)))
                     else:
-                        item[i] = {"t": "RawInline", "c": ["html", img]}
+                        item[i] = node.RawInline("html", img)
                 else:
                     stack.append(elem)
         elif isinstance(item, dict):
             stack.append(item.get("c") if "t" in item else list(item.values()))
     if failed:
-        _as_text(failed, ast["pandoc-api-version"], doc, what, reasons)
+        _as_text(failed, ast["pandoc-api-version"], doc, what)
 
 
 @functools.cache
@@ -110,21 +109,21 @@ def _drawn(ch: str) -> bool:
 
 
 def _as_text(
-    formulas: list[Element], api: list[int], doc: Document, what: str, reasons: dict[int, str]
+    formulas: list[tuple[Element, str]], api: list[int], doc: Document, what: str
 ) -> None:
-    """Formulas ziamath cannot draw, as pandoc's plain-text rendering (one run for all)."""
-    blocks = [{"t": "Para", "c": [dict(f)]} for f in formulas]
-    ast = {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
-    out, _ = pandoc.convert(ast, "plain", ["--wrap=none"], f"{what} (math)")
+    """Formulas ziamath cannot draw (each with the characters the font lacks), as pandoc's
+    plain-text rendering (one run for all)."""
+    blocks = [node.Para([dict(f)]) for f, _ in formulas]
+    tree = {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
+    out, _ = pandoc.convert(tree, "plain", ["--wrap=none"], f"{what} (math)")
     texts = out.decode("utf-8").strip("\n").split("\n\n")
-    for i, f in enumerate(formulas):
-        tex = f["c"][1]
-        lacking = reasons.get(id(f), "")
+    for i, (f, lacking) in enumerate(formulas):
+        tex = node.text(f)
         text = texts[i].strip() if len(texts) == len(formulas) else tex
         if "\\" in text or "$" in text:  # pandoc kept the TeX: say it in words instead
             text = readable(tex)
         f.clear()
-        f.update({"t": "Code", "c": [["", ["math-text"], []], text]})
+        f.update(node.Code(text, node.make_attr("", ["math-text"])))
         why = f"the math font has no {lacking}" if lacking else "it could not be typeset"
         doc.warn("math-unreadable", f"{what}: a formula is shown as text ({why}): {tex}")
 
@@ -216,11 +215,12 @@ def expand_macros(doc: Document) -> None:
     macros: dict[str, Macro] = {}
     budget = MAX_TOTAL_GROWTH
     for elem in elements(doc.ast.get("blocks", [])):
-        t, c = elem["t"], elem.get("c")
-        if t in ("RawBlock", "RawInline") and c[0] in ("tex", "latex") and "\\" in c[1]:
-            _define_all(tokens(c[1]), macros)
+        t = elem["t"]
+        if t in ("RawBlock", "RawInline") and node.raw_format(elem) in ("tex", "latex"):
+            if "\\" in node.text(elem):
+                _define_all(tokens(node.text(elem)), macros)
         elif t == "Math":
-            tex = c[1]
+            tex = node.text(elem)
             toks = tokens(tex)
             if not any(tok in macros or tok in DEFINERS for tok in toks):
                 continue
@@ -230,15 +230,15 @@ def expand_macros(doc: Document) -> None:
                 _as_source(elem, doc, tex, str(exc))
                 continue
             budget -= max(0, len(out) - len(tex))
-            c[1] = out
+            node.set_text(elem, out)
             if not out.strip():  # only definitions: nothing to show, as MathJax shows it
                 elem.clear()
-                elem.update({"t": "Span", "c": [["", [], []], []]})
+                elem.update(node.Span([]))
 
 
 def _as_source(elem: Element, doc: Document, tex: str, why: str) -> None:
     elem.clear()
-    elem.update({"t": "Code", "c": [["", ["math-text"], []], tex]})
+    elem.update(node.Code(tex, node.make_attr("", ["math-text"])))
     shown = tex if len(tex) <= 80 else tex[:77] + "…"
     doc.warn(
         "math-expansion",
