@@ -78,7 +78,12 @@ def test_replacements_become_glossary_entries_that_change_the_build(tmp_path):
     copy_ = reviewed(
         docx,
         tmp_path / "energy.zh-Hant-TW.docx",
-        [("釋出", "發布"), ("執", "運"), ("也", None), ("網路", "網路與電網都已經連上並且測試通過了")],
+        [
+            ("釋出", "發布"),
+            ("執", "運"),
+            ("也", None),
+            ("網路", "網路與電網都已經連上並且測試通過了"),
+        ],
     )
     out = tmp_path / "learned.toml"
     proc = run_cli("review", str(copy_), "--glossary-out", str(out), "--source", str(src))
