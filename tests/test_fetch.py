@@ -53,6 +53,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             ctype = "application/pdf" if seeded.endswith(".pdf") else "text/html; charset=utf-8"
             return self._send(200, (PAGES / "seed" / seeded).read_bytes(), ctype)
         files = {"/news": "news.html", "/blog": "blog.html", "/bare": "bare.html"}
+        files["/%E6%96%B0%E9%97%BB?q=a%20b"] = "news.html"  # /新闻?q=a b, encoded
         if self.path in files:
             return self._send(200, (PAGES / files[self.path]).read_bytes())
         if self.path == "/notice":  # the charset only in the page's own meta tag
@@ -234,6 +235,18 @@ def test_oversized_page_is_not_read(server, path):
 def test_not_a_page(server):
     with pytest.raises(FetchError, match="image/png"):
         fetcher().get(f"http://site.test:{server}/image")
+
+
+def test_addresses_as_pasted_are_encoded_on_the_wire(server):
+    Handler.seen.clear()
+    page = fetcher().get(f"http://例子.test:{server}/新闻?q=a b")
+    assert b"og:title" in page.body
+    host, path, headers = Handler.seen[0]
+    assert path == "/%E6%96%B0%E9%97%BB?q=a%20b" and host == "xn--fsqu00a.test"
+    # an address already encoded is sent as it is
+    Handler.seen.clear()
+    fetcher().get(f"http://site.test:{server}/%E6%96%B0%E9%97%BB?q=a%20b")
+    assert Handler.seen[0][1] == "/%E6%96%B0%E9%97%BB?q=a%20b"
 
 
 def test_honest_user_agent_and_no_compression(server):

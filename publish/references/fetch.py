@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from publish import __version__
 
@@ -38,6 +38,7 @@ PER_HOST = 2
 ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.5"
 TYPES = ("text/html", "application/xhtml+xml", "application/pdf", "text/plain")
 
+SAFE = "/?&=%:@!$'()*+,;~-._"  # left as they are on the request line (RFC 3986)
 Resolver = Callable[[str, int], list[str]]
 
 
@@ -161,12 +162,14 @@ class Fetcher:
     def _one(self, url: str, until: float) -> Page:
         try:
             parts = urlsplit(url)
-            scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+            scheme, host = parts.scheme.lower(), _ascii_host(parts.hostname or "")
             port = parts.port or (443 if scheme == "https" else 80)
         except ValueError as exc:
             raise FetchError(f"not an address ({exc})") from None
         addresses = self._addresses(scheme, host, port)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        # An address as authors paste it (数码生活 in the path, a space in the query) goes
+        # on the request line percent-encoded; what is encoded already stays as it is.
+        target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), SAFE)
         name = host if ":" not in host else f"[{host}]"
         headers = {
             "Host": name if parts.port is None else f"{name}:{port}",
@@ -224,6 +227,14 @@ class Fetcher:
             if size > self.max_bytes:
                 raise FetchError(f"larger than {self.max_bytes >> 10} KiB")
             chunks.append(chunk)
+
+
+def _ascii_host(host: str) -> str:
+    """The host as DNS and the Host header want it: 例子.中国 -> xn--fsqu00a.xn--fiqs8s."""
+    try:
+        return host.lower().encode("idna").decode("ascii")
+    except UnicodeError:
+        raise FetchError(f"{host}: not a host name") from None
 
 
 def _charset(content_type: str) -> str | None:
