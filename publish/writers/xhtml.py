@@ -6,20 +6,23 @@ element well-formed XML and allowed by the HTML schema. Markdown is none of thes
 nature (pandoc's own test suite breaks each rule), so this pass repairs what the EPUB
 cannot carry and says what it changed:
 
-- identifiers: a duplicate, or one pandoc itself uses in a chapter file (``footnotes``,
-  ``fn1``, ``fnref1``), is renamed; links to it follow;
-- links: absolute URLs and links to an identifier in the book stay; a relative address,
-  an empty one or an unknown fragment cannot resolve inside the book: the text stays,
-  without the link;
+- identifiers: made unique, and kept clear of pandoc's own (``footnotes``, ``fn1``…), once,
+  by the manuscript stage (``manuscript/ids.py``); here they are only read, and attributes
+  the XHTML schema does not allow are written as ``data-``;
+- links: the one link policy (``publish/links.py``, already applied to the manuscript by
+  its sanitiser) and what an EPUB adds to it: absolute URLs and links to an identifier in
+  the book stay; a relative address, an empty one or an unknown fragment cannot resolve
+  inside the book: the text stays, without the link;
 - images: a local file in an EPUB core image format stays (pandoc packs it); a missing
   file or another format becomes its description; a remote image becomes a link to it
   (an EPUB has no remote images, and fetching at build time is neither offline nor
   reproducible);
-- raw HTML: tokenised and written back as XHTML: void elements closed, entities as
-  characters, attributes quoted, obsolete and unknown elements mapped or unwrapped,
-  scripts, styles, comments and form controls dropped, attributes kept only when the
-  HTML schema allows them; tags opened and never closed (or closed and never opened)
-  among the same siblings are balanced, so a chapter file is always well-formed.
+- raw HTML (sanitised once, by ``manuscript/rawhtml.py``): tokenised and written back as
+  XHTML: void elements closed, entities as characters, attributes quoted, obsolete and
+  unknown elements mapped or unwrapped, what XHTML in an EPUB cannot hold dropped,
+  attributes kept only when the schema allows them; tags opened and never closed (or
+  closed and never opened) among the same siblings are balanced, so a chapter file is
+  always well-formed.
 """
 
 from __future__ import annotations
@@ -32,18 +35,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from publish import ast as node
 from publish import links
-from publish.ast import elements, stringify
+from publish.ast import Element, elements, stringify
 from publish.manuscript.rawhtml import ATTRIBUTES as SANITISER_ATTRIBUTES
+from publish.manuscript.rawhtml import DROP_WITH_CONTENT, is_raw_html
 
-Element = dict[str, Any]
-
-SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 CORE_IMAGES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".svg": "svg"}
 CORE_IMAGES |= {".webp": "webp"}
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|svg\+xml|webp)[;,]", re.IGNORECASE)
-# Identifiers pandoc's EPUB writer gives its own elements in a chapter file.
-RESERVED_ID = re.compile(r"^(footnotes|fn\d+|fnref\d+)$")
 # Characters a URL cannot hold as they are (EPUBCheck: "not a valid URL").
 URL_UNSAFE = re.compile(r'[\s"<>\\^`{|}]')
 
@@ -54,25 +54,12 @@ KV_ELEMENT_ATTRS = {
     "Image": {"width", "height"},  # pandoc turns these into CSS
     "Header": {"number"},  # pandoc's own, for its numbering; not written when unnumbered
 }
-# Elements that elements with Attr carry at this index of "c".
-_ATTR_AT = {
-    "Header": 1,
-    "Div": 0,
-    "Span": 0,
-    "CodeBlock": 0,
-    "Code": 0,
-    "Link": 0,
-    "Image": 0,
-    "Table": 0,
-    "Figure": 0,
-}
 
 
 @dataclass
 class Report:
     """What the pass changed, for the user (one line per kind)."""
 
-    renamed: list[str] = field(default_factory=list)
     unlinked: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     remote_images: list[str] = field(default_factory=list)
@@ -109,54 +96,35 @@ def _sample(items: list[str], n: int = 3, width: int = 60) -> str:
 def prepare(ast: dict[str, Any], base: Path) -> Report:
     """Repair ``ast`` in place for an EPUB; ``base`` is the folder relative images are in."""
     report = Report()
-    ids = _unique_ids(ast, report)
+    ids = _identifiers(ast)
     _links_and_images(ast["blocks"], ids, base, report)
     _raw_html(ast["blocks"], ids, base, report)
     return report
 
 
 # -- identifiers -------------------------------------------------------------------------
-def _attr(elem: Element) -> list[Any] | None:
-    at = _ATTR_AT.get(elem["t"])
-    return elem["c"][at] if at is not None else None
-
-
-def _unique_ids(ast: dict[str, Any], report: Report) -> set[str]:
+def _identifiers(ast: dict[str, Any]) -> set[str]:
+    """The identifiers in the book (unique already: ``manuscript/ids.py``); each element's
+    attributes as the schema allows them."""
     seen: set[str] = set()
-    renames: dict[str, str] = {}
     for elem in elements(ast["blocks"]):
-        attr = _attr(elem)
+        attr = node.attr(elem)
         if attr is None:
             continue
-        attr[2] = _kv(elem["t"], attr[2])
-        if not attr[0]:
-            continue
-        old = attr[0]
-        if old in seen or RESERVED_ID.match(old):
-            new = _fresh(old, seen)
-            attr[0] = new
-            if RESERVED_ID.match(old):  # links to a duplicate still mean the first one
-                renames.setdefault(old, new)
-            report.renamed.append(old)
-        seen.add(attr[0])
-    for elem in elements(ast["blocks"]):
-        if elem["t"] == "Link":
-            target = elem["c"][2][0]
-            if target.startswith("#") and target[1:] in renames:
-                elem["c"][2][0] = "#" + renames[target[1:]]
+        node.set_attributes(elem, _kv(elem["t"], node.attributes(elem)))
+        if node.ident(elem):
+            seen.add(node.ident(elem))
     return seen
 
 
 def _kv(kind: str, kv: list[list[str]]) -> list[list[str]]:
     """Attributes as pandoc will write them, kept only when the element may carry them in
-    HTML (an event handler would make the chapter "scripted"; a style with url() would
-    fetch from outside). Any other name becomes data-NAME, as pandoc does for names it
-    does not know."""
+    XHTML (event handlers and styles that load anything are gone already: the manuscript's
+    sanitiser). Any other name becomes data-NAME, as pandoc does for names it does not
+    know."""
     allowed = KV_ATTRS | KV_ELEMENT_ATTRS.get(kind, set())
     out = []
     for k, v in kv:
-        if k.lower().startswith("on") or (k == "style" and "url(" in v.lower()):
-            continue
         if not XML_NAME.match(k):
             continue
         if k in allowed or k.startswith(("data-", "aria-")):
@@ -164,13 +132,6 @@ def _kv(kind: str, kv: list[list[str]]) -> list[list[str]]:
         elif XML_NAME.match("data-" + k) and ":" not in k:
             out.append(["data-" + k, v])
     return out
-
-
-def _fresh(old: str, seen: set[str]) -> str:
-    n = 2
-    while f"{old}-{n}" in seen:
-        n += 1
-    return f"{old}-{n}"
 
 
 # -- links and images --------------------------------------------------------------------
@@ -188,7 +149,7 @@ def link_ok(target: str, ids: set[str]) -> str | None:
 def image_ok(target: str, base: Path) -> bool:
     if DATA_IMAGE.match(target):
         return True
-    if SCHEME.match(target) or target.startswith("/"):
+    if links.scheme(target) is not None or target.startswith("/"):
         return False
     path = base / unquote(target.split("#")[0].split("?")[0])
     return path.suffix.lower() in CORE_IMAGES and path.is_file()
@@ -198,26 +159,26 @@ def _links_and_images(blocks: list[Element], ids: set[str], base: Path, report: 
     for lst in _inline_lists(blocks):
         for i, elem in enumerate(lst):
             if elem["t"] == "Link":
-                attr, inlines, (target, title) = elem["c"]
+                target = node.url(elem)
                 fixed = link_ok(target, ids)
                 if fixed is None:
                     report.unlinked.append(target)
-                    lst[i] = {"t": "Span", "c": [attr, inlines]}
+                    lst[i] = node.Span(node.inlines_of(elem), node.attr(elem))
                 else:
-                    elem["c"][2][0] = fixed
+                    node.set_url(elem, fixed)
             elif elem["t"] == "Image":
-                attr, alt, (target, title) = elem["c"]
+                target, title = node.url(elem), node.title(elem)
                 if image_ok(target, base):
                     continue
-                text = alt or ([{"t": "Str", "c": title}] if title else [])
-                if SCHEME.match(target) and link_ok(target, ids):
+                text = node.inlines_of(elem) or ([node.Str(title)] if title else [])
+                remote = link_ok(target, ids) if links.scheme(target) is not None else None
+                if remote is not None:
                     report.remote_images.append(target)
-                    text = text or [{"t": "Str", "c": target}]
-                    lst[i] = {"t": "Link", "c": [attr, text, [link_ok(target, ids), title]]}
+                    lst[i] = node.Link(text or [node.Str(target)], remote, title, node.attr(elem))
                 else:
                     report.images.append(target)
-                    span_attr = [attr[0], ["image-missing"], []]
-                    lst[i] = {"t": "Span", "c": [span_attr, text]}
+                    span_attr = node.make_attr(node.ident(elem), ["image-missing"])
+                    lst[i] = node.Span(text, span_attr)
 
 
 def _inline_lists(value: Any):
@@ -249,10 +210,10 @@ ALLOWED = {
 }  # fmt: skip
 RENAME = {"center": "div", "font": "span", "big": "span", "strike": "s", "tt": "code"}
 RENAME |= {"acronym": "abbr", "blink": "span", "marquee": "span", "listing": "pre"}
-# Dropped with everything inside them.
-DROP = {"script", "style", "template", "iframe", "object", "embed", "applet", "audio"}
-DROP |= {"video", "canvas", "form", "input", "button", "select", "textarea", "head"}
-DROP |= {"title", "meta", "link", "base", "svg", "math", "frameset", "frame", "noembed"}
+# Dropped with everything inside them: what the sanitiser drops (none is left after it),
+# and what an EPUB's XHTML cannot hold.
+DROP = DROP_WITH_CONTENT | {"audio", "video", "canvas", "form", "input", "button", "head"}
+DROP |= {"meta", "link", "base", "frame"}
 GLOBAL_ATTRS = {"id", "class", "title", "lang", "dir", "hidden", "role", "epub:type"}
 # The sanitiser's allow-list (raw HTML has been through it already), less what XHTML5 in an
 # EPUB does not allow: presentational ``align``.
@@ -363,14 +324,6 @@ def _tokens(raw: str) -> tuple[list[Token], list[str]]:
     return t.tokens, t.dropped
 
 
-def _is_raw_html(elem: Any) -> bool:
-    return (
-        isinstance(elem, dict)
-        and elem.get("t") in ("RawBlock", "RawInline")
-        and elem["c"][0].lower() in ("html", "html4", "html5")
-    )
-
-
 def _raw_html(blocks: list[Element], ids: set[str], base: Path, report: Report) -> None:
     # Every list of siblings that holds raw HTML, balanced on its own: a tag opened in one
     # list and closed in another would cross pandoc's own elements.
@@ -381,7 +334,7 @@ def _raw_html(blocks: list[Element], ids: set[str], base: Path, report: Report) 
     while stack:
         item, parent = stack.pop()
         if isinstance(item, list):
-            if any(_is_raw_html(x) for x in item):
+            if any(is_raw_html(x) for x in item):
                 lists.append((item, parent))
             stack.extend((x, parent) for x in item)
         elif isinstance(item, dict):
@@ -390,7 +343,7 @@ def _raw_html(blocks: list[Element], ids: set[str], base: Path, report: Report) 
             else:
                 stack.extend((x, parent) for x in item.values())
     for lst, parent in lists:
-        inline = any(_is_raw_html(x) and x["t"] == "RawInline" for x in lst)
+        inline = any(is_raw_html(x) and x["t"] == "RawInline" for x in lst)
         context = ("phrasing" if parent != "Plain" else "inline") if inline else "block"
         _balance(lst, ids, base, report, context)
 
@@ -410,7 +363,7 @@ def _balance(lst: list[Element], ids: set[str], base: Path, report: Report, cont
             open_.clear()
 
     for elem in lst:
-        if not _is_raw_html(elem):
+        if not is_raw_html(elem):
             if elem.get("t") == "Header":  # pandoc opens a section here
                 close_all()
             elif context == "block" and elem.get("t") not in INLINE_BLOCKS:
@@ -423,7 +376,7 @@ def _balance(lst: list[Element], ids: set[str], base: Path, report: Report, cont
             out.append(elem)
             continue
         kind = elem["t"]
-        tokens, dropped = _tokens(elem["c"][1])
+        tokens, dropped = _tokens(node.text(elem))
         report.dropped_html.extend(dropped)
         fixed: list[Token] = []
         for tok in tokens:
@@ -491,9 +444,7 @@ def _attrs(
             v = v.strip()
             if not v or any(c.isspace() for c in v):
                 continue
-            if v in ids or RESERVED_ID.match(v):
-                v = _fresh(v, ids)
-            ids.add(v)
+            ids.add(v)  # unique already (manuscript/ids.py reads raw HTML's ids too)
         elif k == "dir" and v not in ("ltr", "rtl", "auto"):
             continue
         elif k == "href":
@@ -527,10 +478,10 @@ def has_images(ast: dict[str, Any]) -> tuple[bool, bool]:
     for elem in elements(ast["blocks"]):
         if elem["t"] == "Image":
             found = True
-            described = bool(stringify(elem["c"][1]).strip())
-        elif _is_raw_html(elem) and "<img" in elem["c"][1]:
+            described = bool(stringify(node.inlines_of(elem)).strip())
+        elif is_raw_html(elem) and "<img" in node.text(elem):
             found = True
-            described = bool(re.search(r'\balt="[^"]+"', elem["c"][1]))
+            described = bool(re.search(r'\balt="[^"]+"', node.text(elem)))
         else:
             continue
         all_described = all_described and described
