@@ -423,6 +423,20 @@ def test_refs_cli_dry_run_and_existing_sidecar(tmp_path):
         refresh.run(src, _refs(src))
 
 
+def test_refs_fetch_cli_reports_refusals_and_writes_nothing_on_a_dry_run(tmp_path):
+    """The command itself, with addresses refused before any connection is made."""
+    src = tmp_path / "r.md"
+    src.write_text("# T\n\n甲[[1]](http://127.0.0.1:9/x)乙[[2]](http://[::1]:9/y)。\n", "utf-8")
+    proc = run_cli("refs", str(src), "--fetch", "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    assert "[1] http://127.0.0.1:9/x: not fetched, kept as it was: 127.0.0.1 is not a " in (
+        proc.stderr
+    )
+    assert "fetched 0 of 2 pages (0 requests), 2 failed" in proc.stderr
+    assert '+    url: "http://127.0.0.1:9/x"' in proc.stdout and "    accessed:" not in proc.stdout
+    assert not (tmp_path / "r.refs.yaml").exists()
+
+
 @pytest.mark.parametrize(
     ("body", "line", "words"),
     [

@@ -142,6 +142,12 @@ def _fetch_all(
     out.lines = [results[id(e)] for e in todo]
     if kept:
         out.lines.append(f"{kept} entries fetched before (with `accessed`) left as they are")
+    read = len(todo) - out.failed
+    out.lines.append(
+        f"fetched {read} of {len(todo)} pages ({fetcher.requests} requests)"
+        + (f", {out.failed} failed" if out.failed else "")
+        + ("; check each entry's `fetched:` fields, then delete that line" if read else "")
+    )
 
 
 def read_page(fetcher: Fetcher, url: str) -> dict[str, Any]:
