@@ -151,7 +151,7 @@ def output(built: Path, fmt: str) -> Path:
 
 def test_pictures_reach_every_format(built: Path) -> None:
     epub = readback.epub_files(output(built, "epub"))
-    assert len([n for n in epub if n.endswith(".png")]) == 2
+    assert len([n for n in epub if n.endswith(".png")]) == 3  # the two, and the cover
     with zipfile.ZipFile(output(built, "docx")) as z:
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 2
     html = readback.html_doc(output(built, "html"))
