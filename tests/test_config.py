@@ -54,3 +54,38 @@ def test_hostile_name_lands_inside_out(tmp_path):
     assert made and all(out in p.parents for p in made)
     assert (out / "touch-pwned-报告-x" / "touch-pwned-报告-x.zh-Hans.html").is_file()
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+
+
+def test_project_file_lines_types_and_suggestions(tmp_path):
+    from publish import project
+
+    path = tmp_path / "publish.toml"
+    path.write_text(
+        '# 注释\n"formats" = "html"\nstrict = "yes"\njobs = true\n\n[formats2]\nx = 1\n'
+        "editons = 3\n",
+        "utf-8",
+    )
+    proj = project.load(path)
+    assert proj.lines == {"formats": 2, "strict": 3, "jobs": 4, "formats2": 6}
+    assert proj.values == {"formats": "html"}
+    assert proj.problems == [
+        f"{path}:3: strict must be true or false; got 'yes'",
+        f"{path}:4: jobs must be a whole number; got True",
+    ]
+    # a key under [formats2] belongs to that table: one warning for the table
+    assert len(proj.warnings) == 1 and "unknown table 'formats2'" in proj.warnings[0]
+    assert project.suggest("titel", ["title", "date"]) == " (did you mean title?)"
+    assert project.suggest("A4", ["a4"]) == " (did you mean a4?)"
+    assert project.suggest("layout", ["title", "date"]) == ""
+
+
+def test_project_found_upwards(tmp_path, monkeypatch):
+    from publish import project
+
+    (tmp_path / "publish.toml").write_text("", "utf-8")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    assert project.find() == Path("../../publish.toml")
+    assert project.find(deep) == tmp_path / "publish.toml"
+    assert project.find(Path("/")) is None or Path("/publish.toml").is_file()
