@@ -429,9 +429,11 @@ def _run(
             assert p.inputs is not None  # prepare raised otherwise
             _record_source(config, state, p, doc)
             state.save()
+            token = (build_id, p.stem)
+            codes = list(dict.fromkeys(j.code for j in p.jobs))
             with stop.interruptible():
                 pool.ready()  # WeasyPrint's import, before the workers fork from this process
-            token = (build_id, p.stem)
+                worker.prime(pool, doc, token, codes, glossary, config.quotes)
             # PDFs first: they take longest, and the small jobs fill in around them.
             for job in sorted(p.jobs, key=lambda j: j.fmt != "pdf"):
                 # One worker runs the job right here: Ctrl-C interrupts it (``atomic``
