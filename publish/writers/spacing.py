@@ -46,7 +46,7 @@ RUN = re.compile(f"[^{CJK_CHARS}\\s]+")
 
 CLASS = "latin"
 GAP_START, GAP_END = "gap-start", "gap-end"
-TIED = "han-latin"  # a Han character and the run after it, kept on one line
+TIED = "han-latin"  # a run and the Han character on its gap side(s), kept on one line
 
 
 def mark(blocks: list[Any]) -> None:
@@ -130,26 +130,47 @@ def _runs(text: str, before: str, after: str) -> list[tuple[int, int, list[str]]
     return found
 
 
+Group = tuple[int, int, list[tuple[int, int, list[str]]]]
+
+
+def _plan(text: str, before: str, after: str) -> list[Group]:
+    """The runs of :func:`_runs` in groups kept unbroken, (start, end, runs): each run with
+    the Han character on each side that has a gap, so a line never starts with a run's
+    left margin (an indent) or ends with its right one (a ragged margin); runs one Han
+    character apart ("TPU和NPU") share a group."""
+    groups: list[Group] = []
+    for start, end, gaps in _runs(text, before, after):
+        lead = start - 1 if GAP_START in gaps and start > 0 else start
+        trail = end + 1 if GAP_END in gaps and end < len(text) else end
+        if groups and lead < groups[-1][1]:  # its Han character ends the group before
+            first, _, runs = groups.pop()
+            groups.append((first, trail, [*runs, (start, end, gaps)]))
+        else:
+            groups.append((lead, trail, [(start, end, gaps)]))
+    return groups
+
+
 def _split(text: str, before: str, after: str) -> list[Any]:
-    runs = _runs(text, before, after)
-    if not runs:
+    groups = _plan(text, before, after)
+    if not groups:
         return [{"t": "Str", "c": text}]
     out: list[Any] = []
     done = 0
-    for start, end, gaps in runs:
-        run = Span([{"t": "Str", "c": text[start:end]}], make_attr(classes=[CLASS, *gaps]))
-        if GAP_START in gaps and start > done:
-            # The Han character before the run goes with it, unbroken: a line never
-            # starts with the run, so its left margin never shows as an indent.
-            if start - 1 > done:
-                out.append({"t": "Str", "c": text[done : start - 1]})
-            tied = [{"t": "Str", "c": text[start - 1]}, run]
-            out.append(Span(tied, make_attr(classes=[TIED])))
-        else:
-            if start > done:
-                out.append({"t": "Str", "c": text[done:start]})
-            out.append(run)
-        done = end
+    for first, last, runs in groups:
+        if first > done:
+            out.append({"t": "Str", "c": text[done:first]})
+        parts: list[Any] = []
+        at = first
+        for start, end, gaps in runs:
+            if start > at:
+                parts.append({"t": "Str", "c": text[at:start]})
+            run = [{"t": "Str", "c": text[start:end]}]
+            parts.append(Span(run, make_attr(classes=[CLASS, *gaps])))
+            at = end
+        if last > at:
+            parts.append({"t": "Str", "c": text[at:last]})
+        out += parts if len(parts) == 1 else [Span(parts, make_attr(classes=[TIED]))]
+        done = last
     if done < len(text):
         out.append({"t": "Str", "c": text[done:]})
     return out
@@ -158,17 +179,21 @@ def _split(text: str, before: str, after: str) -> list[Any]:
 def html(text: str) -> Markup:
     """``text`` as escaped HTML with its Western runs beside Han wrapped as :func:`mark`
     wraps them: for text a template prints (the cover's title, a running head)."""
+    esc = _html.escape
     parts: list[str] = []
     done = 0
-    for start, end, gaps in _runs(text, "", ""):
-        tie = GAP_START in gaps and start > done
-        parts.append(_html.escape(text[done : start - tie]))
-        names = " ".join([CLASS, *gaps])
-        run = f'<span class="{names}">{_html.escape(text[start:end])}</span>'
-        if tie:
-            run = f'<span class="{TIED}">{_html.escape(text[start - 1])}{run}</span>'
-        parts.append(run)
-        done = end
-    parts.append(_html.escape(text[done:]))
+    for first, last, runs in _plan(text, "", ""):
+        parts.append(esc(text[done:first]))
+        group: list[str] = []
+        at = first
+        for start, end, gaps in runs:
+            group.append(esc(text[at:start]))
+            names = " ".join([CLASS, *gaps])
+            group.append(f'<span class="{names}">{esc(text[start:end])}</span>')
+            at = end
+        group.append(esc(text[at:last]))
+        tied = len(runs) > 1 or first < runs[0][0] or last > runs[-1][1]
+        parts.append(f'<span class="{TIED}">{"".join(group)}</span>' if tied else "".join(group))
+        done = last
+    parts.append(esc(text[done:]))
     return Markup("".join(parts))
-
