@@ -333,6 +333,8 @@ def csl_item(ref: Reference) -> dict[str, Any]:
     row = site_of(ref.url)
     if ref.title and row and row.author and not {"author", "editor"} & set(item):
         item["author"] = [{"literal": row.name}]
+    if ref.title and row and "container-title" not in item:
+        item["container-title"] = row.name  # the site, for styles that print it (APA)
     return item
 
 
