@@ -1,19 +1,18 @@
 """Manuscript clean-up: from an AI draft to a finished document.
 
-Text level, before pandoc parses (``chat.py``): the chat preamble and closing chatter are
-blanked (line numbers stay true) and kept in ``Document.removed``; callout syntax of
-GitHub, Obsidian, GitBook and VuePress (``callouts.py``), Liquid tags as link addresses
-(``liquid.py``); escaped bold and note
-markers (``markers.py``), bullets under numbered items (``lists.py``), math between
-``\\(`` ``\\)`` (``texmath.py``).
-AST level, after parsing: nesting bounded, callouts as boxes, headings inside lists,
-quotes and callouts as bold paragraphs (``shape.py``, ``callouts.py``), straight quotes in Chinese
-text made curly (``quotes.py``), metadata and title (``metadata.py``), wikilinks as their
-text (``wikilinks.py``), Liquid tags never run (``liquid.py``), images checked and
-embedded (``images.py``), active content removed (``rawhtml.py``), table captions
-(``captions.py``), bare addresses linked (``autolinks.py``), identifiers unique
-(``ids.py``), truncation checks (``truncation.py``).
+Every step is named, once, in one of two ordered lists below: :data:`TEXT_STEPS` run on the
+source text before pandoc parses it (the chat preamble and closing chatter blanked, line
+numbers kept true; callout syntax, Liquid tags, escaped bold and note markers, bullets
+under numbered items, math delimiters), :data:`AST_STEPS` on pandoc's tree after (nesting
+bounded, callouts as boxes, headings inside blocks, quotes, metadata and title,
+wikilinks, Liquid tags, images, active content, table captions, bare addresses,
+identifiers, cross-references, truncation checks). A step is a function of the document;
+the ones that work element by element are ``(element, doc)`` transforms
+(:class:`publish.ast.Filter`) run by a named step. Steps read pandoc's tree through
+:mod:`publish.ast` only.
 """
+
+from collections.abc import Callable
 
 from publish.ast import run_filters
 from publish.document import Document
@@ -51,55 +50,76 @@ from publish.manuscript.truncation import check_truncation, close_cut_fence
 from publish.manuscript.wikilinks import resolve_wikilinks
 from publish.writers.math import expand_macros
 
-
-def clean_text(doc: Document) -> None:
-    """Before parsing: remove chat around the report; math in \\( \\) and \\[ \\] as math;
-    escaped bold markers that pair up made bold again; keep "[…]*" note markers literal;
-    bullets under a numbered item nested in it; close a code block the text cuts off."""
-    remove_chat(doc)
-    callout_syntax(doc)
-    liquid_text(doc)
-    components(doc)
-    repair_pipe_tables(doc)
-    tex_delimiters(doc)
-    unescape_bold(doc)
-    bold_next_to_punctuation(doc)
-    highlights(doc)
-    nest_bullets(doc)
-    escape_markers(doc)
-    close_cut_fence(doc)
+Step = Callable[[Document], None]
 
 
-def clean_ast(doc: Document) -> None:
-    """After parsing: nesting bounded, TeX macros expanded, divs around headings opened,
-    quotes, metadata, wikilinks, Liquid tags, images, active content, captions, bare
-    addresses, identifiers, truncation."""
-    flatten_deep(doc)
-    strong_spans(doc)
-    expand_macros(doc)
-    callouts(doc)
-    nested_headings(doc)
-    unwrap_heading_divs(doc)
-    drop_empty_headings(doc)
-    curl_quotes(doc)
-    take_metadata(doc)
-    resolve_wikilinks(doc)
-    liquid_tags(doc)
-    math_images(doc)
-    crossref_targets(doc)  # labelled pictures as figures, table labels on their tables
+def pictures_and_active_content(doc: Document) -> None:
+    """Images checked and embedded (an ``(element, doc)`` transform), then active content
+    out of the whole tree; the sanitiser checks raw HTML's ``<img>`` as the images were."""
     images = Images()
     run_filters([images], doc)
     sanitize(doc, images)
-    unlink_headings(doc)
-    read_html_blocks(doc)
-    flatten_deep(doc)  # what the HTML blocks held is bounded too
+
+
+def table_captions(doc: Document) -> None:
+    """Table captions, numbered (an ``(element, doc)`` transform)."""
     run_filters([TableCaptions()], doc)
-    if doc.reader == "markdown":  # CommonMark reads these lists itself
-        bullets_after_lines(doc)
-    link_bare_urls(doc)
-    unique_ids(doc)
-    crossrefs(doc)  # numbers figures and equations; @fig-… links (ids final)
-    check_truncation(doc)
 
 
-__all__ = ["clean_ast", "clean_text"]
+# The manuscript stage, in order: each step takes the document and changes it in place.
+# Before parsing, on the source text (line numbers stay true: see chat.py):
+TEXT_STEPS: tuple[Step, ...] = (
+    remove_chat,  # chat around the report, kept in Document.removed
+    callout_syntax,  # GitHub/Obsidian/GitBook/VuePress callouts as fenced divs
+    liquid_text,  # Liquid tags as link addresses
+    components,  # theme components print the words they show
+    repair_pipe_tables,
+    tex_delimiters,  # math between \( \) and \[ \]
+    unescape_bold,  # escaped bold markers that pair up made bold again
+    bold_next_to_punctuation,
+    highlights,  # ==highlights==
+    nest_bullets,  # bullets under a numbered item nested in it
+    escape_markers,  # "[…]*" note markers kept literal
+    close_cut_fence,  # a code block the text cuts off is closed
+)
+# After parsing, on pandoc's tree:
+AST_STEPS: tuple[Step, ...] = (
+    flatten_deep,  # nesting bounded
+    strong_spans,
+    expand_macros,  # TeX macros expanded
+    callouts,  # callouts as boxes
+    nested_headings,  # headings inside lists and quotes as bold paragraphs
+    unwrap_heading_divs,  # divs around headings opened
+    drop_empty_headings,
+    curl_quotes,  # straight quotes in Chinese text made curly
+    take_metadata,  # metadata and title
+    resolve_wikilinks,  # wikilinks as their text
+    liquid_tags,  # Liquid tags never run
+    math_images,  # equation pictures as formulas
+    crossref_targets,  # labelled pictures as figures, table labels on their tables
+    pictures_and_active_content,
+    unlink_headings,
+    read_html_blocks,
+    flatten_deep,  # what the HTML blocks held is bounded too
+    table_captions,
+    bullets_after_lines,  # pandoc's Markdown only: CommonMark reads these lists itself
+    link_bare_urls,  # bare addresses linked
+    unique_ids,  # identifiers unique, clear of the writers' own
+    crossrefs,  # numbers figures and equations; @fig-… links (ids final)
+    check_truncation,
+)
+
+
+def clean_text(doc: Document) -> None:
+    """Before parsing: :data:`TEXT_STEPS`, in order."""
+    for step in TEXT_STEPS:
+        step(doc)
+
+
+def clean_ast(doc: Document) -> None:
+    """After parsing: :data:`AST_STEPS`, in order."""
+    for step in AST_STEPS:
+        step(doc)
+
+
+__all__ = ["AST_STEPS", "TEXT_STEPS", "clean_ast", "clean_text"]

@@ -74,7 +74,10 @@ def bullets_after_lines(doc: Document) -> None:
         - 来源类型：官方
 
     pandoc's Markdown keeps it in the paragraph, its "- " as text. Only bullets (``-``,
-    ``*``, ``+`` and a space at a line's start): a line starting "2024. " stays text."""
+    ``*``, ``+`` and a space at a line's start): a line starting "2024. " stays text.
+    pandoc's Markdown reader only: CommonMark reads these lists itself."""
+    if doc.reader != "markdown":
+        return
     made = 0
     for lst in lists(doc.ast["blocks"]):
         i = 0
