@@ -166,7 +166,9 @@ def parser() -> argparse.ArgumentParser:
     w = sub.add_parser(
         "preview", help="serve SOURCE's HTML edition on 127.0.0.1, rebuilt and reloaded on save"
     )
-    w.add_argument("source", metavar="SOURCE")
+    w.add_argument(
+        "source", nargs="?", metavar="SOURCE", help="default: what publish.toml lists"
+    )
     w.add_argument("--port", type=int, default=8000, metavar="N", help="port (default 8000)")
     w.add_argument(
         "--edition", default="zh-Hans", metavar="CODE", help="zh-Hans (default), zh-Hant-TW, ..."
@@ -322,7 +324,8 @@ def _refs(args: argparse.Namespace) -> int:
 def _preview(args: argparse.Namespace) -> int:
     from publish.preview import preview
 
-    return preview(Path(args.source), edition=args.edition, port=args.port)
+    source = Path(args.source) if args.source else None
+    return preview(source, edition=args.edition, port=args.port)
 
 
 def _review(args: argparse.Namespace) -> int:

@@ -13,9 +13,11 @@ build where it is.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import mimetypes
+import os
 import signal
 import sys
 import tempfile
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from publish.errors import PublishError, UsageError
@@ -130,7 +133,7 @@ def _after_body(text: str, insert: str) -> str:
     return text[: end + 1] + insert + text[end + 1 :] if end >= 0 else insert + text
 
 
-def handler(shown: Shown, folder: Path, name: str) -> type[BaseHTTPRequestHandler]:
+def handler(shown: Shown, name: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "publish-preview"
         protocol_version = "HTTP/1.1"
@@ -146,10 +149,11 @@ def handler(shown: Shown, folder: Path, name: str) -> type[BaseHTTPRequestHandle
                 with shown.changed:
                     body = page_bytes(shown, name)
                 return self._send(200, "text/html; charset=utf-8", body)
-            # Files beside the page (pictures a page may link); never outside the folder.
-            root = folder.resolve()
-            target = (root / unquote(parts.path).lstrip("/")).resolve()
-            if target.is_relative_to(root) and target.is_file():
+            # Files beside the page (pictures a page may link); never outside its folder.
+            page = shown.page
+            root = page.parent.resolve() if page is not None else None
+            target = (root / unquote(parts.path).lstrip("/")).resolve() if root else None
+            if root and target and target.is_relative_to(root) and target.is_file():
                 kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
                 return self._send(200, kind, target.read_bytes())
             return self._send(404, "text/plain; charset=utf-8", b"not found\n")
@@ -198,36 +202,65 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _watched(root: Path, path: str) -> bool:
+def _roots(source: Path | None, config: Any) -> list[Path]:
+    """What the page is made of: the source's folder (its pictures, its sidecar), or for a
+    project without SOURCE the project's folder (chapters); and the project file, its
+    styles folder and glossary wherever they are. None inside another."""
+    first = source.parent if source else (config.project or config.sources[0]).parent
+    found = [first, config.project, config.styles, config.glossary]
+    paths = sorted({p.resolve() for p in found if p is not None and p.exists()})
+    return [p for p in paths if not any(p != q and p.is_relative_to(q) for q in paths)]
+
+
+def _watched(roots: list[Path], path: str) -> bool:
     p = Path(path)
     if p.suffix.lower() not in WATCHED:
         return False
-    try:
-        folders = p.parent.relative_to(root).parts
-    except ValueError:
-        return False
-    return not any(part in SKIPPED or part.startswith(".") for part in folders)
+    for root in roots:
+        if p == root:  # a file watched by itself (publish.toml, a glossary)
+            return True
+        if p.is_relative_to(root):
+            folders = p.parent.relative_to(root).parts
+            return not any(part in SKIPPED or part.startswith(".") for part in folders)
+    return False
+
+
+def _snapshot(roots: list[Path]) -> set[tuple[str, int, int]]:
+    """Every watched file under ``roots`` with its time and size."""
+    found = set()
+    for root in roots:
+        walked = os.walk(root) if root.is_dir() else [(str(root.parent), [], [root.name])]
+        for folder, dirs, files in walked:
+            dirs[:] = [d for d in dirs if d not in SKIPPED and not d.startswith(".")]
+            for f in files:
+                path = os.path.join(folder, f)
+                if _watched(roots, path):
+                    with contextlib.suppress(OSError):
+                        st = os.stat(path)
+                        found.add((path, st.st_mtime_ns, st.st_size))
+    return found
 
 
 def preview(
-    source: Path,
+    source: Path | None,
     edition: str = "zh-Hans",
     port: int = PORT,
     say: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
     ready: Callable[[str], None] | None = None,
 ) -> int:
-    """Serve ``source``'s ``edition`` until Ctrl-C; returns the exit code (0)."""
+    """Serve ``source``'s ``edition`` (no source: what the nearest publish.toml lists, a
+    book's chapters as one page) until Ctrl-C; returns the exit code (0). The project's
+    styles, glossary and CSL apply as they do to ``publish build``."""
     import watchfiles
 
-    from publish.config import EDITIONS, source_problem, stem_of
+    from publish.config import EDITIONS, source_problem
 
-    problem = source_problem(source)
-    if problem:
-        raise UsageError(f"SOURCE {source}: {problem}")
+    if source is not None:
+        problem = source_problem(source)
+        if problem:
+            raise UsageError(f"SOURCE {source}: {problem}")
     if edition not in EDITIONS:
         raise UsageError(f"--edition: unknown {edition}; choose from {','.join(EDITIONS)}")
-    stem = stem_of(source)
-    root = source.resolve().parent
     # Ctrl-C (and a service manager's SIGTERM) end the watch loop and clean up, even when
     # the shell started publish with SIGINT ignored (a background job).
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -235,8 +268,11 @@ def preview(
     shown = Shown()
     with tempfile.TemporaryDirectory(prefix="publish-preview-") as tmp:
         out = Path(tmp)
+        config = _config(source, edition, out)  # a usage error here ends it (exit 2)
+        name = source.name if source else str(config.project or config.sources[0])
+        roots = _roots(source, config)
         try:
-            server = ThreadingHTTPServer((HOST, port), handler(shown, out / stem, source.name))
+            server = ThreadingHTTPServer((HOST, port), handler(shown, name))
         except OSError as exc:
             raise UsageError(
                 f"--port {port}: cannot listen on {HOST}:{port} ({exc.strerror}); "
@@ -246,20 +282,31 @@ def preview(
         url = f"http://{HOST}:{server.server_address[1]}/"
         thread = threading.Thread(target=server.serve_forever, name="preview-http", daemon=True)
         try:
+            before = _snapshot(roots)
             _rebuild(source, edition, out, shown, say)
             thread.start()
-            say(f"preview: {source} ({edition}) at {url}; Ctrl-C to stop")
-            if ready:
-                ready(url)
+            watching = False
             for changes in watchfiles.watch(
-                root,
-                watch_filter=lambda _, path: _watched(root, path),
+                *roots,
+                watch_filter=lambda _, path: _watched(roots, path),
                 debounce=200,  # an editor's save is often two writes (truncate, write)
                 step=50,
+                # The first (empty) yield says the watcher is running: only then is the
+                # address printed, so a save after it is never missed. Then ignored.
+                rust_timeout=300,
+                yield_on_timeout=True,
             ):
                 names = sorted({Path(p).name for _, p in changes})
-                say(f"preview: changed {', '.join(names)}; rebuilding")
-                _rebuild(source, edition, out, shown, say)
+                if not watching:
+                    watching = True
+                    if not names and _snapshot(roots) != before:
+                        names = ["(saved while starting)"]
+                    say(f"preview: {name} ({edition}) at {url}; Ctrl-C to stop")
+                    if ready:
+                        ready(url)
+                if names:
+                    say(f"preview: changed {', '.join(names)}; rebuilding")
+                    _rebuild(source, edition, out, shown, say)
         except KeyboardInterrupt:
             pass
         finally:
@@ -271,27 +318,32 @@ def preview(
     return 0
 
 
+def _config(source: Path | None, edition: str, out: Path) -> Any:
+    from publish.config import load_config
+
+    # force: the build's cache does not know a source's pictures (a changed picture left
+    # the page "up to date"); one HTML page rebuilds in about 0.2 s (the seed)
+    return load_config(
+        [str(source)] if source else [],
+        out=str(out),
+        formats="html",
+        editions=edition,
+        jobs=1,
+        find_project=True,
+        quiet=True,
+        force=True,
+    )
+
+
 def _rebuild(
-    source: Path, edition: str, out: Path, shown: Shown, say: Callable[[str], None]
+    source: Path | None, edition: str, out: Path, shown: Shown, say: Callable[[str], None]
 ) -> None:
     """Build the HTML edition; an error is shown in the page, not raised."""
     from publish.build import build
     from publish.build.build import stderr_line
-    from publish.config import load_config, stem_of
 
-    page = out / stem_of(source) / f"{stem_of(source)}.{edition}.html"
     try:
-        # force: the build's cache does not know a source's pictures (a changed picture
-        # left the page "up to date"); one HTML page rebuilds in about 0.2 s (the seed)
-        config = load_config(
-            [str(source)],
-            out=str(out),
-            formats="html",
-            editions=edition,
-            jobs=1,
-            quiet=True,
-            force=True,
-        )
+        config = _config(source, edition, out)  # publish.toml may have changed
         result = build(config, log=lambda line: None)
     except PublishError as exc:
         if shown.publish(None, str(exc), []):
@@ -302,12 +354,14 @@ def _rebuild(
         say(f"preview: {line}")
         shown.publish(None, line, [])
         return
-    warnings = [stderr_line(doc, d) for doc, d in result.warnings]
+    warnings = [*config.notes, *(stderr_line(doc, d) for doc, d in result.warnings)]
     if warnings != shown.warnings:  # printed when they change, not on every save
         for line in warnings:
             say(line)
-    if not page.is_file():
-        shown.publish(None, f"{source}: the build wrote no {page.name}", warnings)
+    made = [r for r in [*result.built, *result.current] if r.endswith(f".{edition}.html")]
+    page = out / made[0] if made else None
+    if page is None or not page.is_file():
+        shown.publish(None, f"{source or config.project}: the build wrote no page", warnings)
         return
     if shown.publish(page, "", warnings):
-        say(f"preview: built {source} ({edition}), {len(warnings)} warning(s)")
+        say(f"preview: built {page.name}, {len(warnings)} warning(s)")

@@ -42,13 +42,24 @@ class Preview:
 
     def __init__(self, source: Path, tmp: Path, *extra: str) -> None:
         env = {**os.environ, "TMPDIR": str(tmp)}
-        self.proc = subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "publish", "preview", str(source), "--port", "0", *extra],
+            cwd=source.parent,  # not the checkout: its publish.toml is not this source's
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,
             env=env,
         )
+        self._start(proc)
+
+    @classmethod
+    def attach(cls, proc: subprocess.Popen[str]) -> Preview:
+        self = cls.__new__(cls)
+        self._start(proc)
+        return self
+
+    def _start(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
         self.lines: queue.Queue[str] = queue.Queue()
         self.log: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -103,6 +114,7 @@ class Events:
     """The reload channel, read the way EventSource reads it: one event per blank line."""
 
     def __init__(self, preview: Preview, since: int) -> None:
+        self.preview = preview
         self.conn = http.client.HTTPConnection(preview.host, preview.port, timeout=120)
         self.conn.request("GET", f"/__publish/events?since={since}")
         self.resp = self.conn.getresponse()
@@ -131,7 +143,10 @@ class Events:
         self.conn.close()
 
     def next(self, timeout: float = 60) -> dict[str, str]:
-        return self.events.get(timeout=timeout)
+        try:
+            return self.events.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no event in {timeout} s:\n{''.join(self.preview.log)}") from None
 
     def none(self, within: float) -> bool:
         try:
@@ -236,6 +251,46 @@ def test_preview_reloads_when_a_picture_changes(tmp_path: Path) -> None:
         events.close()
     finally:
         assert preview.stop() == 0
+
+
+def test_preview_of_a_book_project(tmp_path: Path) -> None:
+    """No SOURCE in a folder with publish.toml: the book's chapters as one page, reloaded
+    when a chapter or the project's styles change."""
+    project = tmp_path / "book"
+    (project / "chapters").mkdir(parents=True)
+    (project / "styles").mkdir()
+    (project / "publish.toml").write_text('chapters = ["chapters/*.md"]\n', "utf-8")
+    (project / "chapters" / "01.md").write_text("# 第一章\n\n第一章的正文。\n", "utf-8")
+    (project / "chapters" / "02.md").write_text("# 第二章\n\n第二章的正文。\n", "utf-8")
+    (project / "styles" / "custom.css").write_text("body { color: #123456; }\n", "utf-8")
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "publish", "preview", "--port", "0"],
+        cwd=project,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    preview = Preview.attach(proc)
+    try:
+        status, page = preview.get()
+        assert "第一章的正文。" in page and "第二章的正文。" in page
+        assert "#123456" in page
+        events = Events(preview, since(page))
+        save(project / "chapters" / "02.md", "# 第二章\n\n改过的第二章。\n".encode())
+        assert events.next()["event"] == "reload"
+        status, page = preview.get()
+        assert "改过的第二章。" in page and "第一章的正文。" in page
+        save(project / "styles" / "custom.css", b"body { color: #654321; }\n")
+        assert events.next()["event"] == "reload"
+        status, page = preview.get()
+        assert "#654321" in page and "#123456" not in page
+        events.close()
+    finally:
+        assert preview.stop() == 0
+    assert sorted(p.name for p in project.iterdir()) == ["chapters", "publish.toml", "styles"]
 
 
 def test_preview_warnings_shown_in_page(tmp_path: Path) -> None:
