@@ -32,6 +32,7 @@ body:lang(zh-Hans) { font-family: "Noto Sans CJK SC", sans-serif; }
 THEME = "body { max-width: 50em; margin: 0 auto; background: #fdf6e3; color: #073642; }\n"
 COVER_MARK = (0, 255, 0)  # a band the cover template recipe adds
 COVER_RED = (204, 0, 0)  # the logo's colour
+W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 
 
 def cover_of(epub: Path) -> bytes:
@@ -98,6 +99,15 @@ def test_logo_on_every_title_page(styled):
         ]
     assert red, "the logo's red rectangle is not drawn on the PDF's cover"
     assert COVER_RED in colours(cover_of(styled / "report.zh-Hans.epub")), "no logo on the cover"
+    # DOCX: a PNG drawn from the SVG (LibreOffice and older Word show no SVG), above the title
+    docx = styled / "report.zh-Hans.docx"
+    body = docx_xml(docx).find("w:body", namespaces=W)
+    first = [p.find("w:pPr/w:pStyle", namespaces=W).get(f"{{{W['w']}}}val") for p in body[:2]]
+    assert first == ["Logo", "Title"], first
+    assert body[0].findall(".//w:drawing", namespaces=W)
+    with zipfile.ZipFile(docx) as z:
+        pictures = [n for n in z.namelist() if n.startswith("word/media/")]
+        assert len(pictures) == 1 and z.read(pictures[0])[:4] == b"\x89PNG"
 
 
 def test_fonts(styled):

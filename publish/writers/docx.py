@@ -49,6 +49,9 @@ from publish.writers.dates import printed_date
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
+# pandoc's own XML, read whole: lxml's default limits (10 MB text nodes, 256 levels) would
+# refuse a long report or a deeply nested table; no entities are resolved, nothing fetched.
+XML = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
 
 # Review copies: 60 mm right margin for comments, every line numbered (continuously, so
 # "line 123" is one place), and Word's Track Changes on from the first edit.
@@ -111,7 +114,7 @@ def review_reference(ref: Path, folder: Path) -> Path:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "word/document.xml":
-                root = etree.fromstring(data)
+                root = etree.fromstring(data, XML)
                 margins = root.find(f"{W}body/{W}sectPr/{W}pgMar")
                 if margins is None:
                     raise BuildError(f"{ref}: no w:pgMar; regenerate it with `make reference-docx`")
@@ -120,7 +123,7 @@ def review_reference(ref: Path, folder: Path) -> Path:
                 margins.addnext(numbers)  # w:lnNumType follows w:pgMar in the schema's order
                 data = _xml(root)
             elif info.filename == "word/settings.xml":
-                root = etree.fromstring(data)
+                root = etree.fromstring(data, XML)
                 # w:trackRevisions comes before w:doNotTrackMoves in the schema's order
                 anchor = root.find(f"{W}doNotTrackMoves")
                 if anchor is None:
@@ -145,6 +148,7 @@ def write(edition: Edition, path: Path, review: bool = False, contents: bool = T
         meta.pop("date", None)
     native_captions(ast)
     citation_style(ast)
+    add_logo(ast)
     ref = reference_doc(edition)
     with atomic(path) as tmp, tempfile.TemporaryDirectory() as work:
         if ref and review:
@@ -162,7 +166,7 @@ def write(edition: Edition, path: Path, review: bool = False, contents: bool = T
             f"{edition.doc.source} (docx)",
         )
         parts = book[1]
-        root = etree.fromstring(parts["word/document.xml"])
+        root = etree.fromstring(parts["word/document.xml"], XML)
         finish(root, edition.labels["edition"])
         parts["word/document.xml"] = _xml(root)
         pandoc.write_zip(tmp, book)
@@ -224,7 +228,45 @@ def finish(root: etree._Element, edition: str) -> None:
         after[-1].addnext(label)
     else:
         body.insert(0, label)
+    # a project's logo (add_logo), above the title as on the other formats' title pages
+    logo = next((p for p in body.iter(f"{W}p") if _style(p) == "Logo"), None)
+    if logo is not None:
+        body.insert(0, logo)
+        # pandoc describes the picture by its address: here the whole data: address again
+        pic = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
+        for props in logo.iter(f"{pic}cNvPr"):
+            props.set("descr", "Logo")
+        # centred, not indented as body text is (w:ind before w:jc, the schema's order)
+        ppr = logo.find(f"{W}pPr")
+        ppr.append(_w("ind", firstLine="0", firstLineChars="0"))
+        ppr.append(_w("jc", val="center"))
     fill_contents(root)
+
+
+def add_logo(ast: dict[str, Any]) -> bool:
+    """A project's logo (``styles/logo.svg`` or ``.png``, publish/styles/__init__.py) as
+    the first paragraph, styled ``Logo``, 1.5 cm high: pandoc puts it after the title
+    block, and :func:`finish` moves it above the title."""
+    logo = styles.logo()
+    if not logo:
+        return False
+    if logo.startswith("data:image/svg+xml;"):
+        # pandoc writes an SVG as Word 2016's svgBlip alone: LibreOffice and older Word
+        # show nothing. A PNG drawn from it (PyMuPDF) shows everywhere.
+        import base64
+
+        import pymupdf
+
+        svg = base64.b64decode(logo.split(",", 1)[1])
+        with pymupdf.open(stream=svg, filetype="svg") as doc:
+            png = doc[0].get_pixmap(dpi=300, alpha=True).tobytes("png")
+        logo = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    # alt text: pandoc would otherwise describe the picture by its address
+    alt = [{"t": "Str", "c": "Logo"}]
+    image = {"t": "Image", "c": [make_attr(kv=[("height", "1.5cm")]), alt, [logo, ""]]}
+    style = make_attr(kv=[("custom-style", "Logo")])
+    ast["blocks"].insert(0, {"t": "Div", "c": [style, [{"t": "Para", "c": [image]}]]})
+    return True
 
 
 def fill_contents(root: etree._Element) -> None:
