@@ -374,6 +374,9 @@ MATHML = "{http://www.w3.org/1998/Math/MathML}"
 OPS = "{http://www.idpf.org/2007/ops}"
 OPF = "{http://www.idpf.org/2007/opf}"
 HEADINGS = tuple(f"{XHTML}h{n}" for n in range(1, 7))
+# pandoc's own XML, read whole: lxml's default limits (10 MB text nodes, 256 levels) would
+# refuse a long report or a deeply nested table; no entities are resolved, nothing fetched.
+XML = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True)
 # HTML's void elements: the only ones written as <br/>; any other empty element is
 # written <a id="x"></a>, which a reading system parsing the page as HTML also reads right.
 VOID = {f"{XHTML}{t}" for t in ("area", "base", "br", "col", "embed", "hr", "img", "input")}
@@ -393,7 +396,7 @@ def finish(book: pandoc.Zip, words: dict[str, str] | None = None) -> list[str]:
         name = info.filename
         if name.endswith(".xhtml"):
             try:
-                pages[name] = etree.fromstring(data[name])
+                pages[name] = etree.fromstring(data[name], XML)
             except etree.XMLSyntaxError as exc:
                 problems.append(f"{name} is not well-formed XML ({exc}); readers may reject it")
     owner: dict[str, str] = {}
@@ -408,7 +411,7 @@ def finish(book: pandoc.Zip, words: dict[str, str] | None = None) -> list[str]:
         if changed:
             data[name] = _xhtml(root)
     for name in [i.filename for i in infos if i.filename.endswith(".opf")]:
-        opf = etree.fromstring(data[name])
+        opf = etree.fromstring(data[name], XML)
         if _name_guide(opf, words or {}) | _cover_meta(opf):
             data[name] = etree.tostring(opf, xml_declaration=True, encoding="UTF-8")
     return problems
