@@ -345,3 +345,28 @@ def test_a_report_missing_a_language(tmp_path: Path) -> None:
     assert "乙报告" in text(tw) and "本報告暫無臺灣繁體中文版" in text(missing)
     assert missing.xpath(".//a/@href") == ["#zh-Hans"]
     assert verify([str(out)]) == 0
+
+
+def test_verify_finds_what_is_wrong_with_the_pages(site: Path, tmp_path: Path) -> None:
+    from publish.build import verify as check
+
+    out = tmp_path / "copy"
+    shutil.copytree(site, out, symlinks=True)
+    rows = check.manifest(out)[0]
+    assert check.index(out, rows) == []
+    index = (out / "index.html").read_text("utf-8")
+    planted = index.replace(
+        "</main>",
+        '<a href="city/city.zh-Hans.review.docx">x</a><a href="#nowhere">y</a>'
+        '<script src="x.js"></script><a href="city/city.report.json">z</a></main>',
+    )
+    (out / "index.html").write_text(planted, "utf-8")
+    editors = (out / "editors.html").read_text("utf-8")
+    (out / "editors.html").write_text(editors.replace("dev/dev.report.json", "dev/gone.json"))
+    found = "\n".join(check.index(out, rows))
+    assert "links the reviewers' DOCX city/city.zh-Hans.review.docx" in found
+    assert "'#nowhere': no such id" in found
+    assert "<script> (the page must stand alone)" in found
+    assert "city.report.json, which is for the editors' page" in found
+    assert "'dev/gone.json' does not resolve" in found
+    assert "editors.html: no link to dev/dev.report.json" in found
