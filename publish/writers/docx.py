@@ -311,9 +311,17 @@ def fill_contents(root: etree._Element) -> None:
         _break_before(first)
         # The title page's block then stands a third of the way down, as on a printed
         # title page, not at the top of an otherwise empty page.
-        title = next((p for p in body if p.tag == f"{W}p" and _style(p) == "Title"), None)
-        if title is not None and title.find(f"{W}pPr/{W}spacing") is None:
-            title.find(f"{W}pPr").append(_w("spacing", before=str(TITLE_DROP)))
+        # (on the project's logo when one stands above the title, so the two stay together)
+        top = next((p for p in body if p.tag == f"{W}p"), None)
+        ppr = top.find(f"{W}pPr") if top is not None and _style(top) in ("Title", "Logo") else None
+        if ppr is not None and ppr.find(f"{W}spacing") is None:
+            # w:spacing before w:ind and w:jc, in the schema's order
+            later = next((e for e in ppr if e.tag in (f"{W}ind", f"{W}jc")), None)
+            spacing = _w("spacing", before=str(TITLE_DROP))
+            if later is not None:
+                later.addprevious(spacing)
+            else:
+                ppr.append(spacing)
     start = sdt.getnext()
     while start is not None and start.tag != f"{W}p":
         start = start.getnext()
