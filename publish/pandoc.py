@@ -387,8 +387,3 @@ def _drop_items(opf: bytes, hrefs: set[str]) -> bytes:
             before.tail = item.tail
         item.getparent().remove(item)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") if gone else opf
-
-
-def version() -> str:
-    out, _ = run(["--version"], b"", "pandoc --version")
-    return out.decode().split("\n", 1)[0]

@@ -210,10 +210,6 @@ def options_digest(value: Any) -> str:
     return digest(json.dumps(value, sort_keys=True, default=str).encode())
 
 
-def key(inputs: dict[str, str]) -> str:
-    return options_digest(inputs)
-
-
 def why(old: dict[str, str] | None, new: dict[str, str]) -> str:
     """Why an output with recorded inputs ``old`` needs building for inputs ``new``."""
     if old is None:

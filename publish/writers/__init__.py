@@ -16,6 +16,5 @@ WRITERS: dict[str, Writer] = {
     "docx": docx.write,
     "html": html.write,
 }
-FORMATS = tuple(WRITERS)
 
-__all__ = ["FORMATS", "WRITERS"]
+__all__ = ["WRITERS"]
