@@ -29,8 +29,11 @@ from lxml import etree
 
 from publish import pandoc, styles
 from publish.ast import (
+    Div,
+    Para,
     RawInline,
     Span,
+    Str,
     caption_blocks,
     classes,
     elements,
@@ -262,10 +265,10 @@ def add_logo(ast: dict[str, Any]) -> bool:
             png = doc[0].get_pixmap(dpi=300, alpha=True).tobytes("png")
         logo = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     # alt text: pandoc would otherwise describe the picture by its address
-    alt = [{"t": "Str", "c": "Logo"}]
+    alt = [Str("Logo")]
     image = {"t": "Image", "c": [make_attr(kv=[("height", "1.5cm")]), alt, [logo, ""]]}
     style = make_attr(kv=[("custom-style", "Logo")])
-    ast["blocks"].insert(0, {"t": "Div", "c": [style, [{"t": "Para", "c": [image]}]]})
+    ast["blocks"].insert(0, Div([Para([image])], style))
     return True
 
 
