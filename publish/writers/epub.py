@@ -54,6 +54,7 @@ from publish.ast import (
 )
 from publish.document import Edition
 from publish.editions.script import CONFIGS, converter
+from publish.editions.table import spec
 from publish.writers import citations, fonts, xhtml
 from publish.writers.common import atomic, render, w3c_date
 from publish.writers.dates import printed_date
@@ -70,13 +71,6 @@ COVER_COLORS = {
     "zh-Hans": {"ground": "#1f3a5f", "accent": "#e0b04a", "ink": "#ffffff"},
     "zh-Hant-TW": {"ground": "#4a1f2b", "accent": "#e0b04a", "ink": "#ffffff"},
     "zh-Hant-HK": {"ground": "#1d4a42", "accent": "#e0b04a", "ink": "#ffffff"},
-}
-COVER_SANS = {
-    "SC": "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif",
-    "TC": "'Noto Sans CJK TC', 'Source Han Sans TC', 'PingFang TC', 'Microsoft JhengHei', "
-    "sans-serif",
-    "HK": "'Noto Sans CJK HK', 'Source Han Sans HC', 'PingFang HK', 'Microsoft JhengHei', "
-    "sans-serif",
 }
 # Characters that may not begin a line (Chinese line breaking): kept on the line before.
 NO_LINE_START = set("，。、；：！？）」』》〉】〕”’…—·,.;:!?)]}%")
@@ -261,7 +255,7 @@ def cover_svg(edition: Edition) -> str:
         rule_y=round(top + (len(lines) - 1) * step + size * 0.9),
         edition=edition.labels["edition"],
         authors=_authors(edition)[:3],
-        sans=COVER_SANS[edition.region],
+        sans=spec(edition.code).font_stack,
         colors=COVER_COLORS[edition.code],
     )
 
