@@ -333,8 +333,10 @@ def csl_item(ref: Reference) -> dict[str, Any]:
     row = site_of(ref.url)
     if ref.title and row and row.author and not {"author", "editor"} & set(item):
         item["author"] = [{"literal": row.name}]
-    if ref.title and row and "container-title" not in item:
-        item["container-title"] = row.name  # the site, for styles that print it (APA)
+    if ref.title and row and item["type"] == "webpage" and "container-title" not in item:
+        # the site, for styles that print a web page's (APA); a report's container would
+        # be a book it is part of (GB/T 7714: "[R/OL]//…")
+        item["container-title"] = row.name
     return item
 
 
