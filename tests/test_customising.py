@@ -26,6 +26,8 @@ CUSTOM = """\
 h1, h2, h3 { color: #8b0000; }
 /* a page size of one's own, and margins */
 @page { size: 170mm 240mm; margin: 15mm 16mm 18mm 16mm; }
+/* the PDF's cover */
+@media print { header.title-block h1 { font-size: 30pt; color: #1a3a6b; } }
 /* the EPUB's body face (the EPUB does not read fonts.css) */
 body:lang(zh-Hans) { font-family: "Noto Sans CJK SC", sans-serif; }
 """
@@ -145,6 +147,13 @@ def test_html_theme(styled):
     assert "background: #fdf6e3" in text
     bundled = (STYLES / "html.css").read_text("utf-8").splitlines()[1]
     assert bundled not in text  # replaced, not added to
+
+
+def test_print_cover_from_custom_css(styled):
+    with pymupdf.open(styled / "report.zh-Hans.pdf") as pdf:
+        lines = [ln for b in pdf[0].get_text("dict")["blocks"] for ln in b.get("lines", [])]
+    title = [s for ln in lines for s in ln["spans"] if s["text"].strip() == "定制样式"]
+    assert title and title[0]["color"] == 0x1A3A6B and round(title[0]["size"]) == 30
 
 
 def test_cover_template(styled):
