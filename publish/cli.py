@@ -211,6 +211,11 @@ def _build(args: argparse.Namespace) -> int:
     )
     for note in config.notes:  # the configuration's warnings, before the build's lines
         print(note, file=sys.stderr)
+    if config.strict and config.notes:  # before building: a failed --strict writes nothing
+        raise StrictError(
+            f"--strict: {len(config.notes)} warning(s) about the configuration; fix them or "
+            "drop --strict"
+        )
     _check_out(config.out)
     guard(config.out, [stem_of(s) for s in config.sources])
     try:

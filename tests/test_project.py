@@ -91,8 +91,10 @@ def test_unknown_keys_warn_with_line_and_suggestion(tmp_path):
     assert "report.md:4: warning: front matter key titel: is not one publish reads " in err
     assert "(did you mean title?)" in err and "[metadata-misspelt]" in err
     assert "; 3 warnings; " in err.strip().splitlines()[-1]
-    strict = run_cli("build", "--strict", cwd=root)
+    strict = run_cli("build", "--strict", "-o", "strict", cwd=root)
     assert strict.returncode == 1
+    assert "--strict: 2 warning(s) about the configuration" in strict.stderr
+    assert not (root / "strict").exists()  # nothing built, nothing published
 
 
 def test_every_problem_at_once_one_line_exit_2(tmp_path):
