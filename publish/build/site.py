@@ -261,50 +261,59 @@ def cover_rel(stem: str, code: str) -> str:
     return f"{stem}/{stem}.{code}.cover.png"
 
 
-def covers(root: Path, state: State, found: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Each edition's cover thumbnail, drawn from its PDF's first page (else from its
-    EPUB's cover image) when that output is new or changed; ``{cover rel: {sha256 of the
-    output, width, height}}``, kept in the state's ``site`` as ``"cover:<rel>": "<sha256>
-    <width> <height>"`` (the state holds text there). A thumbnail whose output is gone is
-    removed. PyMuPDF draws the same pixels from the same file, and its PNG holds no time,
-    so a rebuild writes the same bytes."""
-    old = {}
-    for key, value in list(state.site.items()):
-        if key.startswith("cover:"):
-            del state.site[key]
-            sha, _, rest = value.partition(" ")
-            w, _, h = rest.partition(" ")
-            if w.isdigit() and h.isdigit():
-                old[key.removeprefix("cover:")] = {"sha256": sha, "width": int(w), "height": int(h)}
-    made: dict[str, dict[str, Any]] = {}
+def covers(root: Path, found: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Each edition's cover thumbnail, ``{cover rel: {width, height}}``: the PDF's first
+    page, which the worker draws beside the PDF as soon as it is written
+    (:func:`draw_cover`, in parallel, so an interrupted build has nothing left to draw),
+    else the EPUB's cover image. A thumbnail older than its output is drawn again here;
+    one whose edition has no PDF or EPUB any more is removed. PyMuPDF draws the same
+    pixels from the same file and its PNG holds no time: a rebuild writes the same bytes."""
+    made: dict[str, dict[str, int]] = {}
     for r in found:
         for e in r["editions"]:
             rel = cover_rel(r["stem"], e["code"])
             for fmt in ("pdf", "epub"):
                 o = e["formats"].get(fmt)
-                if o is None:
+                source = _find(root, o["path"]) if o else None
+                if source is None:
                     continue
-                rec = old.get(rel)
-                # up to date (or, in a --strict stage holding no new output, in DIR itself)
-                if (
-                    rec is not None
-                    and rec["sha256"] == o["sha256"]
-                    and (stat_of(root / rel) is not None or stat_of(root / o["path"]) is None)
-                ):
-                    made[rel] = rec
-                    break
-                if stat_of(root / o["path"]) is None:
-                    continue
-                drawn = _draw(root / o["path"], fmt, root / rel)
+                png = _find(root, rel)
+                if png is not None and png.stat().st_mtime_ns >= source.stat().st_mtime_ns:
+                    size = _png_size(png)
+                    if size:
+                        made[rel] = {"width": size[0], "height": size[1]}
+                        break
+                drawn = _draw(source, fmt, source.with_name(Path(rel).name))
                 if drawn:
-                    made[rel] = {"sha256": o["sha256"], "width": drawn[0], "height": drawn[1]}
+                    made[rel] = {"width": drawn[0], "height": drawn[1]}
                     break
-    for rel in set(old) - set(made):
-        if re.fullmatch(r"[^/]+/[^/]+\.cover\.png", rel):
-            (root / rel).unlink(missing_ok=True)
-    for rel, rec in made.items():
-        state.site[f"cover:{rel}"] = f"{rec['sha256']} {rec['width']} {rec['height']}"
+        for png in (root / r["stem"]).glob("*.cover.png"):
+            if f"{r['stem']}/{png.name}" not in made and not png.is_symlink():
+                png.unlink(missing_ok=True)
     return made
+
+
+def draw_cover(output: Path, fmt: str) -> None:
+    """The worker's part: a PDF's thumbnail, drawn as soon as the PDF is written."""
+    name = re.sub(r"\.(pdf|epub)$", ".cover.png", output.name)
+    if name != output.name:
+        _draw(output, fmt, output.with_name(name))
+
+
+def _find(root: Path, rel: str) -> Path | None:
+    """A file of the folder: in ``root``, or, when ``root`` is a --strict build's stage
+    inside the folder, in the folder itself (an output this build did not remake)."""
+    for folder in (root, root.parent) if root.name.startswith(".publish-stage") else (root,):
+        if stat_of(folder / rel) is not None:
+            return folder / rel
+    return None
+
+
+def _png_size(path: Path) -> tuple[int, int] | None:
+    head = path.read_bytes()[:24]
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
 def _draw(path: Path, fmt: str, png: Path) -> tuple[int, int] | None:
@@ -389,7 +398,9 @@ def write(out: Path, state: State, styles_key: str = "") -> list[Path]:
     if write_if_changed(out / MANIFEST, manifest_bytes(state)):
         written.append(out / MANIFEST)
     found = reports(state)
-    drawn = covers(out, state, found)
+    for key in [k for k in state.site if k.startswith("cover:")]:  # kept there until 0e36c81
+        del state.site[key]
+    drawn = covers(out, found)
     shown = links(found)
     for r in shown:
         for e in r["editions"]:

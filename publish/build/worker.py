@@ -372,6 +372,8 @@ def job(
     with _collector(fmt == "pdf"):
         info = WRITERS[fmt](edition, path, **kwargs) or {}
     seconds = time.perf_counter() - start
+    if fmt == "pdf":  # the download page's thumbnail, here in parallel (about 30 ms)
+        site.draw_cover(path, fmt)
     # Read the output back: text of the source missing from it, or markup shown as text.
     found = fidelity.check_output(edition.doc, path, code)
     return {
