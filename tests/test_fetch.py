@@ -31,6 +31,8 @@ BIG = 300 << 10
 class Handler(http.server.BaseHTTPRequestHandler):
     seen: list[tuple[str, str, dict[str, str]]] = []
     seed: dict[tuple[str, str], str] = {}
+    lock = threading.Lock()
+    active = most = 0
 
     def log_message(self, *args: object) -> None:  # quiet
         pass
@@ -73,6 +75,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         }
         if self.path in hops or self.path in evil:
             return self._send(302, Location=hops.get(self.path) or evil[self.path])
+        if self.path.startswith("/wait"):  # counts how many requests overlap
+            with Handler.lock:
+                Handler.active += 1
+                Handler.most = max(Handler.most, Handler.active)
+            time.sleep(0.3)
+            with Handler.lock:
+                Handler.active -= 1
+            return self._send(200, (PAGES / "news.html").read_bytes())
         if self.path == "/slow":
             time.sleep(2)
             return self._send(200, (PAGES / "news.html").read_bytes())
@@ -402,6 +412,15 @@ def test_fetch_never_overwrites_and_asks_once(tmp_path, server):
     # only the page that failed is asked again; nothing else changes
     assert [p for _, p, _ in Handler.seen] == ["/missing"]
     assert side.read_text("utf-8") == text and out.written is None
+
+
+def test_a_few_requests_at_a_time_per_host(tmp_path, server):
+    src = tmp_path / "w.md"
+    marks = "".join(f"[[{n}]](http://site.test:{server}/wait{n})" for n in range(1, 7))
+    src.write_text(f"# T\n\n正文{marks}。\n", "utf-8")
+    Handler.most = 0
+    out = _run(src, server)
+    assert out.failed == 0 and Handler.most == 2  # fetch.PER_HOST, with 4 workers free
 
 
 def test_dry_run_writes_nothing(tmp_path, server):
