@@ -48,6 +48,11 @@ bench: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# The unit tier: every test not marked slow (tests/conftest.py marks the end-to-end ones).
+.PHONY: test-fast
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
 lint: setup
 	$(BIN)/ruff check publish tests scripts
 

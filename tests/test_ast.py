@@ -145,3 +145,21 @@ def test_places_see_a_replacement_children():
 def test_fresh_and_short():
     assert A.fresh("a", {"a", "a-2"}) == "a-3"
     assert A.short("x" * 61) == "x" * 59 + "…" and A.short("x" * 60) == "x" * 60
+
+
+@pytest.mark.parametrize(
+    ("markdown", "shows"),
+    [
+        ("<https://a.example/x>", True),  # pandoc's autolink: class uri
+        ("<me@a.example>", True),  # class email
+        ("[https://a.example/x](https://a.example/x)", True),  # its text is its address
+        ("[见 https://a.example/](https://a.example/)", True),  # an address in its text
+        ("[来源](https://a.example/x)", False),  # prose
+        ("[a.example](https://a.example/)", False),  # a name, not the address
+    ],
+)
+def test_shows_address_is_the_one_decision(markdown, shows):
+    """Editions leave such text unconverted, quotes and Han-Latin spacing leave it alone."""
+    ast, _ = pandoc.read_markdown(markdown + "\n", "t", "markdown")
+    (link,) = [e for e in elements(ast["blocks"]) if e["t"] == "Link"]
+    assert A.shows_address(link) is shows

@@ -38,7 +38,10 @@ def test_unknown_option_is_usage_error():
 
 
 def test_no_command_is_usage_error():
-    assert run_cli().returncode == 2
+    proc = run_cli()
+    assert proc.returncode == 2
+    line = one_line(proc.stderr)
+    assert "no command" in line and "publish build SOURCE" in line
 
 
 def test_unknown_command_points_to_the_help():
