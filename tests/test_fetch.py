@@ -94,6 +94,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"<html>" + b"x" * BIG)
             return None
+        if self.path == "/url-body":  # a page that is only an address
+            return self._send(200, f"http://127.0.0.1:{port}/secret".encode())
         if self.path == "/image":
             return self._send(200, b"\x89PNG", "image/png")
         return self._send(404, b"no")
@@ -350,6 +352,15 @@ def test_fields_read_from_pages(server, path, want):
         assert found.get(key) == value, key
     if not want:
         assert "title" not in found and "issued" not in found
+
+
+def test_a_page_that_is_an_address_is_not_followed(server):
+    """htmldate downloads a string that looks like an address: it is given the parsed
+    page instead, so nothing but fetch.py opens a connection."""
+    Handler.seen.clear()
+    found = refresh.read_page(fetcher(), f"http://site.test:{server}/url-body")
+    assert "title" not in found
+    assert [p for _, p, _ in Handler.seen] == ["/url-body"]
 
 
 # -- the sidecar -------------------------------------------------------------------------

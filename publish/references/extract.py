@@ -82,7 +82,7 @@ def from_html(text: str, url: str, site: str = "") -> dict[str, Any]:
         out["author"] = list(dict.fromkeys(authors))[:10]
     if site_name:
         out["container-title"] = _text(site_name)
-    issued = _date(text, url)
+    issued = _date(tree, url)
     if issued:
         out["issued"] = issued
     lang = tree.get("lang") or tree.get("xml:lang") or _first(meta, "content-language", "og:locale")
@@ -191,7 +191,7 @@ def _is_name(value: str) -> bool:
 
 
 def _strip_site(title: str, *names: str) -> str:
-    """"标题_新华网", "标题-CSDN博客" -> "标题": a last part that names the site goes."""
+    """ "标题_新华网", "标题-CSDN博客" -> "标题": a last part that names the site goes."""
     names = tuple(n for n in names if n)
     while names:
         cuts = list(SEPARATORS.finditer(title))
@@ -204,14 +204,19 @@ def _strip_site(title: str, *names: str) -> str:
     return title
 
 
-def _date(text: str, url: str) -> str:
+def _date(tree: Any, url: str) -> str:
     """The publication date htmldate finds (declared dates, then the URL; its guesses
-    from the page's text are left out: a date in the text is as often the event's)."""
+    from the page's text are left out: a date in the text is as often the event's).
+    htmldate gets the parsed tree, a copy: given a string that looks like an address (a
+    page whose whole body is "http://169.254.169.254/…"), it would download that itself,
+    past every check of fetch.py."""
+    import copy
+
     from htmldate import find_date
 
     logging.getLogger("htmldate").setLevel(logging.ERROR)
     try:
-        found = find_date(text, url=url, original_date=True, extensive_search=False)
+        found = find_date(copy.deepcopy(tree), url=url, original_date=True, extensive_search=False)
     except Exception:  # htmldate raises on some odd pages; a page without a date is fine
         return ""
     return found if found and DATE.match(found) else ""
