@@ -348,6 +348,18 @@ def test_preview_usage_errors(tmp_path: Path, args: list[str], message: str) -> 
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
+def test_preview_without_source_or_project(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "publish", "preview"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "publish.toml" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_preview_port_in_use(tmp_path: Path) -> None:
     source = tmp_path / "r.md"
     source.write_text(REPORT.format(mark="初稿"), "utf-8")
