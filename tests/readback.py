@@ -23,8 +23,11 @@ def _pages_text(path: Path) -> list[str]:
     # (text of a heading came out as "Mf~2mcfE"), where PyMuPDF and poppler read it right.
     import pymupdf
 
+    # The characters as drawn: a gap (the Han–Latin margin, justification) is not read as
+    # a space; the source's spaces are drawn, and read.
+    flags = pymupdf.TEXTFLAGS_TEXT | pymupdf.TEXT_INHIBIT_SPACES
     with pymupdf.open(path) as doc:
-        return [page.get_text() for page in doc]
+        return [page.get_text(flags=flags) for page in doc]
 
 
 def pdf_text(path: Path) -> str:
