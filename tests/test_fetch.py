@@ -434,6 +434,14 @@ def test_a_few_requests_at_a_time_per_host(tmp_path, server):
     assert out.failed == 0 and Handler.most == 2  # fetch.PER_HOST, with 4 workers free
 
 
+def test_an_address_the_source_cuts_off_is_not_fetched(tmp_path, server):
+    src = tmp_path / "c.md"
+    src.write_text(f"# T\n\n正文[[1]](http://site.test:{server}/ne", "utf-8")
+    Handler.seen.clear()
+    out = _run(src, server)
+    assert Handler.seen == [] and "cuts this address off" in out.lines[0]
+
+
 def test_dry_run_writes_nothing(tmp_path, server):
     src = _source(tmp_path, server)
     out = _run(src, server, dry_run=True)

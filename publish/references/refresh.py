@@ -18,7 +18,7 @@ import datetime
 import difflib
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,7 +78,8 @@ def run(
     else:
         entries = _merge(sidecar.read(existing_path) if existing_path else [], refs)
         out = Outcome(None, old, "")
-        _fetch_all(entries, fetcher or Fetcher(), today or datetime.date.today(), out)
+        cut = {normalize(r.url) for r in refs if r.cut}
+        _fetch_all(entries, fetcher or Fetcher(), today or datetime.date.today(), out, cut)
         out.new = _text(target, entries)
     if not dry_run and out.new != old:
         (write or _write)(target, out.new.encode("utf-8"))
@@ -115,10 +116,17 @@ def _merge(existing: list[dict[str, Any]], refs: list[Reference]) -> list[dict[s
 
 
 def _fetch_all(
-    entries: list[dict[str, Any]], fetcher: Fetcher, today: datetime.date, out: Outcome
+    entries: list[dict[str, Any]],
+    fetcher: Fetcher,
+    today: datetime.date,
+    out: Outcome,
+    cut: Collection[str] = (),
 ) -> None:
     todo = [e for e in entries if e.get("url") and not e.get("accessed")]
     kept = len([e for e in entries if e.get("url")]) - len(todo)
+    # an address the source cuts off ("https://a.example/x…") leads to another page
+    skipped = [e for e in todo if normalize(str(e["url"])) in cut]
+    todo = [e for e in todo if e not in skipped]
     lock = threading.Lock()
     results: dict[int, str] = {}
 
@@ -131,6 +139,13 @@ def _fetch_all(
                 out.failed += 1
                 results[id(entry)] = f"{label}: not fetched, kept as it was: {exc}"
             return
+        except Exception as exc:  # a page the extraction cannot read: that page's failure
+            with lock:
+                out.failed += 1
+                results[id(entry)] = (
+                    f"{label}: not read, kept as it was: {type(exc).__name__}: {exc}"
+                )
+            return
         filled = fill(entry, found, today)
         what = ", ".join(filled) if filled else "nothing new"
         note = "" if entry.get("title") else " (the page gives no title: add one)"
@@ -140,6 +155,11 @@ def _fetch_all(
     with ThreadPoolExecutor(WORKERS) as pool:
         list(pool.map(one, todo))
     out.lines = [results[id(e)] for e in todo]
+    out.lines += [
+        f"[{e.get('number', '?')}] {e['url']}: not fetched: the source cuts this address "
+        "off; complete it there first"
+        for e in skipped
+    ]
     if kept:
         out.lines.append(f"{kept} entries fetched before (with `accessed`) left as they are")
     read = len(todo) - out.failed
