@@ -91,6 +91,8 @@ class Citations(Filter):
         self.marks: list[Mark] = []
         self.by_link: dict[int, Mark] = {}
         self.dangling: Mark | None = None
+        self.dangling_elem: dict[str, Any] | None = None  # the Str the dangling link is in
+        self.dangling_at = 0  # where in that Str it starts
         self.titled: set[str] = set()  # references the sidecar gives a title
 
     # -- prepare: find every citation, decide identities ------------------------------------
@@ -216,7 +218,7 @@ class Citations(Filter):
                     if kind(item) != "Str" or "[[" not in text(item):
                         i += 1
                         continue
-                    if item is getattr(self, "dangling_elem", None):
+                    if item is self.dangling_elem:
                         i += 1
                         continue
                     out: list[dict[str, Any]] = []
