@@ -7,6 +7,9 @@ which every writer reads. No writer keeps its own copy of the logic.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -99,10 +102,16 @@ class Document:
         return f"{path}:{at}" if at else str(path)
 
     def warn(self, code: str, message: str, line: int | None = None, **data: Any) -> None:
-        self.diagnostics.append(Diagnostic(code, "warning", message, line, data))
+        self._add(Diagnostic(code, "warning", message, line, data))
 
     def info(self, code: str, message: str, line: int | None = None, **data: Any) -> None:
-        self.diagnostics.append(Diagnostic(code, "info", message, line, data))
+        self._add(Diagnostic(code, "info", message, line, data))
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+        heard = _CHANNEL.get()
+        if heard is not None:
+            heard.append(diagnostic)
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -131,3 +140,20 @@ class Edition:
     @property
     def docx_lang(self) -> str:
         return {"zh-Hans": "zh-CN", "zh-Hant-TW": "zh-TW", "zh-Hant-HK": "zh-HK"}[self.code]
+
+
+# What a piece of work (a writer's output, an edition) reports, apart from what other work
+# in the same process reports: a context variable, so each thread or task hears its own.
+_CHANNEL: ContextVar[list[Diagnostic] | None] = ContextVar("diagnostics", default=None)
+
+
+@contextmanager
+def channel() -> Iterator[list[Diagnostic]]:
+    """The diagnostics any document reports inside the block, in this thread (they go to
+    the document's own list as well)."""
+    heard: list[Diagnostic] = []
+    token = _CHANNEL.set(heard)
+    try:
+        yield heard
+    finally:
+        _CHANNEL.reset(token)

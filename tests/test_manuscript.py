@@ -638,3 +638,30 @@ def test_xhtml_remote_picture_becomes_a_link_to_it(tmp_path):
     (link,) = [e for e in elements(tree["blocks"]) if e["t"] == "Link"]
     assert (node.url(link), stringify(link)) == ("https://a.example/p.png", "远")
     assert "remote image" in report.lines()[0]
+
+
+def test_a_channel_hears_only_its_own_work():
+    """Writers' diagnostics reach their output's report through a channel of their own
+    (publish.document.channel), not a slice of the shared list: two threads, one document."""
+    import threading
+
+    from publish.document import channel
+
+    doc = Document(source=Path("t.md"), stem="t")
+    heard: dict[str, list[str]] = {}
+    ready = threading.Barrier(2)
+
+    def work(name: str) -> None:
+        with channel() as mine:
+            ready.wait()  # both channels open at once
+            for n in range(50):
+                doc.warn(f"{name}-{n}", "x")
+        heard[name] = [d.code for d in mine]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert heard == {k: [f"{k}-{n}" for n in range(50)] for k in ("a", "b")}
+    assert len(doc.diagnostics) == 100  # and the document keeps them all

@@ -29,7 +29,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from publish.document import Document
+from publish.document import Document, channel
 from publish.errors import BuildError
 
 # Per worker process: WeasyPrint's font configuration, and the editions made so far.
@@ -312,9 +312,9 @@ def _edition(
     if k in _EDITIONS:
         _EDITIONS.move_to_end(k)
         return _EDITIONS[k]
-    before = len(doc.diagnostics)
-    edition = make_edition(doc, code, glossary, quotes=quotes)
-    made = (edition, [d.as_json() for d in doc.diagnostics[before:]])
+    with channel() as heard:
+        edition = make_edition(doc, code, glossary, quotes=quotes)
+    made = (edition, [d.as_json() for d in heard])
     _EDITIONS[k] = made
     while len(_EDITIONS) > _KEEP:
         _EDITIONS.popitem(last=False)
@@ -365,13 +365,15 @@ def job(
 
         kwargs["font_config"] = _font_config()
         problems = weasy.apply()
-    before = len(edition.doc.diagnostics)
-    for name, why in problems.items():  # the PDF is correct, but ragged or memory-hungry
-        edition.doc.warn("weasyprint-patch", f"{code} pdf: WeasyPrint left stock ({name}): {why}")
-    start = time.perf_counter()
-    with _collector(fmt == "pdf"):
-        info = WRITERS[fmt](edition, path, **kwargs) or {}
-    seconds = time.perf_counter() - start
+    with channel() as heard:  # this output's own diagnostics
+        for name, why in problems.items():  # the PDF is correct, but ragged or memory-hungry
+            edition.doc.warn(
+                "weasyprint-patch", f"{code} pdf: WeasyPrint left stock ({name}): {why}"
+            )
+        start = time.perf_counter()
+        with _collector(fmt == "pdf"):
+            info = WRITERS[fmt](edition, path, **kwargs) or {}
+        seconds = time.perf_counter() - start
     if fmt == "pdf":  # the download page's thumbnail, here in parallel (about 30 ms)
         site.draw_cover(path, fmt)
     # Read the output back: text of the source missing from it, or markup shown as text.
@@ -379,7 +381,7 @@ def job(
     return {
         "info": info,
         "seconds": seconds,
-        "diagnostics": [d.as_json() for d in [*edition.doc.diagnostics[before:], *found]],
+        "diagnostics": [d.as_json() for d in [*heard, *found]],
         "edition_diagnostics": edition_diagnostics,
         "title": edition.title,
         "label": edition.labels["edition"],
