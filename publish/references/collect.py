@@ -89,7 +89,7 @@ class Citations(Filter):
 
     def __init__(self) -> None:
         self.marks: list[Mark] = []
-        self.by_link: dict[int, Mark] = {}
+        self.sites: list[tuple[dict[str, Any], Mark]] = []  # each citation link, its mark
         self.dangling: Mark | None = None
         self.dangling_elem: dict[str, Any] | None = None  # the Str the dangling link is in
         self.dangling_at = 0  # where in that Str it starts
@@ -102,12 +102,17 @@ class Citations(Filter):
             mark = _as_mark(elem)
             if mark:
                 self.marks.append(mark)
-                self.by_link[id(elem)] = mark
+                self.sites.append((elem, mark))
         self._find_dangling(doc)
         self._repair(doc)
         self._identify(doc)
         self._bare(doc)
         take_listed(doc, doc.references, self.titled)
+        for elem, mark in self.sites:  # links become citations, in place
+            if mark.ref:
+                doc.citations += 1
+                elem.clear()
+                elem.update(_cite(mark.ref, mark.number))
 
     def _find_dangling(self, doc: Document) -> None:
         last_str = None
@@ -258,12 +263,8 @@ class Citations(Filter):
                 numbers=seen[:50],
             )
 
-    # -- walk: links become citations --------------------------------------------------------
+    # -- walk: adjacent citations merged, autolinks readable ---------------------------------
     def action(self, elem: dict[str, Any], doc: Document) -> Any:
-        mark = self.by_link.get(id(elem))
-        if mark and mark.ref:
-            doc.citations += 1
-            return _cite(mark.ref, mark.number)
         if kind(elem) == "Link":
             _readable_autolink(elem)
         if kind(elem) in MERGED_IN:
