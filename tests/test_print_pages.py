@@ -262,3 +262,18 @@ def test_whole_source_is_not_flagged(tmp_path):
     out = build(src, tmp_path / "out", "html", "zh-Hans")
     assert json.loads((out / "whole.report.json").read_text("utf-8"))["truncated"] == {}
     assert "编者注" not in readback.html_doc(out / "whole.zh-Hans.html").text_content()
+
+
+def test_no_line_is_one_character_alone(pages, seed_dir):
+    """A paragraph's or a cell's last line is never one Han character alone ("提高效" /
+    "率"): its last two are kept together."""
+    lone = re.compile(r"[\u4e00-\u9fff][。，、；：！？）」』”’.,;:!?)]*")
+    found = []
+    for path in [pages / "pages.zh-Hans.pdf", *sorted(seed_dir.glob("*.pdf"))]:
+        with pymupdf.open(path) as doc:
+            for page in doc:
+                for row in chars(page):
+                    text = "".join(c["c"] for c in row).strip()
+                    if lone.fullmatch(text):
+                        found.append((path.name, page.number, text))
+    assert not found

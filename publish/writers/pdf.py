@@ -48,6 +48,7 @@ from publish.ast import (
     stringify,
     table_rows,
 )
+from publish.chars import HAN
 from publish.document import Document, Edition
 from publish.manuscript.images import sniff
 from publish.styles import STYLES
@@ -270,10 +271,26 @@ def for_print(edition: Edition, paper: str = "A4") -> Edition:
     _mark_long_code(ast["blocks"])
     _cut_long_paragraphs(ast["blocks"])
     _keep_marks_with_text(ast["blocks"])
+    _no_lone_last_character(ast["blocks"])
     _equal_widths_to_content(ast["blocks"])
     _short_cells_whole(ast["blocks"], TEXT_WIDTH[paper])
     _running_heads(ast["blocks"])
     return dataclasses.replace(edition, ast=ast)
+
+
+def _no_lone_last_character(blocks: list[Any]) -> None:
+    """The last two Han characters of a paragraph, list item or table cell are tied
+    (``nobr``): a last line is never one character alone ("提高效" / "率"), which Chinese
+    print avoids and a narrow table column made often."""
+    for block in elements(blocks, skip=("Note",)):
+        if block["t"] not in ("Para", "Plain") or not block["c"]:
+            continue
+        last = block["c"][-1]
+        if last.get("t") != "Str" or not (m := LAST_TWO.search(last["c"])):
+            continue
+        head, tail = last["c"][: m.start()], last["c"][m.start() :]
+        tied = Span([{"t": "Str", "c": tail}], make_attr(classes=["nobr"]))
+        block["c"][-1:] = [{"t": "Str", "c": head}, tied] if head else [tied]
 
 
 def _equal_widths_to_content(blocks: list[Any]) -> None:
@@ -293,7 +310,7 @@ def _equal_widths_to_content(blocks: list[Any]) -> None:
 
 # A table cell this wide (em of the table's text) or less prints on one line when the
 # table's columns allow it.
-SHORT_CELL = 8
+SHORT_CELL = 10
 TABLE_EM = 0.92  # the table's font size in body em (base.css)
 CELL_PADDING = 1.2  # a cell's left and right padding together, in the table's em
 
@@ -344,6 +361,8 @@ def _running_heads(blocks: list[Any]) -> None:
 
 
 CLOSING = "。，、；：！？）」』】》”’.,;:!?)"
+# A paragraph's last two Han characters and the marks after them ("效率。").
+LAST_TWO = re.compile(f"[{HAN}]{{2}}[{re.escape(CLOSING)}]*$")
 
 
 def _keep_marks_with_text(blocks: list[Any]) -> None:
