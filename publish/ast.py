@@ -56,6 +56,12 @@ TEXT_AT: dict[str, int | None] = {"Str": None, "Code": 1, "CodeBlock": 1, "Math"
 TEXT_AT |= {"RawInline": 1, "RawBlock": 1}
 
 
+def content(e: Element) -> Any:
+    """What an element holds, whatever its type (None for Space and the like): for walks
+    that go through every part of the tree without knowing its shape."""
+    return e.get("c")
+
+
 def kind(e: Any) -> str | None:
     """The type of element ``e`` ("Para", "Str"…), None for anything else."""
     return e.get("t") if isinstance(e, dict) else None

@@ -21,6 +21,7 @@ from publish.ast import (
     INLINE_CONTAINERS,
     INLINES,
     Element,
+    content,
     inline_content,
     is_element,
 )
@@ -55,7 +56,7 @@ def flatten_deep(doc: Document) -> None:
                     value[i : i + 1] = _leaves(item)
                     flattened = True
                     continue  # look at what took its place
-                stack.append((item.get("c"), blocks + block, inlines + inline))
+                stack.append((content(item), blocks + block, inlines + inline))
             elif isinstance(item, (list, dict)):
                 stack.append((item, blocks, inlines))
             i += 1
@@ -75,17 +76,17 @@ def _leaves(elem: Element) -> list[Element]:
     containers = BLOCK_CONTAINERS if block else INLINE_CONTAINERS
     kinds = BLOCKS if block else INLINES
     out: list[Element] = []
-    todo: list[Any] = [elem.get("c")]
+    todo: list[Any] = [content(elem)]
     while todo:
         v = todo.pop()
         if isinstance(v, list):
             if block and v and all(is_element(x) and x["t"] in INLINES for x in v):
-                out.append({"t": "Para", "c": v})
+                out.append(ast.Para(v))
             else:
                 todo.extend(reversed(v))
         elif is_element(v):
             if v["t"] in containers:
-                todo.append(v.get("c"))
+                todo.append(content(v))
             elif v["t"] in kinds:
                 out.append(v)
     if block:  # list items were Plain: each its own paragraph now
@@ -191,7 +192,7 @@ def nested_headings(doc: Document) -> None:
             t = value["t"]
             held = inside or t in HOLDERS or t == "Note"
             held = held or (t == "Div" and "callout" in ast.classes(value))
-            stack.append((value.get("c"), held))
+            stack.append((content(value), held))
     if count:
         doc.info(
             "heading-nested",

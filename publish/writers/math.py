@@ -85,7 +85,7 @@ def typeset(ast: dict[str, Any], doc: Document, what: str) -> None:
                 else:
                     stack.append(elem)
         elif isinstance(item, dict):
-            stack.append(item.get("c") if "t" in item else list(item.values()))
+            stack.append(node.content(item) if "t" in item else list(item.values()))
     if failed:
         _as_text(failed, ast["pandoc-api-version"], doc, what)
 

@@ -192,7 +192,7 @@ def _inline_lists(value: Any):
                 yield item
             stack.extend(reversed(item))
         elif isinstance(item, dict):
-            stack.append(item.get("c") if "t" in item else list(item.values()))
+            stack.append(node.content(item) if "t" in item else list(item.values()))
 
 
 # -- raw HTML ----------------------------------------------------------------------------
@@ -339,7 +339,7 @@ def _raw_html(blocks: list[Element], ids: set[str], base: Path, report: Report) 
             stack.extend((x, parent) for x in item)
         elif isinstance(item, dict):
             if "t" in item:
-                stack.append((item.get("c"), item["t"]))
+                stack.append((node.content(item), item["t"]))
             else:
                 stack.extend((x, parent) for x in item.values())
     for lst, parent in lists:
@@ -371,7 +371,7 @@ def _balance(lst: list[Element], ids: set[str], base: Path, report: Report, cont
                 at = next((i for i, t in enumerate(open_) if t.name in PHRASING_ONLY), None)
                 if at is not None:
                     closers = "".join(f"</{t.name}>" for t in reversed(open_[at:]))
-                    out.append({"t": "RawBlock", "c": ["html", closers]})
+                    out.append(node.RawBlock("html", closers))
                     del open_[at:]
             out.append(elem)
             continue
