@@ -665,3 +665,11 @@ def test_a_channel_hears_only_its_own_work():
         t.join()
     assert heard == {k: [f"{k}-{n}" for n in range(50)] for k in ("a", "b")}
     assert len(doc.diagnostics) == 100  # and the document keeps them all
+
+
+def test_two_equal_tables_do_not_stop_the_cross_references(tmp_path):
+    """crossref_targets found a table again by value: two equal tables looped forever
+    (corpus real-docs/32 never finished building)."""
+    table = "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    doc = doc_of(tmp_path, f"# 题\n\n{table}\n正文\n\n{table}")
+    assert len(_of(doc, "Table")) == 2

@@ -154,7 +154,8 @@ def crossref_targets(doc: Document) -> None:
                     set_ident(block, "")
             elif block["t"] == "Table":
                 _table_label(blocks, i)
-                i = blocks.index(block)
+                # by identity: index() compares by value, and two equal tables looped forever
+                i = next(k for k, b in enumerate(blocks) if b is block)
             i += 1
 
 
