@@ -126,8 +126,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("slow"):
             continue
-        name = item.nodeid.split("/")[-1]
-        if name.split("::")[0] in SLOW or name.split("[")[0] in SLOW:
+        path, _, test = item.nodeid.partition("::")
+        module = path.split("/")[-1]
+        if module in SLOW or f"{module}::{test.split('[')[0]}" in SLOW:
             item.add_marker(pytest.mark.slow)
             continue
         fns = [getattr(item, "function", None)]
