@@ -28,6 +28,7 @@ Action = Callable[[Element, Any], Element | list[Element] | None]
 Attr = list[Any]  # [identifier, [classes], [[key, value]]]
 
 # -- the schema (pandoc-types 1.23) ------------------------------------------------------
+API = (1, 23)  # the pandoc-api-version whose positions this module knows (tests/test_ast.py)
 # Inline markup whose "c" is its inline list.
 MARKUP = frozenset({"Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript"})
 MARKUP |= {"SmallCaps"}

@@ -163,3 +163,9 @@ def test_shows_address_is_the_one_decision(markdown, shows):
     ast, _ = pandoc.read_markdown(markdown + "\n", "t", "markdown")
     (link,) = [e for e in elements(ast["blocks"]) if e["t"] == "Link"]
     assert A.shows_address(link) is shows
+
+
+def test_pandoc_writes_the_schema_the_node_layer_knows():
+    """A pandoc upgrade that moves an element's fields fails here, not in a writer."""
+    ast, _ = pandoc.read_markdown("x\n", "t")
+    assert tuple(ast["pandoc-api-version"][:2]) == A.API
