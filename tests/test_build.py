@@ -159,10 +159,12 @@ def test_option_changes_rebuild_exactly_the_outputs_they_shape(tmp_path):
     out = tmp_path / "out"
     run(out, src)
     assert "「引號" in (out / "tiny" / "tiny.zh-Hant-TW.html").read_text("utf-8")
-    review = run(out, src, review=True)  # a DOCX-only option
+    docx = {e: (out / "tiny" / f"tiny.{e}.docx").read_bytes() for e in ("zh-Hans", "zh-Hant-TW")}
+    review = run(out, src, review=True)  # a DOCX-only option: the reviewers' copy, apart
     assert sorted(review.built) == [
-        f"tiny/tiny.{e}.docx" for e in ("zh-Hans", "zh-Hant-HK", "zh-Hant-TW")
+        f"tiny/tiny.{e}.review.docx" for e in ("zh-Hans", "zh-Hant-HK", "zh-Hant-TW")
     ]
+    assert all((out / "tiny" / f"tiny.{e}.docx").read_bytes() == b for e, b in docx.items())
     before = times(out)
     quotes = run(out, src, review=True, quotes=False)  # quotes: Traditional editions only
     assert {r.split(".")[1] for r in quotes.built} == {"zh-Hant-TW", "zh-Hant-HK"}
