@@ -171,4 +171,9 @@ def ref_urls(entries: list[str]) -> list[str]:
     """The URL of each entry, with breaks made by line wrapping removed."""
     # a URL wraps after / - _ . : (print breaks long addresses anywhere, "https:" too) or,
     # when it holds Chinese, between two Han characters
+    # a line may also break inside the scheme ("http" / "s://")
+    entries = [SCHEME_BROKEN.sub(lambda m: re.sub(r"\s", "", m.group()), e) for e in entries]
     return [_entry_url(re.sub(r"(?<=[/\-_.:\u3400-\u9fff])\s+(?=[^\s↩])", "", e)) for e in entries]
+
+
+SCHEME_BROKEN = re.compile(r"\bh\s?t\s?t\s?p\s?s?\s?:\s?/\s?/")
