@@ -41,9 +41,10 @@ pdf epub docx html: setup
 check: build
 	$(BIN)/python -m publish.build.verify $(OUT)
 
-# Our build against the by-hand pandoc + WeasyPrint route; see the README for figures.
+# Our build against the by-hand pandoc + WeasyPrint route, CPU, load and peak memory per
+# row; figures and methods in docs/benchmarks.md. BENCH: options, e.g. BENCH="--runs 5".
 bench: setup
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH)
 
 test: setup
 	$(BIN)/python -m pytest -q
