@@ -421,3 +421,20 @@ def test_book_stylesheet_marks_notes_and_wraps_code(seed_dir):
     rules = {m.group(1).strip(): m.group(2) for m in re.finditer(r"([^{}]+)\{([^}]*)\}", css)}
     assert "vertical-align: super" in rules["a.footnote-ref"]
     assert "pre-wrap" in rules["div.sourceCode pre.sourceCode > code.sourceCode"]
+
+
+@pytest.mark.parametrize("ed", EDITIONS)
+def test_han_latin_gaps_are_margins_not_characters(seed_dir, ed):
+    """Western runs beside Han are spans the book's stylesheet spaces (epub.css), as in the
+    HTML and print editions; the text itself is the source's ("2024年", not "2024 年")."""
+    pages = readback.epub_xhtml(seed_epub(seed_dir, ed))
+    spans = [
+        s for page in pages for s in page.iter(f"{XHTML}span") if "latin" in s.get("class", "")
+    ]
+    assert len(spans) > 50
+    assert any(s.text == "2024" and "gap-end" in s.get("class") for s in spans)
+    text = "".join("".join(p.itertext()) for p in pages)
+    assert "2024年" in text and "2024 年" not in text
+    css = readback.epub_files(seed_epub(seed_dir, ed))
+    sheet = next(v for k, v in css.items() if k.endswith(".css") and b".latin.gap-start" in v)
+    assert b"margin-left: 0.25em" in sheet

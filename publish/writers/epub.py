@@ -55,7 +55,7 @@ from publish.ast import (
 from publish.document import Edition
 from publish.editions.script import CONFIGS, converter
 from publish.editions.table import spec
-from publish.writers import citations, fonts, xhtml
+from publish.writers import citations, fonts, spacing, xhtml
 from publish.writers.common import atomic, render, w3c_date
 from publish.writers.dates import printed_date
 
@@ -106,6 +106,7 @@ def write(edition: Edition, path: Path, embed_fonts: bool = False, contents: boo
         edition.doc.warn("epub-content", f"{edition.code} epub: {line}")
     firsts = citations.link_both_ways(ast, edition.labels["back"])
     _number_notes(ast)
+    spacing.mark(ast["blocks"])  # Han–Latin gaps by CSS margins (styles/epub.css)
     _metadata(edition, ast, cited=bool(firsts))
     with tempfile.TemporaryDirectory(prefix="publish-epub-") as work, atomic(path) as tmp:
         folder = Path(work)
