@@ -1,24 +1,17 @@
-"""Chinese body text in print: flush on both margins, with a quarter-em gap between Han
-characters and Western letters or digits (clreq, "spacing between Chinese and Western text").
+"""Chinese body text in print: flush on both margins. (The Han–Latin gap is layout too:
+:mod:`publish.writers.spacing`, CSS margins, no character in the text.)
 
-Two parts, both print-only:
-
-- :func:`space_han_latin` (on the print AST, from ``pdf.for_print``): a space where Han meets
-  a Latin letter or digit and the author wrote none. Noto Serif CJK's space is 0.256 em, the
-  quarter em clreq asks for (Noto Sans CJK's 0.224 em); being an ordinary space it vanishes
-  at a line's start and end, is a break opportunity (Han/Latin already was one) and copies
-  as the space many Chinese style guides write there anyway.
-- :func:`inter_character` (around WeasyPrint's layout and drawing, from ``pdf.write``;
-  the wrapping itself is in :mod:`publish.writers.weasy`):
-  WeasyPrint 70 justifies by widening U+0020 and U+00A0 only, so a line of Chinese, which
-  has none, stays ragged by up to two em, and a mixed line pours its slack into its few
-  spaces. Nothing in the HTML can fix that: a stretchable character between Han characters
-  would have to be a space, and a space is a glyph that copy-paste and text extraction
-  read back between every two characters. So while a PDF is laid out and drawn, the
-  justification also counts every CJK character (ideographs, kana, full-width
-  punctuation) as an opportunity, and gives each the same share as a space, as Pango letter
-  spacing (which adds advance, not glyphs: the text reads back unchanged). Line breaking is
-  untouched (it runs before justification), so punctuation stays where Pango put it.
+:func:`inter_character` (around WeasyPrint's layout and drawing, from ``pdf.write``; the
+wrapping itself is in :mod:`publish.writers.weasy`): WeasyPrint 70 justifies by widening
+U+0020 and U+00A0 only, so a line of Chinese, which has none, stays ragged by up to two em,
+and a mixed line pours its slack into its few spaces. Nothing in the HTML can fix that: a
+stretchable character between Han characters would have to be a space, and a space is a
+glyph that copy-paste and text extraction read back between every two characters. So while
+a PDF is laid out and drawn, the justification also counts every CJK character
+(ideographs, kana, full-width punctuation) as an opportunity, and gives each the same
+share as a space, as Pango letter spacing (which adds advance, not glyphs: the text reads
+back unchanged). Line breaking is untouched (it runs before justification), so
+punctuation stays where Pango put it.
 """
 
 from __future__ import annotations
@@ -29,96 +22,10 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from publish.ast import inline_content, shows_address
-from publish.chars import CJK_CHARS, HAN, IS_HAN
-
-# Western letters and digits: the other side (not symbols such as % or °).
-LATIN = "0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff"
-BOUNDARY = re.compile(f"(?<=[{HAN}])(?=[{LATIN}])|(?<=[{LATIN}])(?=[{HAN}])")
-IS_LATIN = re.compile(f"[{LATIN}]")
+from publish.chars import CJK_CHARS
 
 # What justification may widen besides spaces: Han, kana and CJK / full-width punctuation.
 CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
-
-# Inline elements whose content is text of the sentence, spaced inside; any other inline
-# (code, math, citations, notes, raw HTML, pictures) is left as it is.
-TEXT_CONTAINERS = {
-    "Emph",
-    "Strong",
-    "Underline",
-    "Strikeout",
-    "SmallCaps",
-    "Span",
-    "Link",
-}
-
-
-def space_han_latin(blocks: list[Any]) -> None:
-    """A space between Han and a Latin letter, a digit, inline code or math in body text
-    (paragraphs, list items, table cells, captions, notes) where there is none. Headings
-    (labels that bookmarks, running heads and contents copy), code, math, URLs and the
-    reference list are left as they are."""
-    for block in _text_blocks(blocks):
-        _space(block["c"])
-
-
-def _text_blocks(value: Any) -> Iterator[dict[str, Any]]:
-    """Para and Plain blocks anywhere (lists, quotes, table cells, captions, divs), but not
-    in the reference list (its entries keep citeproc's spacing)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(reversed(item))
-        elif isinstance(item, dict) and "t" in item:
-            kind = item["t"]
-            if kind in ("Para", "Plain"):
-                yield item
-            elif kind == "Div" and item["c"][0][0] == "refs":
-                continue
-            elif kind not in ("Header", "CodeBlock", "RawBlock"):
-                stack.append(item.get("c"))
-
-
-def _space(inlines: list[Any]) -> None:
-    out: list[Any] = []
-    for e in inlines:
-        kind = e.get("t")
-        if kind == "Str":
-            e["c"] = BOUNDARY.sub(" ", e["c"])
-        elif kind in TEXT_CONTAINERS and not shows_address(e):
-            _space(inline_content(e))
-        elif kind == "Note":
-            space_han_latin(e["c"])
-        if out and _boundary(_edge(out[-1], last=True), _edge(e, last=False)):
-            out.append({"t": "Space"})
-        out.append(e)
-    inlines[:] = out
-
-
-def _edge(e: dict[str, Any], last: bool) -> str:
-    """The character at the start (or end) of ``e`` as printed ("a" for inline code and
-    math), or "" when that edge is not text (a space, a citation mark, a note…)."""
-    kind = e.get("t")
-    if kind == "Str":
-        return e["c"][-1:] if last else e["c"][:1]
-    if kind in TEXT_CONTAINERS:  # a URL too: spaced beside, not inside
-        inner = inline_content(e)
-        return _edge(inner[-1 if last else 0], last) if inner else ""
-    if kind == "Code" or (kind == "Math" and e["c"][0]["t"] == "InlineMath"):
-        return "a"  # Western text to the reader: a gap beside Han, none inside
-    return ""
-
-
-def _boundary(left: str, right: str) -> bool:
-    return bool(
-        left
-        and right
-        and (
-            (IS_HAN.match(left) and IS_LATIN.match(right))
-            or (IS_LATIN.match(left) and IS_HAN.match(right))
-        )
-    )
 
 
 # Threads laying out a PDF inside :func:`inter_character` (WeasyPrint's functions are
