@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from publish import ast as A
 from publish import pandoc, reading
 from publish.errors import SourceError, UsageError
 
@@ -93,9 +94,9 @@ class Reader:
             return
         if not isinstance(block, dict) or "t" not in block:
             return
-        t, c = block["t"], block.get("c")
+        t, c = block["t"], A.content(block)
         if t in LEAVES:
-            inlines = c[2] if t == "Header" else c
+            inlines = A.inlines_of(block) or []
             self._buf = []
             self._pos = 0
             notes: list[Any] = []
@@ -113,24 +114,24 @@ class Reader:
 
     def inlines(self, inlines: list[Any], notes: list[Any]) -> None:
         for e in inlines:
-            t, c = e["t"], e.get("c")
+            t, c = e["t"], A.content(e)
             if t == "Str":
-                self._put(c)
+                self._put(A.text(e))
             elif t in ("Space", "SoftBreak", "LineBreak"):
                 self._put(" ")
             elif t in ("Code", "Math"):
-                self._put(c[1])
+                self._put(A.text(e))
             elif t == "Quoted":
-                q = "“”" if c[0]["t"] == "DoubleQuote" else "‘’"
+                q = "“”" if A.quote_kind(e) == "DoubleQuote" else "‘’"
                 self._put(q[0])
-                self.inlines(c[1], notes)
+                self.inlines(A.inlines_of(e) or [], notes)
                 self._put(q[1])
             elif t in ("Link", "Image", "Cite"):
-                self.inlines(c[1], notes)
+                self.inlines(A.inlines_of(e) or [], notes)
             elif t == "Note":
-                notes.append(c)
+                notes.append(A.blocks_of(e))
             elif t == "Span":
-                self.span(c[0], c[1], notes)
+                self.span(A.attr(e) or A.make_attr(), A.inlines_of(e) or [], notes)
             elif isinstance(c, list) and t != "RawInline":  # Emph, Strong, Superscript…
                 self.inlines([x for x in c if isinstance(x, dict) and "t" in x], notes)
 

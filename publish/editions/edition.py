@@ -13,6 +13,7 @@ from publish.ast import (
     blocks_of,
     caption,
     classes,
+    content,
     elements,
     ident,
     inlines_of,
@@ -137,8 +138,8 @@ def convert_tree(value: Any, conv: Converter) -> None:
                 stack.append(table_foot(item))
             elif t == "Figure":
                 stack.extend([caption(item), blocks_of(item)])
-            elif item.get("c") is not None:
-                stack.append(item["c"])
+            elif content(item) is not None:
+                stack.append(content(item))
 
 
 _TAG = re.compile(r"(<[^>]*>)")
@@ -171,7 +172,7 @@ def _convert_meta(meta: dict[str, Any], conv: Converter) -> None:
                 convert_tree(v, conv)
     # the CSL items: a MetaList of MetaMaps, their fields a dict
     for item in meta.get("references", {}).get("c", []):
-        fields = item["c"]
+        fields = content(item)
         for key in ("title", "container-title", "publisher"):
             v = fields.get(key)
             if v and v["t"] == "MetaString":
