@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import re
 
-from publish.ast import Div, Para, Str, Strong, classes, elements, inlines_of, make_attr, stringify
+from publish.ast import (
+    Div,
+    Para,
+    Str,
+    Strong,
+    classes,
+    elements,
+    inlines_of,
+    make_attr,
+    set_text,
+    stringify,
+)
 from publish.ast import text as text_of
 from publish.document import Document
 from publish.lines import OPEN, unclosed_fence
@@ -67,7 +78,7 @@ def check_truncation(doc: Document) -> None:
         if tail and tail["t"] == "Para":
             # the last line of the paragraph (hard breaks split lines); list-like lines and
             # labels are not prose
-            inl = tail["c"]
+            inl = inlines_of(tail)
             cut = max((i for i, e in enumerate(inl) if e["t"] == "LineBreak"), default=-1)
             end = stringify(inl[cut + 1 :]).strip()
             if re.match(r"^(?:[-*+•]|\d+[.)、])\s", end):
@@ -121,10 +132,10 @@ def _end_cleanly(doc: Document) -> None:
     for e in elements(blocks[-1:]):
         if e["t"] == "Str":
             last = e
-    if last is None or not (found := _dangling(last["c"])):
+    if last is None or not (found := _dangling(text_of(last))):
         return
     start, label, url = found
-    last["c"] = last["c"][:start] + label
+    set_text(last, text_of(last)[:start] + label)
     doc.warn(
         "link-cut",
         f"the last link is cut off; its text “{label}” is kept, the partial URL {url} dropped",
@@ -138,18 +149,19 @@ def _drop_cut_tag(doc: Document, name: str) -> None:
     blocks = doc.ast.get("blocks", [])
     if not blocks or blocks[-1]["t"] not in ("Para", "Plain"):
         return
-    inlines = blocks[-1]["c"]
+    inlines = inlines_of(blocks[-1])
     at = max(
-        (i for i, e in enumerate(inlines) if e["t"] == "Str" and "<" + name in e["c"]),
+        (i for i, e in enumerate(inlines) if e["t"] == "Str" and "<" + name in text_of(e)),
         default=None,
     )
     if at is None:
         return
-    keep = inlines[at]["c"][: inlines[at]["c"].rfind("<" + name)]
+    words = text_of(inlines[at])
+    keep = words[: words.rfind("<" + name)]
     cut = stringify(inlines[at:])[len(keep) :]
     del inlines[at + (1 if keep else 0) :]
     if keep:
-        inlines[at] = {"t": "Str", "c": keep}
+        inlines[at] = Str(keep)
     while inlines and inlines[-1]["t"] in ("Space", "SoftBreak", "LineBreak"):
         inlines.pop()
     if not inlines:
@@ -164,7 +176,9 @@ def _norm(s: str) -> str:
 def _missing_chapters(doc: Document) -> list[str]:
     if not doc.outline:
         return []
-    heads = [_norm(stringify(e["c"][2])) for e in elements(doc.ast["blocks"]) if e["t"] == "Header"]
+    heads = [
+        _norm(stringify(inlines_of(e))) for e in elements(doc.ast["blocks"]) if e["t"] == "Header"
+    ]
     missing = []
     for item in doc.outline:
         key = _norm(item)

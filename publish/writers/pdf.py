@@ -38,9 +38,15 @@ from publish import pandoc
 from publish.ast import (
     Div,
     Element,
+    LineBreak,
+    Para,
     Plain,
     Span,
+    Str,
+    attr,
+    blocks_of,
     cell_blocks,
+    classes,
     colspecs,
     elements,
     inlines_of,
@@ -48,8 +54,12 @@ from publish.ast import (
     lists,
     make_attr,
     row_cells,
+    set_inlines,
+    set_text,
     stringify,
     table_rows,
+    text,
+    url,
 )
 from publish.chars import HAN
 from publish.document import Document, Edition
@@ -309,14 +319,15 @@ def _no_lone_last_character(blocks: list[Any]) -> None:
     (``nobr``): a last line is never one character alone ("提高效" / "率"), which Chinese
     print avoids and a narrow table column made often."""
     for block in elements(blocks, skip=("Note",)):
-        if block["t"] not in ("Para", "Plain") or not block["c"]:
+        if block["t"] not in ("Para", "Plain") or not inlines_of(block):
             continue
-        last = block["c"][-1]
-        if last.get("t") != "Str" or not (m := LAST_TWO.search(last["c"])):
+        words = inlines_of(block)
+        last = words[-1]
+        if last.get("t") != "Str" or not (m := LAST_TWO.search(text(last))):
             continue
-        head, tail = last["c"][: m.start()], last["c"][m.start() :]
-        tied = Span([{"t": "Str", "c": tail}], make_attr(classes=["nobr"]))
-        block["c"][-1:] = [{"t": "Str", "c": head}, tied] if head else [tied]
+        head, tail = text(last)[: m.start()], text(last)[m.start() :]
+        tied = Span([Str(tail)], make_attr(classes=["nobr"]))
+        words[-1:] = [Str(head), tied] if head else [tied]
 
 
 def _equal_widths_to_content(blocks: list[Any]) -> None:
@@ -369,7 +380,7 @@ def _short_cells_whole(blocks: list[Any], width: int) -> None:
                     continue
                 for block in cell_blocks(cell):
                     if block["t"] in ("Plain", "Para"):
-                        block["c"] = [Span(block["c"], make_attr(classes=["nobr"]))]
+                        set_inlines(block, [Span(inlines_of(block), make_attr(classes=["nobr"]))])
 
 
 def _running_heads(blocks: list[Any]) -> None:
@@ -404,17 +415,17 @@ def _keep_marks_with_text(blocks: list[Any]) -> None:
                 and e.get("t") == "Cite"
                 and isinstance(before, dict)
                 and before.get("t") == "Str"
-                and before["c"]
+                and text(before)
             ):
                 i += 1
                 continue
-            tied = [{"t": "Str", "c": before["c"][-1]}, e]
-            before["c"] = before["c"][:-1]
+            tied = [Str(text(before)[-1]), e]
+            set_text(before, text(before)[:-1])
             after = lst[i + 1] if i + 1 < len(lst) else None
-            if isinstance(after, dict) and after.get("t") == "Str" and after["c"][:1] in CLOSING:
-                tied.append({"t": "Str", "c": after["c"][0]})
-                after["c"] = after["c"][1:]
-            lst[i] = {"t": "Span", "c": [["", ["nobr"], []], tied]}
+            if isinstance(after, dict) and after.get("t") == "Str" and text(after)[:1] in CLOSING:
+                tied.append(Str(text(after)[0]))
+                set_text(after, text(after)[1:])
+            lst[i] = Span(tied, make_attr(classes=["nobr"]))
             i += 1
 
 
@@ -431,11 +442,11 @@ def _local_links_to_text(blocks: list[Any]) -> None:
             if not isinstance(e, dict):
                 continue
             if e.get("t") == "Link":
-                target = e["c"][2][0]
+                target = url(e)
                 if not target.startswith("#") and not SCHEME.match(target):
-                    lst[i] = {"t": "Span", "c": [e["c"][0], e["c"][1]]}
-            elif e.get("t") in ("RawInline", "RawBlock") and "href=" in e["c"][1]:
-                e["c"][1] = RAW_LOCAL_HREF.sub("", e["c"][1])
+                    lst[i] = Span(inlines_of(e), attr(e))
+            elif e.get("t") in ("RawInline", "RawBlock") and "href=" in text(e):
+                set_text(e, RAW_LOCAL_HREF.sub("", text(e)))
 
 
 # A note longer than this (characters) might not fit at a page's foot: WeasyPrint does not
@@ -457,27 +468,24 @@ def _notes_at_foot(blocks: list[Any]) -> None:
         for i, e in enumerate(lst)
         if isinstance(e, dict) and e.get("t") == "Note"
     ]
-    in_headings = {
-        id(n)
-        for h in elements(blocks)
-        if h["t"] == "Header"
-        for n in elements(h["c"][2])
-        if n["t"] == "Note"
-    }
+    in_heading = any(
+        n["t"] == "Note" for h in elements(blocks) if h["t"] == "Header" for n in elements(h)
+    )
+    if in_heading:
+        return
     for _, _, note in spots:
         if (
-            id(note) in in_headings
-            or any(b["t"] not in ("Para", "Plain") for b in note["c"])
-            or len(stringify(note["c"])) > FOOTNOTE_MAX
+            any(b["t"] not in ("Para", "Plain") for b in blocks_of(note))
+            or len(stringify(blocks_of(note))) > FOOTNOTE_MAX
         ):
             return
     for lst, i, note in spots:
         inlines: list[Element] = []
-        for block in note["c"]:
+        for block in blocks_of(note):
             if inlines:
-                inlines.append({"t": "LineBreak"})
-            inlines += block["c"]
-        lst[i] = {"t": "Span", "c": [["", ["footnote"], []], inlines]}
+                inlines.append(LineBreak())
+            inlines += inlines_of(block)
+        lst[i] = Span(inlines, make_attr(classes=["footnote"]))
 
 
 # Inline code this long (a domain, a path) may break between any two characters
@@ -489,8 +497,8 @@ LONG_CODE = 12
 
 def _mark_long_code(blocks: list[Any]) -> None:
     for e in elements(blocks):
-        if e["t"] == "Code" and len(e["c"][1]) >= LONG_CODE and " " not in e["c"][1]:
-            e["c"][0][1].append("long")
+        if e["t"] == "Code" and len(text(e)) >= LONG_CODE and " " not in text(e):
+            classes(e).append("long")
 
 
 def _cut_long_paragraphs(blocks: list[Any]) -> None:
@@ -498,17 +506,17 @@ def _cut_long_paragraphs(blocks: list[Any]) -> None:
     paragraphs cut after a sentence (styles/print.css runs them on as one)."""
     for lst in lists(blocks):
         for i, e in enumerate(lst):
-            if isinstance(e, dict) and e.get("t") == "Para" and _long(e["c"]):
-                pieces = [{"t": "Para", "c": c} for c in _pieces(e["c"])]
+            if isinstance(e, dict) and e.get("t") == "Para" and _long(inlines_of(e)):
+                pieces = [Para(c) for c in _pieces(inlines_of(e))]
                 if len(pieces) > 1:
-                    lst[i] = {"t": "Div", "c": [["", ["long-paragraph"], []], pieces]}
+                    lst[i] = Div(pieces, make_attr(classes=["long-paragraph"]))
 
 
 def _long(inlines: list[Element]) -> bool:
     size = 0
     for x in inlines:
         if x.get("t") == "Str":
-            size += len(x["c"])
+            size += len(text(x))
             if size > LONG_PARAGRAPH:
                 return True
     return len(stringify(inlines)) > LONG_PARAGRAPH
@@ -523,15 +531,15 @@ def _pieces(inlines: list[Element]) -> list[list[Element]]:
             out[-1].append(x)
             size += 1
             continue
-        text, start = x["c"], 0
-        for m in SENTENCE_END.finditer(text):
+        words, start = text(x), 0
+        for m in SENTENCE_END.finditer(words):
             if size + m.end() - start >= PIECE:
-                out[-1].append({"t": "Str", "c": text[start : m.end()]})
+                out[-1].append(Str(words[start : m.end()]))
                 out.append([])
                 size, start = 0, m.end()
-        if start < len(text):
-            out[-1].append({"t": "Str", "c": text[start:]} if start else x)
-            size += len(text) - start
+        if start < len(words):
+            out[-1].append(Str(words[start:]) if start else x)
+            size += len(words) - start
     return [p for p in out if p]
 
 

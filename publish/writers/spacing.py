@@ -29,11 +29,17 @@ from markupsafe import Markup
 from publish.ast import (
     INLINE_CONTAINERS,
     Span,
+    blocks_of,
     classes,
+    content,
+    ident,
     inline_content,
     inlines_of,
+    lines_of,
     make_attr,
+    math_kind,
     shows_address,
+    text,
 )
 from publish.chars import CJK_CHARS, HAN
 
@@ -59,16 +65,16 @@ def mark(blocks: list[Any]) -> None:
         elif isinstance(item, dict) and "t" in item:
             kind = item["t"]
             if kind in ("Para", "Plain"):
-                _inlines(item["c"], "", "")
+                _inlines(inlines_of(item), "", "")
             elif kind == "Header":
                 _inlines(inlines_of(item) or [], "", "")
             elif kind == "LineBlock":
-                for line in item["c"]:
+                for line in lines_of(item):
                     _inlines(line, "", "")
-            elif kind == "Div" and item["c"][0][0] == "refs":
+            elif kind == "Div" and ident(item) == "refs":
                 continue
             elif kind not in ("CodeBlock", "RawBlock"):
-                stack.append(item.get("c"))
+                stack.append(content(item))
 
 
 def _inlines(inlines: list[Any], before: str, after: str) -> None:
@@ -82,16 +88,16 @@ def _inlines(inlines: list[Any], before: str, after: str) -> None:
             out.append(e)
             continue
         if kind == "Str":
-            out += _split(e["c"], left, right)
+            out += _split(text(e), left, right)
             continue
-        if kind in ("Code", "Math") and not (kind == "Math" and e["c"][0]["t"] != "InlineMath"):
+        if kind == "Code" or (kind == "Math" and math_kind(e) == "InlineMath"):
             gaps = _gaps(bool(IS_HAN.match(left or " ")), bool(IS_HAN.match(right or " ")))
             out.append(Span([e], make_attr(classes=[CLASS, *gaps])) if gaps else e)
             continue
         if kind in INLINE_CONTAINERS and not shows_address(e):
             _inlines(inline_content(e), left, right)
         elif kind == "Note":
-            mark(e["c"])
+            mark(blocks_of(e))
         out.append(e)
     inlines[:] = out
 
@@ -101,11 +107,11 @@ def _edge(e: dict[str, Any], last: bool) -> str:
     math (Western to the reader), "" when that edge is not text (a space, a mark…)."""
     kind = e.get("t")
     if kind == "Str":
-        return e["c"][-1:] if last else e["c"][:1]
+        return text(e)[-1:] if last else text(e)[:1]
     if kind in INLINE_CONTAINERS:
         inner = inline_content(e)
         return _edge(inner[-1 if last else 0], last) if inner else ""
-    if kind == "Code" or (kind == "Math" and e["c"][0]["t"] == "InlineMath"):
+    if kind == "Code" or (kind == "Math" and math_kind(e) == "InlineMath"):
         return "a"
     return ""
 
