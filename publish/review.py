@@ -399,25 +399,29 @@ def _replacements(items: list[Item], skipped: list[str]) -> list[tuple[Item, Ite
     """Each insertion paired with the deletion it replaces: the one that ends where it
     stands (Word writes w:del, then w:ins), else the one that starts there."""
     changes = [i for i in items if i.kind in ("insert", "delete") and i.text != "¶"]
-    deletions = [d for d in changes if d.kind == "delete"]
     pairs: list[tuple[Item, Item]] = []
-    used: set[int] = set()
-    for i in (i for i in changes if i.kind == "insert"):
+    used = [False] * len(changes)  # by place in changes
+    dels = [n for n, c in enumerate(changes) if c.kind == "delete"]
+    for k, i in enumerate(changes):
+        if i.kind != "insert":
+            continue
         for edge in ("end", "start"):
-            d = next(
+            n = next(
                 (
-                    d
-                    for d in deletions
-                    if id(d) not in used and d.block == i.block and getattr(d, edge) == i.start
+                    n
+                    for n in dels
+                    if not used[n]
+                    and changes[n].block == i.block
+                    and getattr(changes[n], edge) == i.start
                 ),
                 None,
             )
-            if d is not None:
-                pairs.append((d, i))
-                used |= {id(d), id(i)}
+            if n is not None:
+                pairs.append((changes[n], i))
+                used[n] = used[k] = True
                 break
-    for i in changes:
-        if id(i) not in used:
+    for n, i in enumerate(changes):
+        if not used[n]:
             what = "deletion" if i.kind == "delete" else "insertion"
             skipped.append(
                 f"{i.section or '(before the first heading)'}: {what} of "

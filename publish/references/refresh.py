@@ -128,21 +128,22 @@ def _fetch_all(
     skipped = [e for e in todo if normalize(str(e["url"])) in cut]
     todo = [e for e in todo if e not in skipped]
     lock = threading.Lock()
-    results: dict[int, str] = {}
+    results: list[str] = [""] * len(todo)  # by the entry's place in todo
 
-    def one(entry: dict[str, Any]) -> None:
+    def one(at: int) -> None:
+        entry = todo[at]
         label = f"[{entry.get('number', '?')}] {entry['url']}"
         try:
             found = read_page(fetcher, str(entry["url"]))
         except FetchError as exc:
             with lock:
                 out.failed += 1
-                results[id(entry)] = f"{label}: not fetched, kept as it was: {exc}"
+                results[at] = f"{label}: not fetched, kept as it was: {exc}"
             return
         except Exception as exc:  # a page the extraction cannot read: that page's failure
             with lock:
                 out.failed += 1
-                results[id(entry)] = (
+                results[at] = (
                     f"{label}: not read, kept as it was: {type(exc).__name__}: {exc}"
                 )
             return
@@ -150,11 +151,11 @@ def _fetch_all(
         what = ", ".join(filled) if filled else "nothing new"
         note = "" if entry.get("title") else " (the page gives no title: add one)"
         with lock:
-            results[id(entry)] = f"{label}: {what}{note}"
+            results[at] = f"{label}: {what}{note}"
 
     with ThreadPoolExecutor(WORKERS) as pool:
-        list(pool.map(one, todo))
-    out.lines = [results[id(e)] for e in todo]
+        list(pool.map(one, range(len(todo))))
+    out.lines = list(results)
     out.lines += [
         f"[{e.get('number', '?')}] {e['url']}: not fetched: the source cuts this address "
         "off; complete it there first"
