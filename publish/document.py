@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from publish.editions.table import spec
+
 Severity = Literal["info", "warning", "error"]
 AST = dict[str, Any]
 
@@ -131,15 +133,16 @@ class Edition:
 
     @property
     def script(self) -> str:
-        return "Hans" if self.code == "zh-Hans" else "Hant"
+        return spec(self.code).script
 
     @property
     def region(self) -> str:
-        return {"zh-Hans": "SC", "zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}[self.code]
+        """The CJK fonts' region (SC, TC, HK): the edition table's ``fonts``."""
+        return spec(self.code).fonts
 
     @property
     def docx_lang(self) -> str:
-        return {"zh-Hans": "zh-CN", "zh-Hant-TW": "zh-TW", "zh-Hant-HK": "zh-HK"}[self.code]
+        return spec(self.code).locale
 
 
 # What a piece of work (a writer's output, an edition) reports, apart from what other work

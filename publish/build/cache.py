@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from publish import __version__, styles
+from publish.editions.table import CODES
 from publish.errors import BuildError
 from publish.reading import book
 from publish.styles import STYLES
@@ -30,7 +31,7 @@ MAX_STATE = 64 << 20  # a state this big was not written by a build; reading it 
 DEPTH = 24  # the state's deepest real nesting is 6; deeper is not ours
 # The only codes the build writes (config.EDITIONS and FORMATS; not imported: config is
 # not needed for a no-op build's state).
-EDITION_CODES = ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
+EDITION_CODES = CODES  # the edition table (publish/editions/table.py)
 FORMAT_NAMES = ("pdf", "epub", "docx", "html")
 # config.stem_of's names: letters, digits, ".-_", not starting with "." or "-".
 STEM = re.compile(r"(?!\.)(?!-)[\w.-]{1,100}")
