@@ -8,6 +8,7 @@ import functools
 import hashlib
 import http.server
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -257,10 +258,11 @@ def test_pages_in_chromium(site: Path, tmp_path: Path) -> None:
         screenshot(tmp_path, (site / "editors.html").as_uri(), "editors.png", height=1400),
     ]
     assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in shots}) == 4
-    keep = Path("/tmp/publish-site-shots")  # for a person to look at after a run
-    keep.mkdir(exist_ok=True)
-    for p in shots:
-        shutil.copy(p, keep / p.name)
+    keep = os.environ.get("PUBLISH_SHOTS")  # a folder to keep them in, to look at
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for p in shots:
+            shutil.copy(p, Path(keep) / p.name)
 
 
 @needs_chromium
