@@ -87,6 +87,7 @@ class Document:
     tables: int = 0  # manuscript: numbered table captions
     quotes: int = 0  # manuscript: straight double-quote pairs in Chinese text made curly
     citations: int = 0  # references: citation marks in the text
+    pictures: list[Path] = field(default_factory=list)  # manuscript: files read or looked for
     # reading, for a book: (chapter file, first line in ``text``, its line in the chapter)
     parts: list[tuple[Path, int, int]] = field(default_factory=list)
 

@@ -469,3 +469,56 @@ def test_source_date_epoch_gives_identical_files(tmp_path):
         digests.append({r: sha(out / r) for r in sorted(outputs(out))})
     assert len(digests[0]) == 4
     assert digests[0] == digests[1]
+
+
+def _png(path: Path, rgb: tuple[float, float, float]) -> None:
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=40, height=20)
+    page.draw_rect(page.rect, color=rgb, fill=rgb)
+    page.get_pixmap().save(path)
+
+
+def test_a_changed_or_new_picture_rebuilds(tmp_path: Path):
+    """The pictures a source shows are inputs too: edited, added or removed, the outputs
+    that show them are rebuilt (the source's own text has not changed)."""
+    (tmp_path / "img").mkdir()
+    _png(tmp_path / "img" / "a.png", (0, 0, 1))
+    src = tmp_path / "r.md"
+    src.write_text('# 图\n\n![甲](img/a.png)\n\n![乙](b.png)\n\n<img src="img/c.png" alt="丙">\n')
+    out = tmp_path / "out"
+
+    def run() -> str:
+        proc = run_cli(
+            "build",
+            str(src),
+            "-o",
+            str(out),
+            "--formats",
+            "html",
+            "--editions",
+            "zh-Hans",
+            "--dry-run",
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert (
+        run_cli(
+            "build", str(src), "-o", str(out), "--formats", "html", "--editions", "zh-Hans"
+        ).returncode
+        == 0
+    )
+    report = json.loads((out / "r" / "r.report.json").read_text())
+    assert report["pictures"] == ["b.png", "img/a.png", "img/c.png"]
+    assert "would build" not in run()
+    _png(tmp_path / "img" / "a.png", (1, 0, 0))  # edited
+    assert "pictures changed" in run()
+    _png(tmp_path / "img" / "a.png", (0, 0, 1))  # back as it was: up to date again
+    assert "would build" not in run()
+    _png(tmp_path / "b.png", (0, 1, 0))  # a missing picture appears
+    assert "pictures changed" in run()
+    (tmp_path / "b.png").unlink()
+    _png(tmp_path / "img" / "c.png", (0, 1, 0))  # one in raw HTML too
+    assert "pictures changed" in run()

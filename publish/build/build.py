@@ -165,13 +165,19 @@ def plan(config: Config, state: cache.State, env: dict[str, str]) -> list[Plan]:
         except (OSError, SourceError):  # the reading stage says why
             inputs = None
         src = state.sources.get(stem, {})
+        shown = src.get("doc", {}).get("pictures", [])  # as the last build found them
+        pictures = (
+            "pictures changed"
+            if src and cache.pictures_digest(source, shown) != src.get("pictures")
+            else ""
+        )
         jobs = []
         for code in config.editions:
             for fmt in config.formats:
                 rel = cache.output_rel(stem, code, fmt, config.review and fmt == "docx")
                 path = config.out / rel
                 want = output_inputs(config, inputs, code, fmt) if inputs else {}
-                reason = _reason(config, state, src, rel, path, inputs, want, code)
+                reason = _reason(config, state, src, rel, path, inputs, want, code, pictures)
                 if reason:
                     jobs.append(Job(source, stem, code, fmt, path, rel, want, reason))
         plans.append(Plan(source, stem, inputs, jobs))
@@ -187,8 +193,10 @@ def _reason(
     inputs: dict[str, str] | None,
     want: dict[str, str],
     code: str,
+    pictures: str = "",
 ) -> str:
-    """Why the output needs building; "" when it is up to date."""
+    """Why the output needs building; "" when it is up to date. ``pictures``: why the
+    source's pictures make it out of date, "" when they do not."""
     if inputs is None:
         return "source cannot be read"
     if config.force:
@@ -204,6 +212,8 @@ def _reason(
         return "file missing"
     if list(stat) != rec["stat"] or rec.get("edited"):
         return "file changed since it was built"
+    if pictures:
+        return pictures
     edition = src.get("editions", {}).get(code, {})
     if src.get("inputs") != inputs or edition.get("inputs") != edition_inputs(config, inputs, code):
         return "build state incomplete"
@@ -502,6 +512,8 @@ def _record_source(config: Config, state: cache.State, p: Plan, doc: Document) -
         "diagnostics": [d.as_json() for d in doc.diagnostics],
         "editions": editions,
     }
+    names = state.sources[p.stem]["doc"]["pictures"]
+    state.sources[p.stem]["pictures"] = cache.pictures_digest(p.source, names)
 
 
 def _record(

@@ -192,7 +192,8 @@ def environment() -> dict[str, str]:
 
 
 def source_inputs(source: Path, glossary: Path | None, env: dict[str, str]) -> dict[str, str]:
-    """Inputs of everything made from one source (its report, every edition)."""
+    """Inputs of everything made from one source (its report, every edition); the
+    pictures it shows are known only once it is read: :func:`pictures_digest`."""
     sidecars = [source.with_name(source.stem + ext) for ext in SIDECARS]
     files = [source]
     if book.is_book(source):  # a book: its project file and every chapter, in order
@@ -205,6 +206,22 @@ def source_inputs(source: Path, glossary: Path | None, env: dict[str, str]) -> d
         "glossary": _input_digest(glossary) if glossary else "",
         **env,
     }
+
+
+def pictures_digest(source: Path, names: Any) -> str:
+    """The pictures a source showed (or looked for), each name and its bytes ("" when
+    missing): recorded after a build, compared before the next, so that a picture
+    edited, added or removed rebuilds. Names come from the build state, which is not
+    trusted: only text naming a file inside the source's folder is read."""
+    root = source.resolve().parent
+    h = hashlib.sha256()
+    for name in names if isinstance(names, list) else []:
+        if not isinstance(name, str):
+            continue
+        path = (root / name).resolve()
+        ok = path.is_relative_to(root) and path.is_file()
+        h.update(name.encode() + b"\0" + (_input_digest(path).encode() if ok else b"") + b"\0")
+    return h.hexdigest()
 
 
 def options_digest(value: Any) -> str:
@@ -424,6 +441,7 @@ def _source(stem: object, src: object) -> None:
     _need(isinstance(src.get("source"), str), f"{what}: no source path")
     _hashes(src.get("inputs"), f"{what}: inputs")
     _need(isinstance(src.get("report", ""), str), f"{what}: report")
+    _need(isinstance(src.get("pictures", ""), str), f"{what}: pictures")
     doc = src.get("doc")
     _need(isinstance(doc, dict), f"{what}: doc is not an object")
     assert isinstance(doc, dict)

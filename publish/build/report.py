@@ -51,6 +51,8 @@ def doc_data(doc: Document) -> dict[str, Any]:
         # a source that looks cut off: why, the promised chapters missing, whether the
         # editions carry an editor's note (--truncated); {} for a whole source
         "truncated": truncated(doc),
+        # the picture files read (or looked for), beside the source: a change rebuilds
+        "pictures": sorted({_name(doc, f) for f in doc.pictures}),
         # a book's chapters (reading/book.py): file beside publish.toml, first line, its line
         **(
             {"chapters": [[_name(doc, f), first, at] for f, first, at in doc.parts]}

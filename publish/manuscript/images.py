@@ -25,6 +25,7 @@ time, stop at :data:`MAX_TOTAL` (one 3 MB picture shown 40 times made a 153 MB p
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import re
 import warnings
@@ -64,6 +65,7 @@ class Resolved:
     reason: str = ""
     remote: bool = False
     size: int = 0  # bytes of the picture
+    file: Path | None = None  # the file read, or looked for (the build's inputs: cache.py)
 
 
 def sniff(data: bytes) -> str | None:
@@ -104,8 +106,10 @@ def resolve(target: str, base: Path) -> Resolved:
         if not file.is_relative_to(root):
             return Resolved(None, "resource-refused", "the path leads out of the source's folder")
         if file.is_file():
-            return _embed(file)
-    return Resolved(None, "image-missing", "no such file next to the source")
+            return dataclasses.replace(_embed(file), file=file)
+    return Resolved(
+        None, "image-missing", "no such file next to the source", file=(base / path).resolve()
+    )
 
 
 def _embed(file: Path) -> Resolved:
@@ -319,6 +323,8 @@ class Images(Filter):
     def _image(self, elem: Element, doc: Document) -> Element | None:
         alt, target, title = ast.inlines_of(elem), ast.url(elem), ast.title(elem)
         found = self.found.get(target) or resolve(target, doc.source.parent)
+        if target not in self.found and found.file is not None:
+            doc.pictures.append(found.file)
         self.found[target] = found
         if found.uri is not None:
             found = self._budget(target, found)

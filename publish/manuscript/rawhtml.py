@@ -212,6 +212,8 @@ class Sanitizer:
         attrs = {k: unescape(v or "") for k, v in ATTR.findall(m.group(1))}
         src = attrs.get("src", "")
         found = resolve(src, self.doc.source.parent) if src else None
+        if found is not None and found.file is not None:
+            self.doc.pictures.append(found.file)
         if found is not None and found.uri is not None:
             attrs["src"] = found.uri
             attrs.setdefault("alt", "")
