@@ -48,6 +48,7 @@ from lxml import etree
 from lxml import html as lhtml
 
 from publish.document import Diagnostic, Document
+from publish.lines import NESTED, scan
 
 GRAM = 6  # content characters in a matching window
 MIN_RUN = 10  # unfound content characters in a row that make a content-lost
@@ -100,7 +101,6 @@ def content(text: str) -> str:
 # -- the source -----------------------------------------------------------------------------
 
 FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(?:.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-FENCE = re.compile(r"^((?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?)(`{3,}|~{3,})")
 INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 # A web address: left out on both sides (an output prints some, as link text, as a
 # reference, as a picture it could not fetch; a cut one is completed).
@@ -220,28 +220,25 @@ def _source(text: str, config: str | None) -> Source:
     code: list[tuple[int, int]] = []  # spans of t
     lines = t.split("\n")
     at = 0
-    fence: tuple[str, int, bool] | None = None  # the open fence: mark, length, printed
-    for i, line in enumerate(lines):
-        f = FENCE.match(line)
-        end = at + len(line)
-        if fence is None:
-            if f:
-                info = line[f.end() :].strip().lower()
+    # the one fence scanner (publish/lines.py), fences in list items and quotes included
+    inside, printed = False, True
+    for i, ln in enumerate(scan(lines, nested=True)):
+        line, end = ln.text, at + len(ln.text)
+        if ln.fence:
+            if not inside:  # opening: a raw or math block is not printed
+                m = NESTED.match(line)
+                info = m.group(2).strip().lower() if m else ""
                 printed = not info.startswith(("{=", "math"))
-                fence = (f.group(2)[0], len(f.group(2)), printed)
-                lines[i] = _blank(line)
-            elif line.startswith(("    ", "\t")):
-                literal.append(line)  # perhaps indented code: shown as written
-        else:
-            closing = f and f.group(2)[0] == fence[0] and len(f.group(2)) >= fence[1]
-            if closing and not line[f.end() :].strip():
-                fence = None
-                lines[i] = _blank(line)
-            elif fence[2]:
+            inside = not inside
+            lines[i] = _blank(line)
+        elif ln.code:
+            if printed:
                 literal.append(line)
                 code.append((at, end))
             else:
                 lines[i] = _blank(line)
+        elif line.startswith(("    ", "\t")):
+            literal.append(line)  # perhaps indented code: shown as written
         at = end + 1
     t = "\n".join(lines)
     masked = _mask(t, code)

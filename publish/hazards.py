@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from publish.errors import SourceError
-from publish.lines import code_lines
+from publish.lines import code_lines, scan
 
 # Budgets, in the units each pattern costs (measured: 1 unit ≈ 0.4–4 µs of pandoc's time).
 LT_BUDGET = 200_000  # characters after each stray "<", summed
@@ -38,7 +38,6 @@ TAG = re.compile(
     r"|[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|[^\s<>@]+@[^\s<>]+>)"
 )
 ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 TICKS = re.compile(r"`+")
 WORD = re.compile(r"[^ \t]+")
 SPECIAL = re.compile(r"[<&\[\]()\\]")
@@ -85,20 +84,13 @@ class Scan:
     def _scan(self) -> None:
         text = self.text
         lines = text.split("\n")
-        offset, fence, par = 0, "", _Paragraph()
-        front = bool(lines) and lines[0].rstrip() == "---"
-        for n, line in enumerate(lines, 1):
+        offset, par = 0, _Paragraph()
+        for n, ln in enumerate(scan(lines), 1):  # code and front matter: publish/lines.py
+            line = ln.text
             start, offset = offset, offset + len(line) + 1
-            if front:  # YAML front matter is not Markdown
-                front = n == 1 or line.rstrip() not in ("---", "...")
+            if ln.front:  # YAML front matter is not Markdown
                 continue
-            m = FENCE.match(line)
-            if fence:
-                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                    fence = ""
-                continue
-            if m:
-                fence = m.group(1)
+            if ln.code:  # a fence ends the paragraph; code is not Markdown either
                 self._end(par)
                 par = _Paragraph()
                 continue

@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass
 
 OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+# With ``nested``: a fence inside a list item or a quote too (indented any amount, after
+# ">" and list markers), for checks that must not take such code for prose.
+NESTED = re.compile(r"^(?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(`{3,}|~{3,})(.*)$")
 FRONT_END = ("---", "...")
 
 
@@ -26,17 +29,19 @@ class Line:
     front: bool  # inside the YAML front matter, its delimiters included
 
 
-def scan(lines: list[str]) -> list[Line]:
-    """Every line with what it is (see module). Linear in the text's length."""
+def scan(lines: list[str], nested: bool = False) -> list[Line]:
+    """Every line with what it is (see module). Linear in the text's length. ``nested``:
+    fences in list items and quotes count too (:data:`NESTED`)."""
+    fence_at = NESTED if nested else OPEN
     out: list[Line] = []
-    front_end = _front_matter_end(lines)
+    front_end = front_matter_end(lines)
     fence = ""  # the open fence's mark, "" outside code
     for n, text in enumerate(lines):
         if n < front_end:
             out.append(Line(n, text, False, False, True))
             continue
         if fence:
-            m = OPEN.match(text)
+            m = fence_at.match(text)
             closes = (
                 m is not None
                 and m.group(1)[0] == fence[0]
@@ -47,7 +52,7 @@ def scan(lines: list[str]) -> list[Line]:
             if closes:
                 fence = ""
             continue
-        m = OPEN.match(text)
+        m = fence_at.match(text)
         if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
             fence = m.group(1)
             out.append(Line(n, text, True, True, False))
@@ -70,7 +75,7 @@ def unclosed_fence(lines: list[str]) -> int | None:
     return opened
 
 
-def _front_matter_end(lines: list[str]) -> int:
+def front_matter_end(lines: list[str]) -> int:
     """Index of the first line after a YAML front matter block (0 if none)."""
     if lines and lines[0].rstrip() == "---":
         for i in range(1, len(lines)):

@@ -42,6 +42,7 @@ from typing import Any
 
 from publish import hazards
 from publish.errors import BuildError, SourceError
+from publish.lines import scan
 from publish.styles import STYLES
 
 # The Markdown readers, by the name a source or the command line gives (``from:``).
@@ -252,7 +253,6 @@ def _is_str(x: Any) -> bool:
 # and makes reading linear. Not inside code (fences, indented, `spans`), tables, headings.
 LONG_LINE = 2000
 _BREAK_AFTER = re.compile(r"(?<=[。！？；，、：）」』])(?=[\u3400-\u9fff\uf900-\ufaff])")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def _break_long_lines(text: str) -> str:
@@ -260,17 +260,14 @@ def _break_long_lines(text: str) -> str:
         return text
     lines = text.split("\n")
     out: list[str] = []
-    fence = yaml = ""
-    for i, line in enumerate(lines):
-        m = _FENCE.match(line)
-        if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = ""
+    yaml = ""
+    for i, ln in enumerate(scan(lines)):  # code and front matter as publish/lines.py sees them
+        line = ln.text
+        if ln.code or ln.front:
+            pass
         elif yaml:  # YAML folds a line break into a space: leave metadata alone
             if line.rstrip() in ("---", "..."):
                 yaml = ""
-        elif m:
-            fence = m.group(1)
         elif (
             line.rstrip() == "---"
             and (i == 0 or not lines[i - 1].strip())

@@ -34,13 +34,11 @@ import re
 from dataclasses import dataclass
 
 from publish.document import Document
+from publish.lines import front_matter_end, scan
 from publish.manuscript import chat_phrases as P
 
 HEADING = re.compile(r"^(#{1,6})\s+\S")
 # A code fence line (``` or ~~~, indented at most 3): shared by the text-level checks.
-FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")  # group 1: the whole mark, for its length
-# A fence anywhere in a line's indentation (inside list items too), for code_lines.
-_ANY_FENCE = re.compile(r"^\s*(```+|~~~+)(.*)$")
 RULE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 OUTLINE_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*(.+?)\*\*|(.+?))(?:[:：]|$)")
@@ -65,36 +63,9 @@ LABEL = {"preamble": "opener", "closing": "sign-off", "thinking": "reasoning"}
 
 
 def code_lines(lines: list[str]) -> list[bool]:
-    """For each line, whether it belongs to a fenced code block (its fences included).
-
-    A fence closes only with the same character, at least as many of them and nothing
-    after, so a ```` fence holding a ``` line stays open; an unclosed fence runs to the end.
-    """
-    out = [False] * len(lines)
-    mark = ""
-    for i, line in enumerate(lines):
-        m = _ANY_FENCE.match(line)
-        if mark:
-            out[i] = True
-            if (
-                m
-                and m.group(1)[0] == mark[0]
-                and len(m.group(1)) >= len(mark)
-                and not m.group(2).strip()
-            ):
-                mark = ""
-        elif m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-            mark, out[i] = m.group(1), True
-    return out
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    """Index of the first line after a YAML front matter block (0 if none)."""
-    if lines and lines[0].strip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].strip() in ("---", "..."):
-                return i + 1
-    return 0
+    """For each line, whether it belongs to a fenced code block (its fences included),
+    list items' and quotes' fences too: the one scanner's rule (publish/lines.py)."""
+    return [ln.code for ln in scan(lines, nested=True)]
 
 
 @dataclass
@@ -624,7 +595,7 @@ def _all_signoff(text: str) -> bool:
 def remove_chat(doc: Document) -> None:
     """Manuscript stage, text level: see module."""
     lines = doc.text.split("\n")
-    start = _front_matter_end(lines)
+    start = front_matter_end(lines)
     bs = blocks(lines, start)
     if not bs:
         return
