@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pymupdf
 import pytest
@@ -117,7 +118,12 @@ def test_no_stray_warnings_on_stderr(seed_out):
     """Only our own diagnostics and progress lines: no pandoc, WeasyPrint or Python noise."""
     expected = {"preamble-removed", "source-truncated", "reference-url-repaired"}
     expected.add("reference-incomplete")  # its twenty references have no title until fetched
-    for line in (seed_out / "stderr.txt").read_text().splitlines():
+    lines = (seed_out / "stderr.txt").read_text().splitlines()
+    # the closing summary: what was made, how many warnings, where the download page is
+    assert re.fullmatch(
+        r"done: 12 outputs built; \d+ warnings; download page: .*index\.html", lines[-1]
+    ), lines[-1]
+    for line in lines[:-1]:
         if line.startswith("built "):
             continue
         code = line.rsplit("[", 1)[-1].rstrip("]")
