@@ -522,3 +522,20 @@ def test_a_changed_or_new_picture_rebuilds(tmp_path: Path):
     (tmp_path / "b.png").unlink()
     _png(tmp_path / "img" / "c.png", (0, 1, 0))  # one in raw HTML too
     assert "pictures changed" in run()
+
+
+def test_a_remade_pdf_leaves_its_thumbnail_current(tmp_path: Path):
+    """A PDF remade with the same first page keeps its thumbnail's bytes, dated no older
+    than the PDF: otherwise every later build, even one with nothing to do, drew it again."""
+    src = tmp_path / "t.md"
+    src.write_text("# 标题\n\n正文。\n", "utf-8")
+    out = tmp_path / "out"
+    args = ("build", str(src), "-o", str(out), "--formats", "pdf", "--editions", "zh-Hans")
+    assert run_cli(*args).returncode == 0
+    png = out / "t" / "t.zh-Hans.cover.png"
+    first = png.read_bytes()
+    time.sleep(0.05)
+    assert run_cli(*args, "--force").returncode == 0
+    pdf = out / "t" / "t.zh-Hans.pdf"
+    assert png.read_bytes() == first
+    assert png.stat().st_mtime_ns >= pdf.stat().st_mtime_ns

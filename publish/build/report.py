@@ -19,7 +19,6 @@ from publish import __version__
 from publish.build.cache import PACKAGE, read_regular
 from publish.document import Document
 from publish.errors import BuildError
-from publish.manuscript.truncation import truncated
 
 # A report is at most this big; a bigger file in its place is not one to compare with.
 MAX_REPORT = 64 << 20
@@ -50,7 +49,7 @@ def doc_data(doc: Document) -> dict[str, Any]:
         "tables": doc.tables,
         # a source that looks cut off: why, the promised chapters missing, whether the
         # editions carry an editor's note (--truncated); {} for a whole source
-        "truncated": truncated(doc),
+        "truncated": _truncated(doc),
         # the picture files read (or looked for), beside the source: a change rebuilds
         "pictures": sorted({_name(doc, f) for f in doc.pictures}),
         # a book's chapters (reading/book.py): file beside publish.toml, first line, its line
@@ -60,6 +59,14 @@ def doc_data(doc: Document) -> dict[str, Any]:
             else {}
         ),
     }
+
+
+def _truncated(doc: Document) -> dict[str, Any]:
+    # imported here: the manuscript package pulls in every step and writer, 0.26 s that a
+    # build with nothing to do (which imports this module) does not need, measured
+    from publish.manuscript.truncation import truncated
+
+    return truncated(doc)
 
 
 def _name(doc: Document, chapter: Path) -> str:

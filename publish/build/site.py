@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from publish import __version__
 from publish.build.cache import State, digest, stat_of
 from publish.build.report import review_name, write_if_changed
 from publish.config import EDITIONS, FORMATS
+from publish.editions.table import CODES, spec
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -37,56 +39,6 @@ ABSTRACT = 160  # characters of a first paragraph standing in for a missing abst
 
 # The readers' page in each edition's own words. A language's name is written once, in
 # its own script (how language switchers read), never doubled.
-WORDS: dict[str, dict[str, Any]] = {
-    "zh-Hans": {
-        "name": "简体中文",
-        "heading": "报告下载",
-        "intro": "选择格式下载，或直接在浏览器中阅读网页版。",
-        "author": "作者",
-        "date": "日期",
-        "pages": "{} 页",
-        "cover": "封面",
-        "missing": "本报告暂无简体中文版，可选：",
-        "formats": {
-            "pdf": ("PDF", "适合打印和阅读"),
-            "epub": ("EPUB", "电子书阅读器"),
-            "docx": ("Word", "可编辑的文档"),
-            "html": ("网页", "在浏览器中阅读"),
-        },
-    },
-    "zh-Hant-TW": {
-        "name": "繁體中文（臺灣）",
-        "heading": "報告下載",
-        "intro": "選擇格式下載，或直接在瀏覽器中閱讀網頁版。",
-        "author": "作者",
-        "date": "日期",
-        "pages": "{} 頁",
-        "cover": "封面",
-        "missing": "本報告暫無臺灣繁體中文版，可選：",
-        "formats": {
-            "pdf": ("PDF", "適合列印和閱讀"),
-            "epub": ("EPUB", "電子書閱讀器"),
-            "docx": ("Word", "可編輯的文件"),
-            "html": ("網頁", "在瀏覽器中閱讀"),
-        },
-    },
-    "zh-Hant-HK": {
-        "name": "繁體中文（香港）",
-        "heading": "報告下載",
-        "intro": "選擇格式下載，或直接在瀏覽器中閱讀網頁版。",
-        "author": "作者",
-        "date": "日期",
-        "pages": "{} 頁",
-        "cover": "封面",
-        "missing": "本報告暫無香港繁體中文版，可選：",
-        "formats": {
-            "pdf": ("PDF", "適合列印和閱讀"),
-            "epub": ("EPUB", "電子書閱讀器"),
-            "docx": ("Word", "可編輯的文件"),
-            "html": ("網頁", "在瀏覽器中閱讀"),
-        },
-    },
-}
 TYPES = {
     "pdf": "application/pdf",
     "epub": "application/epub+zip",
@@ -94,6 +46,25 @@ TYPES = {
     "html": "text/html",
 }
 REVIEW = ".review.docx"  # the reviewers' DOCX (--review): on the editors' page only
+
+
+def _words(code: str) -> dict[str, Any]:
+    """The download page's words in edition ``code``'s script: the edition table's labels."""
+    label = spec(code).labels
+    return {
+        "name": label["language"],
+        "heading": label["site_heading"],
+        "intro": label["site_intro"],
+        "author": label["author"],
+        "date": label["date"],
+        "pages": label["pages_n"],
+        "cover": label["cover"],
+        "missing": label["site_missing"],
+        "formats": {f: (label[f"format_{f}"], label[f"format_{f}_note"]) for f in TYPES},
+    }
+
+
+WORDS: dict[str, dict[str, Any]] = {code: _words(code) for code in CODES}
 
 
 def size(n: int) -> str:
@@ -336,7 +307,13 @@ def _draw(path: Path, fmt: str, png: Path) -> tuple[int, int] | None:
             data = pix.tobytes("png")
     except Exception:  # a damaged file: the page shows the title instead of a cover
         return None
-    write_if_changed(png, data)
+    if not write_if_changed(png, data):
+        # The same picture from a remade PDF: dated as current, or every build after this
+        # one would find it older than the PDF and draw it again (measured: pymupdf's
+        # import and three draws, a third of a build with nothing to do).
+        when = path.stat().st_mtime_ns
+        if png.stat().st_mtime_ns < when:
+            os.utime(png, ns=(when, when))
     return pix.width, pix.height
 
 
