@@ -539,3 +539,29 @@ def test_a_remade_pdf_leaves_its_thumbnail_current(tmp_path: Path):
     pdf = out / "t" / "t.zh-Hans.pdf"
     assert png.read_bytes() == first
     assert png.stat().st_mtime_ns >= pdf.stat().st_mtime_ns
+
+
+def test_the_download_page_flags_a_cut_off_source(tmp_path: Path):
+    """A source that stops mid-way is said to on its card, in each edition's script; a
+    whole one is not."""
+    (tmp_path / "cut.md").write_text(
+        "# 报告\n\n更多内容见[这篇文章](https://example.com/artic", "utf-8"
+    )
+    (tmp_path / "whole.md").write_text("# 报告二\n\n正文完整。\n", "utf-8")
+    out = tmp_path / "out"
+    proc = run_cli(
+        "build", str(tmp_path / "cut.md"), str(tmp_path / "whole.md"), "-o", str(out),
+        "--formats", "html", "--editions", "zh-Hans,zh-Hant-TW",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    page = lhtml.parse(str(out / "index.html")).getroot()
+    flags = [
+        (p.getparent().findtext("h2"), p.text_content())
+        for p in page.xpath("//p[@class='truncated']")
+    ]
+    assert sorted(flags) == sorted(
+        [
+            ("报告", "注意：原稿在中途中断，部分内容缺失。"),
+            ("報告", "注意：原稿在中途中斷，部分內容缺失。"),
+        ]
+    )

@@ -60,6 +60,7 @@ def _words(code: str) -> dict[str, Any]:
         "pages": label["pages_n"],
         "cover": label["cover"],
         "missing": label["site_missing"],
+        "truncated": label["site_truncated"],
         "formats": {f: (label[f"format_{f}"], label[f"format_{f}_note"]) for f in TYPES},
     }
 
@@ -173,6 +174,8 @@ def reports(state: State) -> list[dict[str, Any]]:
                     "files": files,
                     "review": f"{stem}/{review_name(stem, code)}",
                     "phrases": ed.get("phrases", []),
+                    # the source stops mid-way (report.json "truncated"): said on the card
+                    "truncated": bool(src["doc"].get("truncated")),
                 }
             )
         out.append(
