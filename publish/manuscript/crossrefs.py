@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from publish.ast import (
+    BLOCKS,
     Link,
     Plain,
     Space,
@@ -160,15 +161,7 @@ def crossref_targets(doc: Document) -> None:
 
 
 def _is_blocks(items: list[Any]) -> bool:
-    return bool(items) and all(
-        isinstance(x, dict) and x.get("t") in _BLOCKS for x in items
-    )
-
-
-_BLOCKS = {
-    "Para", "Plain", "Header", "Div", "Table", "Figure", "BulletList", "OrderedList",
-    "BlockQuote", "CodeBlock", "RawBlock", "HorizontalRule", "LineBlock", "DefinitionList",
-}  # fmt: skip
+    return bool(items) and all(isinstance(x, dict) and x.get("t") in BLOCKS for x in items)
 
 
 def _equations(doc: Document, targets: Targets) -> None:

@@ -26,11 +26,10 @@ import yaml
 
 from publish import project
 from publish.errors import SourceError
-from publish.lines import OPEN, code_lines, scan
+from publish.lines import OPEN, code_lines, front_matter_end, unclosed_fence
 
 NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1")
-FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 HEADING = re.compile(r"^ {0,3}#\s", re.M)
 
 
@@ -75,13 +74,10 @@ def _notes_own(text: str, n: int) -> str:
 def _closed(text: str) -> str:
     """``text`` with a code fence it leaves open closed at its end."""
     lines = text.split("\n")
-    opened = None
-    for ln in scan(lines):
-        if ln.fence:
-            opened = None if opened is not None else ln
+    opened = unclosed_fence(lines)
     if opened is None:
         return text
-    m = OPEN.match(opened.text)
+    m = OPEN.match(lines[opened])
     mark = m.group(1) if m else "```"
     return text.rstrip("\n") + "\n" + mark + "\n"
 
@@ -94,11 +90,12 @@ def join(texts: list[tuple[Path, str]]) -> tuple[str, list[tuple[Path, int, int]
     line = 1
     for n, (path, text) in enumerate(texts, 1):
         skipped = 0
-        m = FRONT.match(text)
-        if m and n > 1:
-            meta = _front(m.group(1) or "")
-            skipped = text.count("\n", 0, m.end())
-            text = text[m.end() :]
+        lines = text.split("\n")
+        end = front_matter_end(lines)  # the scanner's front matter (publish/lines.py)
+        if end and n > 1:
+            meta = _front("\n".join(lines[1 : end - 1]))
+            skipped = end
+            text = "\n".join(lines[end:])
             title = meta.get("title")
             if isinstance(title, str) and title.strip() and not HEADING.search(text):
                 text = f"# {title.strip()}\n\n{text}"
