@@ -49,8 +49,11 @@ def write_bytes(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
-def html_parts(edition: Edition, extra: list[str] | None = None) -> tuple[str, str]:
-    """The edition's TOC and body as HTML fragments, from pandoc."""
+def html_parts(
+    edition: Edition, extra: list[str] | None = None, joined: bool = False
+) -> tuple[str, str]:
+    """The edition's TOC and body as HTML fragments, from pandoc; ``joined``: Han–Latin
+    gaps as characters (print, see spacing.py), not spans."""
     args = [
         "--standalone",
         "--template",
@@ -64,7 +67,7 @@ def html_parts(edition: Edition, extra: list[str] | None = None) -> tuple[str, s
     # Entries link back to their first citation, as in the EPUB (a private copy of the AST).
     ast = json.loads(json.dumps(edition.ast))
     citations.link_both_ways(ast, edition.labels["back"], role=False)
-    spacing.mark(ast["blocks"])  # Han–Latin gaps by CSS margins (styles/base.css)
+    spacing.mark(ast["blocks"], joined)  # Han–Latin gaps: CSS margins (styles/base.css)
     pictures = _stand_ins(ast)
     out, warnings = pandoc.convert(ast, "html5", args, f"{edition.doc.source} (html)")
     for w in warnings:

@@ -106,3 +106,35 @@ def letter_space(layout: Any) -> None:
         attr.end_index, done = at, end
         pango.pango_attr_list_change(attrs, attr)
     pango.pango_layout_set_attributes(layout.layout, attrs)
+
+
+def widen_gaps(layout: Any, drawing: bool) -> None:
+    """Each Han–Latin gap character in ``layout``'s text (``spacing.GAP``, drawn as no
+    glyph) made ``spacing.GAP_EM`` wide, as Pango letter spacing, so lines break and
+    justify with the gaps in them. Pango drops half of a cluster's spacing at each end of
+    a layout's line, and each WeasyPrint text box is one layout line: a gap at either end
+    of the text gets twice the spacing (no line starts or ends at a gap: it is a word
+    joiner). ``drawing`` (WeasyPrint sets a line's text again to draw it): WeasyPrint
+    draws a glyph-less advance as if Pango's 1024 units per point were 1000, so the gap
+    is given 1000/1024 of its width there, and prints as wide as it was laid out."""
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+    from publish.writers.spacing import GAP, GAP_EM
+
+    letter = layout.style["letter_spacing"]
+    letter = 0 if letter == "normal" else letter
+    width = (GAP_EM * layout.style["font_size"] + letter) * TO_UNITS
+    width = int(width * 1000 / TO_UNITS if drawing else width)
+    attrs = pango.pango_layout_get_attributes(layout.layout)
+    if attrs == ffi.NULL:
+        attrs = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    data, mark = layout.text.encode(), GAP.encode()
+    at = data.find(mark)
+    while at != -1:
+        end = at + len(mark)
+        edge = at == 0 or end == len(data)
+        attr = pango.pango_attr_letter_spacing_new(width * (2 if edge else 1))
+        attr.start_index, attr.end_index = at, end
+        pango.pango_attr_list_change(attrs, attr)
+        at = data.find(mark, end)
+    pango.pango_layout_set_attributes(layout.layout, attrs)

@@ -67,6 +67,7 @@ from publish.manuscript.images import sniff
 from publish.styles import STYLES
 from publish.writers import glyphs, justify, math
 from publish.writers.common import atomic, html_parts, render_page
+from publish.writers.spacing import JOINERS, TIE
 
 # A paragraph longer than this is laid out in pieces of about PIECE characters, cut at
 # the end of a sentence.
@@ -87,9 +88,14 @@ def write(
     (styles/paper-*.css)."""
     import weasyprint
 
+    from publish.writers import weasy
+
     missing = glyphs.check(edition)
-    printed = for_print(edition, paper)
-    toc, body = html_parts(printed)
+    # Gaps and ties as characters the patched layout widens (spacing.py), which cost a
+    # fraction of spans; margins and nobr spans if WeasyPrint could not be patched.
+    joined = weasy.applied("justify")
+    printed = for_print(edition, paper, joined)
+    toc, body = html_parts(printed, joined=joined)
     body = _citations_as_sup(body)
     styles = ["fonts.css", "base.css", "print.css"]
     if paper != "A4":
@@ -129,6 +135,7 @@ def write(
         document = main.copy([*front.pages[:-1], *main.pages])
         for sheet in document.pages:
             sheet.links = _outermost(sheet.links)
+            sheet.bookmarks = [_unjoined(mark) for mark in sheet.bookmarks]
         labels = functools.partial(page_labels, body=len(front.pages) - 1)
         with atomic(path) as tmp:
             document.write_pdf(tmp, finisher=labels, **options)
@@ -139,6 +146,17 @@ def write(
             continue
         edition.doc.warn("pdf-warning", f"{edition.code} pdf: WeasyPrint: {message}")
     return {"pages": len(document.pages)}
+
+
+def _unjoined(bookmark: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A bookmark (WeasyPrint's ``(level, label, target, state)``) whose label is the
+    heading's own characters: no gap or tie character (spacing.py), which a viewer's
+    outline would copy."""
+    level_, label, *rest = bookmark
+    return (level_, label.translate(UNJOIN), *rest)
+
+
+UNJOIN = dict.fromkeys(map(ord, JOINERS))
 
 
 def _outermost(links: list[Any]) -> list[Any]:
@@ -225,8 +243,8 @@ def _wide(ch: str) -> bool:
 
 
 def _em(text: str) -> float:
-    """Width in em: CJK characters one, the rest about half."""
-    return sum(1.0 if _wide(c) else 0.55 for c in text)
+    """Width in em: CJK characters one, the rest about half, a tie none."""
+    return sum(1.0 if _wide(c) else 0.55 for c in text if c not in JOINERS)
 
 
 def _numbered(toc: str, numbers: dict[str, int]) -> str:
@@ -297,8 +315,10 @@ def _weasyprint_log() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def for_print(edition: Edition, paper: str = "A4") -> Edition:
-    """A copy of ``edition`` whose AST is fitted to print (see the module's doc)."""
+def for_print(edition: Edition, paper: str = "A4", joined: bool = True) -> Edition:
+    """A copy of ``edition`` whose AST is fitted to print (see the module's doc);
+    ``joined``: characters are tied by a :data:`~publish.writers.spacing.TIE` character,
+    not a ``nobr`` span."""
     ast = json.loads(json.dumps(edition.ast))
     what = f"{edition.doc.source} ({edition.code} pdf)"
     math.typeset(ast, edition.doc, what)
@@ -306,18 +326,19 @@ def for_print(edition: Edition, paper: str = "A4") -> Edition:
     _notes_at_foot(ast["blocks"])
     _mark_long_code(ast["blocks"])
     _cut_long_paragraphs(ast["blocks"])
-    _keep_marks_with_text(ast["blocks"])
-    _no_lone_last_character(ast["blocks"])
+    _keep_marks_with_text(ast["blocks"], joined)
+    _no_lone_last_character(ast["blocks"], joined)
     _equal_widths_to_content(ast["blocks"])
     _short_cells_whole(ast["blocks"], TEXT_WIDTH[paper])
     _running_heads(ast["blocks"])
     return dataclasses.replace(edition, ast=ast)
 
 
-def _no_lone_last_character(blocks: list[Any]) -> None:
-    """The last two Han characters of a paragraph, list item or table cell are tied
-    (``nobr``): a last line is never one character alone ("提高效" / "率"), which Chinese
-    print avoids and a narrow table column made often."""
+def _no_lone_last_character(blocks: list[Any], joined: bool) -> None:
+    """The last two Han characters of a paragraph, list item or table cell are tied (a
+    :data:`~publish.writers.spacing.TIE` between them, or a ``nobr`` span): a last line is
+    never one character alone ("提高效" / "率"), which Chinese print avoids and a narrow
+    table column made often."""
     for block in elements(blocks, skip=("Note",)):
         if block["t"] not in ("Para", "Plain") or not inlines_of(block):
             continue
@@ -326,6 +347,9 @@ def _no_lone_last_character(blocks: list[Any]) -> None:
         if last.get("t") != "Str" or not (m := LAST_TWO.search(text(last))):
             continue
         head, tail = text(last)[: m.start()], text(last)[m.start() :]
+        if joined:
+            set_text(last, head + tail[0] + TIE + tail[1:])
+            continue
         tied = Span([Str(tail)], make_attr(classes=["nobr"]))
         words[-1:] = [Str(head), tied] if head else [tied]
 
@@ -402,9 +426,10 @@ CLOSING = "。，、；：！？）」』】》”’.,;:!?)"
 LAST_TWO = re.compile(f"[{HAN}]{{2}}[{re.escape(CLOSING)}]*$")
 
 
-def _keep_marks_with_text(blocks: list[Any]) -> None:
+def _keep_marks_with_text(blocks: list[Any], joined: bool) -> None:
     """A citation mark never starts a line: it is tied to the character before it and to
-    the punctuation after it (``…运行[18]。``), in a span print.css keeps unbroken."""
+    the punctuation after it (``…运行[18]。``), by a :data:`~publish.writers.spacing.TIE`
+    on each side (``joined``) or in a span print.css keeps unbroken."""
     for lst in lists(blocks):
         i = 0
         while i < len(lst):
@@ -419,10 +444,18 @@ def _keep_marks_with_text(blocks: list[Any]) -> None:
             ):
                 i += 1
                 continue
+            after = lst[i + 1] if i + 1 < len(lst) else None
+            closing = isinstance(after, dict) and after.get("t") == "Str"
+            closing = closing and text(after)[:1] in CLOSING
+            if joined:
+                set_text(before, text(before) + TIE)
+                if closing:
+                    set_text(after, TIE + text(after))
+                i += 1
+                continue
             tied = [Str(text(before)[-1]), e]
             set_text(before, text(before)[:-1])
-            after = lst[i + 1] if i + 1 < len(lst) else None
-            if isinstance(after, dict) and after.get("t") == "Str" and text(after)[:1] in CLOSING:
+            if closing:
                 tied.append(Str(text(after)[0]))
                 set_text(after, text(after)[1:])
             lst[i] = Span(tied, make_attr(classes=["nobr"]))

@@ -2,9 +2,11 @@
 
 WeasyPrint has no public hook for either change, so each wraps a function of its own:
 
-- ``justify``: CJK characters as justification opportunities (see
-  :mod:`publish.writers.justify`, which decides how much each widens): WeasyPrint's
-  ``layout.inline.count_expandable_spaces`` and ``text.line_break.Layout.set_text``.
+- ``justify``: CJK characters as justification opportunities, and the print edition's
+  Han–Latin gap characters widened (see :mod:`publish.writers.justify`, which decides how
+  much each widens): WeasyPrint's ``layout.inline.count_expandable_spaces`` and
+  ``text.line_break.Layout.set_text``. Without it the PDF's gaps are CSS margins
+  (``pdf.write``), as in the HTML edition.
 - ``font-copy``: WeasyPrint 70 copies each whole font file into a ``bytes`` object for every
   PDF (``pdf.fonts.Font.__init__`` → ``text.fonts.get_hb_object_data``: 19–27 MB for each
   Noto CJK face, five faces in a print edition), though the HarfBuzz subsetter reads the
@@ -80,7 +82,7 @@ def _patch_justify() -> str:
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
-    from publish.writers import justify
+    from publish.writers import justify, spacing
 
     count = getattr(inline, "count_expandable_spaces", None)
     layout = getattr(line_break, "Layout", None)
@@ -101,9 +103,13 @@ def _patch_justify() -> str:
     @functools.wraps(set_text)
     def with_spacing(self: Any, text: str, *args: Any, **kwargs: Any) -> Any:
         result = set_text(self, text, *args, **kwargs)
+        if not justify.active():
+            return result
         on = args[0] if args else kwargs.get("justify", False)
-        if on and self.justification_spacing and justify.active() and justify.widened(self.text):
+        if on and self.justification_spacing and justify.widened(self.text):
             justify.letter_space(self)
+        if spacing.GAP in self.text:
+            justify.widen_gaps(self, drawing=on)
         return result
 
     inline.count_expandable_spaces = counted
