@@ -602,13 +602,18 @@ def edition_of(name: str) -> str | None:
 
 
 def check_output(
-    doc: Document, path: Path, edition: str | None = None, name: str | None = None
+    doc: Document,
+    path: Path,
+    edition: str | None = None,
+    name: str | None = None,
+    src: Source | None = None,
 ) -> list[Diagnostic]:
     """``content-lost`` and ``markup-shown`` warnings for one output file (its format by
     its suffix: .html, .epub, .docx, .pdf) of ``edition`` (default: what its name says).
-    ``name`` names it in messages (default: the file name)."""
+    ``name`` names it in messages (default: the file name); ``src``: :func:`source` of
+    ``doc`` and ``edition`` made already (the build makes it where OpenCC is loaded)."""
     name = name or path.name
-    return _check(source(doc, edition or edition_of(name)), path, name)
+    return _check(src or source(doc, edition or edition_of(name)), path, name)
 
 
 def _check(src: Source, path: Path, name: str) -> list[Diagnostic]:

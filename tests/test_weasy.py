@@ -116,9 +116,56 @@ def test_a_patch_that_cannot_apply_is_a_warning(seed_edition, tmp_path, monkeypa
     monkeypatch.setattr(weasy, "apply", lambda: {"justify": "count_expandable_spaces is gone"})
     with justify.inter_character() as on:
         assert on is False
-    done = worker.job(
-        seed_edition.doc, ("t", "seed"), "zh-Hans", "pdf", tmp_path / "x.pdf", glossary, True, {}
-    )
+    made = worker.edition(seed_edition.doc, ("t", "seed"), "zh-Hans", glossary, True)
+    done = worker.job(made, "pdf", tmp_path / "x.pdf", {})
     said = [d for d in done["diagnostics"] if d["code"] == "weasyprint-patch"]
     assert len(said) == 1 and "count_expandable_spaces is gone" in said[0]["message"]
     assert (tmp_path / "x.pdf").stat().st_size > 100_000
+
+
+
+LOAD = """
+from publish.writers import weasy
+print(type(weasy.load().text.ffi.ffi).__name__)
+"""
+
+
+def _load(cache: Path) -> str:
+    """The class of the ``ffi`` WeasyPrint was given, in a fresh process using ``cache``."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stderr == ""
+    return done.stdout.strip()
+
+
+def test_weasyprint_declarations_come_from_the_cache_after_the_first_import(tmp_path):
+    """The first import parses WeasyPrint's C declarations and caches cffi's out-of-line
+    module (and prints nothing); the next imports read it; a damaged cache is ignored."""
+    assert _load(tmp_path) == "FFI"  # cffi's own, parsing
+    cached = list((tmp_path / "publish").glob("weasyprint-ffi-*.py"))
+    assert len(cached) == 1 and "_cffi_backend.FFI(" in cached[0].read_text("utf-8")
+    assert _load(tmp_path) == "Prebuilt"
+    cached[0].write_text("this is not Python", "utf-8")
+    assert _load(tmp_path) == "FFI"
+
+
+def test_a_pdf_is_the_same_with_the_prebuilt_declarations(tmp_path):
+    from tests.conftest import run_cli
+
+    src = tmp_path / "a.md"
+    src.write_text("# 标题\n\n在2024年，GPT-4o发布[^1]。\n\n[^1]: 注。\n", "utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "SOURCE_DATE_EPOCH": "1700000000"}
+    out = {}
+    for run in ("cold", "warm"):
+        args = ["--out", str(tmp_path / run), "--formats", "pdf", "--editions", "zh-Hant-HK"]
+        done = run_cli("build", str(src), *args, "--quiet", env=env)
+        assert done.returncode == 0, done.stderr
+        out[run] = (tmp_path / run / "a" / "a.zh-Hant-HK.pdf").read_bytes()
+    assert list((tmp_path / "cache" / "publish").glob("weasyprint-ffi-*.py"))
+    assert out["cold"] == out["warm"]

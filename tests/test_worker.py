@@ -1,6 +1,7 @@
 """The build's workers (publish/build/worker.py): each edition made once per build, in the
-parent before the workers fork, and the collector's thresholds raised only while a PDF is
-laid out."""
+build's process, and sent with the jobs; workers that never load OpenCC or jieba; font
+pages let go between jobs; the collector's thresholds raised only while a PDF is laid
+out."""
 
 from __future__ import annotations
 
@@ -41,37 +42,78 @@ def test_each_edition_is_made_once_and_shared_by_its_formats(doc, made, tmp_path
     pool = worker.start(1, pdf=False)
     glossary = load_glossary(None)
     token = ("test-once", doc.stem)
-    worker.prime(pool, doc, token, CODES, glossary, True)
-    assert made == CODES
     for code in CODES:
         for fmt in ("html", "epub"):
-            done = pool.submit(
-                worker.job, doc, token, code, fmt, tmp_path / f"x.{code}.{fmt}", glossary, True, {}
-            ).result()
-            assert done["label"]
+            edition = worker.edition(doc, token, code, glossary, True)
+            done = pool.submit(worker.job, edition, fmt, tmp_path / f"x.{code}.{fmt}", {})
+            assert done.result()["label"]
     assert made == CODES  # no edition made again for a job
     assert (tmp_path / "x.zh-Hant-HK.epub").stat().st_size > 1000
 
 
-def editions_held() -> list[tuple]:
-    return list(worker._EDITIONS)
+FORK_FIRST = """
+import sys
+from pathlib import Path
+from publish.build import prepare, worker
+from publish.editions import load_glossary
+
+def loaded():  # jieba, and the converter with its OpenCC configurations (s2t alone: 27 MB)
+    heavy = ("rjieba", "publish.editions.script", "publish.editions.convert")
+    return sorted(m for m in sys.modules if m in heavy)
+
+pool = worker.Pool(2, pdf=False)  # as the build does: before its first source is read
+doc = prepare(Path(sys.argv[1]))
+futures = []
+for code in ("zh-Hans", "zh-Hant-TW", "zh-Hant-HK"):
+    made = worker.edition(doc, ("t", doc.stem), code, load_glossary(None), True)
+    futures.append(pool.submit(worker.job, made, "html", Path(sys.argv[2]) / (code + ".html"), {}))
+futures += [pool.submit(loaded) for _ in range(2)]
+while any(not f.done() for f in futures):
+    pool.wait(0.1)
+pool.shutdown()
+print(all(f.result()["label"] for f in futures[:3]), bool(loaded()), futures[3].result(),
+      futures[4].result())
+"""
 
 
-def test_forked_workers_start_with_the_editions(doc, made):
-    pool = worker.Pool(2, pdf=False)
+def test_workers_write_from_editions_made_here_and_never_load_the_converter(tmp_path):
+    """The workers fork before the build reads a source, and write each output from the
+    edition the build made and sent: the converter's OpenCC dictionaries and jieba's
+    (about 80 MB) stay in the build's process."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_FIRST, str(FIXTURES / "editions.md"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["True", "True", "[]", "[]"], done.stderr
+
+
+def rss_file_mb() -> int:
+    status = Path("/proc/self/status").read_text().splitlines()
+    return next(int(x.split()[1]) // 1024 for x in status if x.startswith("RssFile"))
+
+
+def test_font_pages_are_let_go_between_jobs(tmp_path):
+    """A worker that wrote a PDF holds its fonts' pages; after the job, they are let go
+    (read again from the page cache when the next job needs them)."""
+    from publish.build import prepare as prep
+
+    doc = prep(Path(__file__).resolve().parent.parent / "seeds" / "nn-llm-2024.md")
+    pool = worker.Pool(1, pdf=True)
     try:
-        pool.ready()
-        token = ("test-fork", doc.stem)
-        worker.prime(pool, doc, token, CODES, load_glossary(None), True)
-        futures = [pool.submit(editions_held) for _ in range(2)]
-        while any(not f.done() for f in futures):
+        glossary = load_glossary(None)
+        edition = worker.edition(doc, ("test-fonts", doc.stem), "zh-Hant-TW", glossary, True)
+        first = pool.submit(worker.job, edition, "pdf", tmp_path / "a.pdf", {})
+        after = pool.submit(rss_file_mb)
+        while not after.done():
             pool.wait(0.1)
-        for fut in futures:
-            assert {k[2] for k in fut.result() if k[:2] == token} == set(CODES)
-        # once forked, a later source's editions are the workers' to make
-        worker.prime(pool, doc, ("test-later", doc.stem), CODES, load_glossary(None), True)
-        assert made == CODES
-        assert gc.get_freeze_count() == 0  # the parent's collector is as it was
+        assert first.result()["info"]["pages"] > 3
+        # the four Noto CJK collections' pages alone were over 30 MB
+        assert after.result() < 45
     finally:
         pool.shutdown()
 

@@ -440,27 +440,23 @@ def _run(
             _record_source(config, state, p, doc)
             state.save()
             token = (build_id, p.stem)
-            codes = list(dict.fromkeys(j.code for j in p.jobs))
-            with stop.interruptible():
-                pool.ready()  # WeasyPrint's import, before the workers fork from this process
-                worker.prime(pool, doc, token, codes, glossary, config.quotes)
-            # PDFs first: they take longest, and the small jobs fill in around them.
+            # PDFs first: they take longest, and the small jobs fill in around them. Each
+            # edition is made as its first job is handed out, so the first PDF starts
+            # while the other editions are made.
             for job in sorted(p.jobs, key=lambda j: j.fmt != "pdf"):
                 # One worker runs the job right here: Ctrl-C interrupts it (``atomic``
                 # removes its temporary file).
                 inline: AbstractContextManager[None] = (
                     stop.interruptible() if pool.inline else nullcontext()
                 )
+                with stop.interruptible():
+                    made = worker.edition(doc, token, job.code, glossary, config.quotes)
                 with inline:
                     fut = pool.submit(
                         worker.job,
-                        doc,
-                        token,
-                        job.code,
+                        made,
                         job.fmt,
                         root / job.rel,
-                        glossary,
-                        config.quotes,
                         doc_config.writer_options.get(job.fmt, {}),
                     )
                 pending[fut] = job

@@ -1,5 +1,11 @@
-"""Worker processes: each makes an edition once, keeps it for the other formats it writes,
-and sets WeasyPrint's font configuration up once (the orchestrator is build.py).
+"""Worker processes: each writes the outputs it is given, from editions the build makes once
+in its own process (the orchestrator is build.py).
+
+The workers fork as the pool starts, before the build reads its first source: each imports
+WeasyPrint and sets its fonts up (in parallel with the build's parsing, on another core)
+and never loads what only the build needs: OpenCC's dictionaries and jieba's (about 80 MB)
+stay in the build's process, and each job brings its edition with it (pickled, about 0.1 MB
+for the seed). A worker's memory is what writing takes.
 
 The pool is publish's own rather than ``ProcessPoolExecutor``, for stopping: a job goes to
 a worker only when that worker is idle, so nothing is queued inside a worker that a Ctrl-C
@@ -27,16 +33,27 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from publish.document import Document, channel
 from publish.errors import BuildError
 
-# Per worker process: WeasyPrint's font configuration, and the editions made so far.
+
+class Made(NamedTuple):
+    """An edition, made in the build's process, as a job receives it."""
+
+    edition: Any
+    said: list[dict[str, Any]]  # diagnostics while it was made, as JSON
+    # The source as this edition prints it (fidelity.source: converted by OpenCC), which
+    # the check of each output reads: made here, so that no worker loads OpenCC.
+    source: Any
+
+# Per worker process: WeasyPrint's font configuration. In the build's process: the
+# editions made so far.
 _FONTS: Any = None
 _FONTS_LOCK = threading.Lock()
-_EDITIONS: OrderedDict[tuple[Any, ...], tuple[Any, list[dict[str, Any]]]] = OrderedDict()
-_KEEP = 6  # editions kept per worker (two sources' worth)
+_EDITIONS: OrderedDict[tuple[Any, ...], Made] = OrderedDict()
+_KEEP = 6  # editions kept (two sources' worth)
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -70,11 +87,8 @@ class _Worker:
 
 
 class Pool:
-    """Worker processes forked when the first job comes, from a parent that has imported
-    every writer (WeasyPrint included, 0.5 s of CPU) in a thread while the first source
-    parsed: each worker starts with it, where importing it in each worker cost that CPU
-    once per worker. Runs in the parent's main thread: jobs are handed out and results
-    read in :meth:`wait`."""
+    """Worker processes, forked as the pool is made (see the module's doc). Runs in the
+    parent's main thread: jobs are handed out and results read in :meth:`wait`."""
 
     inline = False
 
@@ -82,23 +96,17 @@ class Pool:
         self.size, self.pdf = workers, pdf
         self.workers: list[_Worker] = []
         self.queue: deque[tuple[Future, Callable[..., Any], tuple[Any, ...]]] = deque()
-        self.warm = threading.Thread(target=_warm_up, args=(pdf, False), daemon=True)
-        self.warm.start()
+        self._fork()
 
     def ready(self) -> None:
-        """Wait for the warm-up (the caller may let a Ctrl-C interrupt the wait)."""
-        self.warm.join()
+        return None
 
     def _fork(self) -> None:
         import multiprocessing
 
-        self.warm.join()  # no thread may run while the parent forks
-        # The parent's objects (publish, WeasyPrint, the document, its editions) leave the
-        # collector's generations: a worker's collections neither walk them nor write to
-        # their pages, which stay shared with the parent (with the editions imported
-        # here, 10 % less CPU for a full seed build: 5 pairs, farm-bench).
+        # What the parent holds leaves the collector's generations: a worker's collections
+        # neither walk it nor write to its pages, which stay shared with the parent.
         gc.freeze()
-        # fork: workers start with publish and its writers imported.
         method = "fork" if sys.platform == "linux" else None
         context = multiprocessing.get_context(method)
         for _ in range(self.size):
@@ -112,8 +120,6 @@ class Pool:
         gc.unfreeze()  # the parent's own collections go on as before
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        if not self.workers:
-            self._fork()
         fut: Future = Future()
         self.queue.append((fut, fn, args))
         self._dispatch()
@@ -188,9 +194,7 @@ class Pool:
                     end(pid, signal.SIGKILL)
 
     def shutdown(self) -> None:
-        """Idle workers are told to exit; all are waited for (killed if they linger). A
-        warm-up still running (a build stopped before its first job) is left to finish on
-        its own: a daemon thread, it does not hold the process up."""
+        """Idle workers are told to exit; all are waited for (killed if they linger)."""
         self.stop()
         for w in self.workers:
             if w.job is None:
@@ -225,6 +229,7 @@ def _serve(conn: Any, parent: int, pdf: bool) -> None:
             reply = (True, fn(*args), "")
         except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
             reply = (False, exc, "".join(traceback.format_exception(exc)))
+        _drop_font_pages()
         try:
             conn.send(reply)
         except OSError:
@@ -232,6 +237,33 @@ def _serve(conn: Any, parent: int, pdf: bool) -> None:
         except Exception as exc:  # noqa: BLE001 - a value that does not pickle
             what = f"{type(reply[1]).__name__}: {reply[1]}" if not reply[0] else "its result"
             conn.send((False, BuildError(f"a job could not send back {what} ({exc})"), reply[2]))
+
+
+FONT_FILES = (".ttc", ".otf", ".ttf")
+_MADV_DONTNEED = 4  # linux/mman.h
+
+
+def _drop_font_pages() -> None:
+    """The pages of font files a job read are let go before the next job: each edition
+    reads other glyphs of the same Noto CJK collections (its region's forms), and a
+    worker that wrote two PDFs held the pages of both, 35 MB more than one. The files are
+    mapped read-only, so a page let go is read again from the page cache if needed."""
+    if sys.platform != "linux":
+        return
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            spans = [
+                line.split()[0]
+                for line in maps
+                if line.rstrip().endswith(FONT_FILES) and line.split()[1].startswith("r-")
+            ]
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        for span in spans:
+            start, end = (int(x, 16) for x in span.split("-"))
+            libc.madvise(start, end - start, _MADV_DONTNEED)
+    except (OSError, ValueError, AttributeError):
+        return  # memory stays as it was: nothing is wrong with the output
 
 
 def _init_worker(parent: int, pdf: bool) -> None:
@@ -271,8 +303,6 @@ def _warm_up(pdf: bool, fonts: bool) -> None:
     try:
         import publish.writers  # noqa: F401
 
-        if not fonts:  # the parent's: the workers it forks start with them
-            import publish.editions.edition  # noqa: F401
         if pdf and fonts:
             _font_config()
         elif pdf:
@@ -283,7 +313,9 @@ def _warm_up(pdf: bool, fonts: bool) -> None:
 
 def _import_weasyprint() -> Any:
     try:
-        import weasyprint
+        from publish.writers import weasy
+
+        weasyprint = weasy.load()  # its C declarations from publish's cache, when there
         from weasyprint.text.fonts import FontConfiguration
     except (ImportError, OSError) as exc:  # OSError: a system library (Pango) is missing
         raise BuildError(
@@ -302,10 +334,11 @@ def _font_config() -> Any:
     return _FONTS
 
 
-def _edition(
-    doc: Document, token: tuple[Any, ...], code: str, glossary: Any, quotes: bool
-) -> tuple[Any, list[dict[str, Any]]]:
-    """The edition ``code`` of ``doc``: made once per worker, shared by its formats."""
+def edition(doc: Document, token: tuple[Any, ...], code: str, glossary: Any, quotes: bool) -> Made:
+    """The edition ``code`` of ``doc``, made once per build in the build's process and sent
+    to the jobs of its formats (each worker made its own before: five for the seed's three,
+    each worker loading OpenCC as well)."""
+    from publish import fidelity
     from publish.editions import make_edition
 
     k = (*token, code, quotes)
@@ -313,51 +346,22 @@ def _edition(
         _EDITIONS.move_to_end(k)
         return _EDITIONS[k]
     with channel() as heard:
-        edition = make_edition(doc, code, glossary, quotes=quotes)
-    made = (edition, [d.as_json() for d in heard])
-    _EDITIONS[k] = made
+        made = make_edition(doc, code, glossary, quotes=quotes)
+    _EDITIONS[k] = Made(made, [d.as_json() for d in heard], fidelity.source(doc, code))
     while len(_EDITIONS) > _KEEP:
         _EDITIONS.popitem(last=False)
-    return made
+    return _EDITIONS[k]
 
 
-def prime(
-    pool: Pool | Inline,
-    doc: Document,
-    token: tuple[Any, ...],
-    codes: list[str],
-    glossary: Any,
-    quotes: bool,
-) -> None:
-    """Make ``doc``'s editions ``codes`` in this process before the workers fork, so that
-    each is made once per build: forked workers start with them, where each worker made
-    the editions of its own jobs (five for the seed's three, each worker loading OpenCC
-    as well): 6.5 % less CPU for a full seed build (5 pairs, farm-bench). Called after
-    WeasyPrint's import: made while that thread ran, they fought it for the interpreter
-    and the fork came 0.6 s later. A pool already forked (a second source) leaves them
-    to the workers."""
-    if isinstance(pool, Pool) and pool.workers:
-        return
-    for code in codes:
-        _edition(doc, token, code, glossary, quotes)
-
-
-def job(
-    doc: Document,
-    token: tuple[Any, ...],
-    code: str,
-    fmt: str,
-    path: Path,
-    glossary: Any,
-    quotes: bool,
-    options: dict[str, Any],
-) -> dict[str, Any]:
-    """One output (runs in a worker process), checked once written (publish/fidelity.py)."""
+def job(made: Made, fmt: str, path: Path, options: dict[str, Any]) -> dict[str, Any]:
+    """One output of the edition in ``made`` (runs in a worker process), checked once
+    written (publish/fidelity.py)."""
     from publish import fidelity
     from publish.build import site
     from publish.writers import WRITERS
 
-    edition, edition_diagnostics = _edition(doc, token, code, glossary, quotes)
+    edition, edition_diagnostics = made.edition, made.said
+    code = edition.code
     kwargs = dict(options)
     problems: dict[str, str] = {}
     if fmt == "pdf":
@@ -377,7 +381,7 @@ def job(
     if fmt == "pdf":  # the download page's thumbnail, here in parallel (about 30 ms)
         site.draw_cover(path, fmt)
     # Read the output back: text of the source missing from it, or markup shown as text.
-    found = fidelity.check_output(edition.doc, path, code)
+    found = fidelity.check_output(edition.doc, path, code, src=made.source)
     return {
         "info": info,
         "seconds": seconds,

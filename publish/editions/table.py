@@ -72,6 +72,16 @@ _HANT = {
     "format_docx_note": "可編輯的文件",
     "format_html": "網頁",
     "format_html_note": "在瀏覽器中閱讀",
+    # the EPUB's accessibility summary, sentence by sentence (writers/epub.py)
+    "a11y_base": "本書為可重排的文字電子書，閱讀順序與原文一致；目錄列出全部各級標題，"
+    "標題層級提供結構導航。",
+    "a11y_tables": "表格帶有標題和表頭。",
+    "a11y_math": "數學公式以 MathML 標記，並以 TeX 原文作為替代文本。",
+    "a11y_images": "圖片均附有文字說明。",
+    "a11y_images-partial": "部分圖片缺少文字說明。",
+    "a11y_refs": "引用標註連結到參考文獻條目，條目可連結回正文中的首次引用。",
+    "a11y_none": "不含閃爍、聲音或動畫等可能引發不適的內容。",
+    "a11y_unknown": "含有 GIF 動畫圖片，未評估閃爍風險。",
 }
 
 
@@ -124,6 +134,16 @@ TABLE: tuple[Spec, ...] = (
                 "format_docx_note": "可编辑的文档",
                 "format_html": "网页",
                 "format_html_note": "在浏览器中阅读",
+                # the EPUB's accessibility summary, sentence by sentence (writers/epub.py)
+                "a11y_base": "本书为可重排的文字电子书，阅读顺序与原文一致；目录列出全部各级标题，"
+                "标题层级提供结构导航。",
+                "a11y_tables": "表格带有标题和表头。",
+                "a11y_math": "数学公式以 MathML 标记，并以 TeX 原文作为替代文本。",
+                "a11y_images": "图片均附有文字说明。",
+                "a11y_images-partial": "部分图片缺少文字说明。",
+                "a11y_refs": "引用标注链接到参考文献条目，条目可链接回正文中的首次引用。",
+                "a11y_none": "不含闪烁、声音或动画等可能引发不适的内容。",
+                "a11y_unknown": "含有 GIF 动画图片，未评估闪烁风险。",
             }
         ),
     ),
@@ -161,6 +181,12 @@ TABLE: tuple[Spec, ...] = (
                 "language": "繁體中文（香港）",
                 "site_missing": "本報告暫無香港繁體中文版，可選：",
                 "format_pdf_note": "適合打印和閱讀",  # Hong Kong prints 打印 (vocabulary)
+                # Hong Kong's forms 閲 and 説, and 鏈接 for a link
+                "a11y_base": "本書為可重排的文字電子書，閲讀順序與原文一致；目錄列出全部各級"
+                "標題，標題層級提供結構導航。",
+                "a11y_images": "圖片均附有文字説明。",
+                "a11y_images-partial": "部分圖片缺少文字説明。",
+                "a11y_refs": "引用標註鏈接到參考文獻條目，條目可鏈接回正文中的首次引用。",
             }
         ),
     ),

@@ -53,7 +53,6 @@ from publish.ast import (
     url,
 )
 from publish.document import Edition
-from publish.editions.script import CONFIGS, converter
 from publish.editions.table import spec
 from publish.writers import citations, fonts, spacing, xhtml
 from publish.writers.common import atomic, render, w3c_date
@@ -75,21 +74,6 @@ COVER_COLORS = {
 # Characters that may not begin a line (Chinese line breaking): kept on the line before.
 NO_LINE_START = set("，。、；：！？）」』》〉】〕”’…—·,.;:!?)]}%")
 BREAK_AFTER = set("，、：；。！？）")
-
-# accessibilitySummary, written in Simplified Chinese and converted with the edition's
-# OpenCC configuration (the same phrasing as the rest of the edition).
-SUMMARY = {
-    "base": "本书为可重排的文字电子书，阅读顺序与原文一致；目录列出全部各级标题，"
-    "标题层级提供结构导航。",
-    "tables": "表格带有标题和表头。",
-    "math": "数学公式以 MathML 标记，并以 TeX 原文作为替代文本。",
-    "images": "图片均附有文字说明。",
-    "images-partial": "部分图片缺少文字说明。",
-    "refs": "引用标注链接到参考文献条目，条目可链接回正文中的首次引用。",
-    "none": "不含闪烁、声音或动画等可能引发不适的内容。",
-    "unknown": "含有 GIF 动画图片，未评估闪烁风险。",
-}
-
 
 def identifier(edition: Edition) -> str:
     """Stable across rebuilds: derived from the source name and the edition."""
@@ -227,9 +211,9 @@ def _title_part(kind: str, inlines: list[Any]) -> dict[str, Any]:
 
 
 def summary(code: str, parts: list[str]) -> str:
-    text = "".join(SUMMARY[p] for p in parts)
-    config = CONFIGS[("Hans", "")][code]
-    return converter(config).convert(text) if config and config != "t2s" else text
+    """The accessibility summary, its sentences in the edition's words (the table's)."""
+    labels = spec(code).labels
+    return "".join(labels[f"a11y_{p}"] for p in parts)
 
 
 # -- cover -------------------------------------------------------------------------------

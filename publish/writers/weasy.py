@@ -7,6 +7,14 @@ WeasyPrint has no public hook for either change, so each wraps a function of its
   much each widens): WeasyPrint's ``layout.inline.count_expandable_spaces`` and
   ``text.line_break.Layout.set_text``. Without it the PDF's gaps are CSS margins
   (``pdf.write``), as in the HTML edition.
+- ``prebuilt-ffi`` (:func:`load`, the first import): WeasyPrint's ``text/ffi.py`` parses
+  16 kB of C declarations with cffi (pycparser) on every import, half of WeasyPrint's
+  import (0.22 of 0.43 s, in every worker and every PDF build). The first import records
+  them and writes cffi's out-of-line ABI module for them (Python only, no compiler) to
+  the user's cache; later imports hand that module's ``ffi`` to ``text/ffi.py``, whose
+  ``cdef`` call then has nothing to do. The cache is keyed by the bytes of
+  ``text/ffi.py`` and the cffi and Python versions; anything unexpected imports WeasyPrint
+  as it is.
 - ``font-copy``: WeasyPrint 70 copies each whole font file into a ``bytes`` object for every
   PDF (``pdf.fonts.Font.__init__`` → ``text.fonts.get_hb_object_data``: 19–27 MB for each
   Noto CJK face, five faces in a print edition), though the HarfBuzz subsetter reads the
@@ -29,10 +37,17 @@ argument upstream does not break them. tests/test_weasy.py fails when the intern
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import importlib.util
 import inspect
+import io
+import os
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 SUPPORTED = (70,)  # WeasyPrint major versions whose internals these patches were made for
@@ -73,6 +88,125 @@ def _apply() -> dict[str, str]:
 
 def applied(name: str) -> bool:
     return name not in apply()
+
+
+# -- prebuilt-ffi -------------------------------------------------------------------------
+
+_SHIM = "import _cffi_backend\n"  # the line of cffi's generated module that names its base
+
+
+def load() -> Any:
+    """``weasyprint``, imported with its C declarations read from the prebuilt module when
+    one is cached (see the module's doc). Raises what ``import weasyprint`` raises."""
+    if "weasyprint" in sys.modules:
+        return sys.modules["weasyprint"]
+    with _LOCK:
+        cached, path = _prebuilt()
+        if cached is None:
+            return _import_recording(path)
+        import cffi
+
+        real, handed = cffi.FFI, []
+
+        def once(*args: Any, **kwargs: Any) -> Any:  # text/ffi.py's ``ffi = cffi.FFI()``
+            if handed or args or kwargs:
+                return real(*args, **kwargs)
+            handed.append(cached)
+            return cached
+
+        cffi.FFI = once  # type: ignore[misc]
+        try:
+            import weasyprint
+        finally:
+            cffi.FFI = real  # type: ignore[misc]
+        return weasyprint
+
+
+def _ffi_key() -> tuple[str, Path] | None:
+    """The cache's key and file for this WeasyPrint's declarations, or None."""
+    # The package's folder, found without importing it (a submodule's spec would).
+    spec = importlib.util.find_spec("weasyprint")
+    if spec is None or not spec.origin:
+        return None
+    try:
+        import cffi
+
+        source = Path(spec.origin).with_name("text").joinpath("ffi.py").read_bytes()
+    except (ImportError, OSError):
+        return None
+    key = hashlib.sha256(
+        b"\0".join([source, cffi.__version__.encode(), sys.version.encode()])
+    ).hexdigest()[:20]
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return key, Path(home) / "publish" / f"weasyprint-ffi-{key}.py"
+
+
+def _prebuilt() -> tuple[Any, Path | None]:
+    """(the cached module's ``ffi``, or None; the file it is or would be in)."""
+    found = _ffi_key()
+    if found is None:
+        return None, None
+    _, path = found
+    try:
+        code = path.read_text("utf-8")
+        import _cffi_backend
+
+        class Prebuilt(_cffi_backend.FFI):  # type: ignore[misc, name-defined]
+            """cffi's compiled FFI, whose ``cdef`` has already been done."""
+
+            def cdef(self, *args: Any, **kwargs: Any) -> None:
+                return None
+
+        shim = type(sys)("_cffi_backend")
+        shim.FFI = Prebuilt  # type: ignore[attr-defined]
+        space: dict[str, Any] = {"_cffi_backend": shim}
+        exec(compile(code, str(path), "exec"), space)  # noqa: S102 - publish's own cache file
+        return space["ffi"], path
+    except Exception:  # noqa: BLE001 - no cache, or a broken one: WeasyPrint as it is
+        return None, path
+
+
+def _import_recording(path: Path | None) -> Any:
+    """``import weasyprint`` as it is, its C declarations recorded and written to ``path``
+    as cffi's out-of-line module (for the next import)."""
+    import cffi
+
+    declared: list[str] = []
+    cdef = cffi.FFI.cdef
+
+    def recording(self: Any, csource: str, *args: Any, **kwargs: Any) -> Any:
+        declared.append(csource if not args and not kwargs else "")
+        return cdef(self, csource, *args, **kwargs)
+
+    cffi.FFI.cdef = recording  # type: ignore[method-assign]
+    try:
+        import weasyprint
+    finally:
+        cffi.FFI.cdef = cdef  # type: ignore[method-assign]
+    if path is not None and len(declared) == 1 and declared[0]:
+        _write_prebuilt(declared[0], path)
+    return weasyprint
+
+
+def _write_prebuilt(csource: str, path: Path) -> None:
+    import cffi
+
+    try:
+        builder = cffi.FFI()
+        builder.cdef(csource)
+        builder.set_source("_publish_weasyprint_ffi", None)  # ABI mode: Python, no compiler
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating …"
+            builder.emit_python_code(str(tmp))
+        code = tmp.read_text("utf-8")
+        if _SHIM not in code:
+            tmp.unlink()
+            return
+        tmp.write_text(code.replace(_SHIM, "", 1), "utf-8")
+        os.replace(tmp, path)  # whole or not at all: two workers may write it at once
+    except Exception:  # noqa: BLE001 - no cache: the next import parses again
+        return
 
 
 # -- justify ------------------------------------------------------------------------------
