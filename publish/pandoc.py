@@ -32,7 +32,6 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -40,7 +39,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from publish import hazards
 from publish.errors import BuildError, SourceError
 from publish.lines import scan
 from publish.styles import STYLES
@@ -90,6 +88,8 @@ def run(args: list[str], data: bytes, what: str) -> tuple[bytes, list[str]]:
     extra, decoys = _sandbox_files(args)
     cmd = [binary(), "--data-dir", str(DATA_DIR), "--sandbox", *args, *extra]
     timeout = TIMEOUT_BASE + TIMEOUT_PER_MB * len(data) / 2**20
+    import subprocess  # here: a build with nothing to do never runs pandoc
+
     try:
         proc = subprocess.run(cmd, input=data, capture_output=True, check=False, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -207,6 +207,8 @@ def read_markdown(
     """pandoc's AST of ``text``, read as ``reader`` (a key of :data:`READERS`)."""
     # patterns the reader is superlinear on: escaped, or an error naming the line, now
     # rather than a timeout minutes later (publish/hazards.py)
+    from publish import hazards
+
     text = hazards.prepare(text, READERS[reader], what)
     broken = _break_long_lines(text)
     try:

@@ -92,6 +92,11 @@ class Project:
         return found
 
 
+def is_book(source: Path) -> bool:
+    """A project file given as the source: the book its ``chapters`` list."""
+    return source.name == NAME
+
+
 def find(start: Path | None = None) -> Path | None:
     """The nearest ``publish.toml`` in ``start`` (default: the current folder) or above."""
     folder = (start or Path.cwd()).resolve()

@@ -132,11 +132,22 @@ def until(check, timeout: float = 30) -> None:
         time.sleep(0.02)
 
 
+def laying_out(pid: int) -> bool:
+    """The process has opened a font file: it is laying text out (the workers fork and set
+    WeasyPrint up before the build has read its source; fonts open with the first job)."""
+    try:
+        maps = Path(f"/proc/{pid}/maps").read_text().splitlines()
+    except OSError:
+        return False
+    return any(line.endswith((".ttc", ".otf")) for line in maps)
+
+
 def wait_for_pdfs(proc: subprocess.Popen[bytes]) -> list[int]:
-    """Both workers running (PDFs go first), and a moment into their layout."""
+    """Both workers running a PDF (PDFs go first), and a moment into their layout."""
     until(lambda: proc.poll() is not None or len(workers(proc.pid)) == 2)
+    until(lambda: proc.poll() is not None or all(laying_out(p) for p in workers(proc.pid)))
     assert proc.poll() is None, "the build ended before its workers started"
-    time.sleep(0.4)
+    time.sleep(0.2)
     return workers(proc.pid)
 
 

@@ -31,11 +31,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publish import styles
 from publish.build import cache, worker
@@ -45,6 +44,9 @@ from publish.build.progress import Progress
 from publish.config import EDITIONS, FORMATS, Config, front_options, stem_of
 from publish.document import Diagnostic, Document, Metadata
 from publish.errors import BuildError, SourceError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Seconds the first Ctrl-C gives running jobs to finish their files: the clean-up and
 # Python's own exit then take 0.1-0.7 s (the latter on a loaded machine), inside the 2 s

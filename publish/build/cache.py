@@ -18,10 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from publish import __version__, styles
+from publish import __version__, project, styles
 from publish.editions.table import CODES
 from publish.errors import BuildError
-from publish.reading import book
 from publish.styles import STYLES
 
 STATE = ".publish-state.json"
@@ -196,7 +195,11 @@ def source_inputs(source: Path, glossary: Path | None, env: dict[str, str]) -> d
     pictures it shows are known only once it is read: :func:`pictures_digest`."""
     sidecars = [source.with_name(source.stem + ext) for ext in SIDECARS]
     files = [source]
-    if book.is_book(source):  # a book: its project file and every chapter, in order
+    if project.is_book(source):  # a book: its project file and every chapter, in order
+        # imported here: the reader, which book.py's package brings, is not needed to see
+        # that nothing changed
+        from publish.reading import book
+
         files += book.chapters(source)
     return {
         "source": digest(b"".join(_input_digest(f).encode() for f in files))
@@ -277,6 +280,7 @@ class State:
         self.sources: dict[str, dict[str, Any]] = {}
         self.site: dict[str, str] = {}  # what the download page was made from
         self._saved = b""
+        self._read: Any = None
         self.problem = ""  # why the state file was ignored, if it was
         try:
             self._saved = read_regular(self.path, MAX_STATE)
@@ -297,6 +301,9 @@ class State:
             self._ignore(str(exc))
             return
         self.outputs, self.sources, self.site = outputs, sources, site
+        # What was read, as a build compares it before writing (a copy: the build changes
+        # the dictionaries above in place)
+        self._read = json.loads(self._saved)
 
     def _ignore(self, why: str) -> None:
         """Build as if there were no state (every output is rebuilt), and say so once: a
@@ -319,13 +326,18 @@ class State:
         return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
 
     def save(self) -> None:
-        """Write the state if it changed (a build with nothing to do writes nothing)."""
+        """Write the state if it changed (a build with nothing to do writes nothing: it
+        compares what it holds with what it read before it serialises anything)."""
+        now = {"outputs": self.outputs, "sources": self.sources, "site": self.site}
+        if self._read is not None and {**now, "format": FORMAT} == self._read:
+            return
         data = self.dumps()
         if data != self._saved:
             from publish.writers.common import write_bytes
 
             write_bytes(self.path, data)
             self._saved = data
+        self._read = json.loads(data)
 
 
 # -- checking a state file read back --------------------------------------------------------

@@ -30,13 +30,15 @@ import time
 import traceback
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from publish.document import Document, channel
 from publish.errors import BuildError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 class Made(NamedTuple):
@@ -77,6 +79,14 @@ def start(workers: int, pdf: bool) -> Pool | Inline:
             threading.Thread(target=_warm_up, args=(True, True), daemon=True).start()
         return Inline()
     return Pool(workers, pdf)
+
+
+def _future() -> Future:
+    # Imported here: concurrent.futures brings logging, and a build with nothing to do
+    # never hands out a job.
+    from concurrent.futures import Future
+
+    return Future()
 
 
 class _Worker:
@@ -120,7 +130,7 @@ class Pool:
         gc.unfreeze()  # the parent's own collections go on as before
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        fut: Future = Future()
+        fut = _future()
         self.queue.append((fut, fn, args))
         self._dispatch()
         return fut
@@ -423,7 +433,7 @@ class Inline:
     inline = True
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        fut: Future = Future()
+        fut = _future()
         fut.set_running_or_notify_cancel()
         try:
             fut.set_result(fn(*args))

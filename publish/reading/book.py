@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from publish import project
 from publish.errors import SourceError
 from publish.lines import OPEN, code_lines, front_matter_end, unclosed_fence
@@ -31,11 +29,6 @@ from publish.lines import OPEN, code_lines, front_matter_end, unclosed_fence
 NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1")
 HEADING = re.compile(r"^ {0,3}#\s", re.M)
-
-
-def is_book(source: Path) -> bool:
-    """A project file given as the source: the book its ``chapters`` list."""
-    return source.name == project.NAME
 
 
 def chapters(source: Path) -> list[Path]:
@@ -108,6 +101,8 @@ def join(texts: list[tuple[Path, str]]) -> tuple[str, list[tuple[Path, int, int]
 
 
 def _front(block: str) -> dict:
+    import yaml  # here: an up-to-date check never reads a chapter's YAML
+
     try:
         data = yaml.safe_load(block)
     except yaml.YAMLError:

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from publish import pandoc
+from publish import pandoc, project
 from publish.document import Document
 from publish.errors import SourceError
 from publish.reading import book
@@ -22,7 +22,7 @@ def read(source: Path, stem: str) -> Document:
     """Reading stage, part 1: fills ``text`` and ``encoding`` (for a book, the chapters'
     texts joined, and ``parts``: reading/book.py)."""
     doc = Document(source=source, stem=stem)
-    if book.is_book(source):
+    if project.is_book(source):
         texts = []
         for chapter in book.chapters(source):
             text, doc.encoding = decode(_bytes(chapter), str(chapter))
