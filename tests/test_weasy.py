@@ -153,6 +153,11 @@ def test_weasyprint_declarations_come_from_the_cache_after_the_first_import(tmp_
     assert _load(tmp_path) == "Prebuilt"
     cached[0].write_text("this is not Python", "utf-8")
     assert _load(tmp_path) == "FFI"
+    # read as data, never run: a file that would do anything else is not used
+    planted = tmp_path / "ran"
+    cached[0].write_text(f"ffi = _cffi_backend.FFI(open({str(planted)!r}, 'w'))\n", "utf-8")
+    assert _load(tmp_path) == "FFI"
+    assert not planted.exists()
 
 
 def test_a_pdf_is_the_same_with_the_prebuilt_declarations(tmp_path):

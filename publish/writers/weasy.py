@@ -10,9 +10,10 @@ WeasyPrint has no public hook for either change, so each wraps a function of its
 - ``prebuilt-ffi`` (:func:`load`, the first import): WeasyPrint's ``text/ffi.py`` parses
   16 kB of C declarations with cffi (pycparser) on every import, half of WeasyPrint's
   import (0.22 of 0.43 s, in every worker and every PDF build). The first import records
-  them and writes cffi's out-of-line ABI module for them (Python only, no compiler) to
-  the user's cache; later imports hand that module's ``ffi`` to ``text/ffi.py``, whose
-  ``cdef`` call then has nothing to do. The cache is keyed by the bytes of
+  them and writes cffi's out-of-line ABI module for them (no compiler) to the user's
+  cache; later imports read that file's literal arguments (it is parsed, never run) into
+  cffi's compiled ``FFI`` and hand it to ``text/ffi.py``, whose ``cdef`` call then has
+  nothing to do. The cache is keyed by the bytes of
   ``text/ffi.py`` and the cffi and Python versions; anything unexpected imports WeasyPrint
   as it is.
 - ``font-copy``: WeasyPrint 70 copies each whole font file into a ``bytes`` object for every
@@ -137,18 +138,22 @@ def _ffi_key() -> tuple[str, Path] | None:
     key = hashlib.sha256(
         b"\0".join([source, cffi.__version__.encode(), sys.version.encode()])
     ).hexdigest()[:20]
-    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    home = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(home):  # unset, or relative: the XDG spec says ignore it
+        home = str(Path.home() / ".cache")
     return key, Path(home) / "publish" / f"weasyprint-ffi-{key}.py"
 
 
 def _prebuilt() -> tuple[Any, Path | None]:
-    """(the cached module's ``ffi``, or None; the file it is or would be in)."""
+    """(the cached module's ``ffi``, or None; the file it is or would be in). The file is
+    read as data, never run: it must be cffi's one ``ffi = _cffi_backend.FFI(...)`` whose
+    arguments are all literals."""
     found = _ffi_key()
     if found is None:
         return None, None
     _, path = found
     try:
-        code = path.read_text("utf-8")
+        args, kwargs = _ffi_arguments(path.read_text("utf-8"))
         import _cffi_backend
 
         class Prebuilt(_cffi_backend.FFI):  # type: ignore[misc, name-defined]
@@ -157,13 +162,32 @@ def _prebuilt() -> tuple[Any, Path | None]:
             def cdef(self, *args: Any, **kwargs: Any) -> None:
                 return None
 
-        shim = type(sys)("_cffi_backend")
-        shim.FFI = Prebuilt  # type: ignore[attr-defined]
-        space: dict[str, Any] = {"_cffi_backend": shim}
-        exec(compile(code, str(path), "exec"), space)  # noqa: S102 - publish's own cache file
-        return space["ffi"], path
+        return Prebuilt(*args, **kwargs), path
     except Exception:  # noqa: BLE001 - no cache, or a broken one: WeasyPrint as it is
         return None, path
+
+
+def _ffi_arguments(code: str) -> tuple[list[Any], dict[str, Any]]:
+    """The literal arguments of cffi's generated ``ffi = _cffi_backend.FFI(...)``; raises
+    ValueError for anything else."""
+    import ast
+
+    tree = ast.parse(code)
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
+        raise ValueError("not one assignment")
+    (target,), call = tree.body[0].targets, tree.body[0].value
+    if not (
+        isinstance(target, ast.Name)
+        and target.id == "ffi"
+        and isinstance(call, ast.Call)
+        and ast.unparse(call.func) == "_cffi_backend.FFI"
+    ):
+        raise ValueError("not cffi's FFI")
+    args = [ast.literal_eval(a) for a in call.args]
+    kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
+    if len(kwargs) != len(call.keywords):
+        raise ValueError("** arguments")
+    return args, kwargs
 
 
 def _import_recording(path: Path | None) -> Any:
@@ -191,22 +215,21 @@ def _import_recording(path: Path | None) -> Any:
 def _write_prebuilt(csource: str, path: Path) -> None:
     import cffi
 
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         builder = cffi.FFI()
         builder.cdef(csource)
         builder.set_source("_publish_weasyprint_ffi", None)  # ABI mode: Python, no compiler
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
         with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating …"
             builder.emit_python_code(str(tmp))
-        code = tmp.read_text("utf-8")
-        if _SHIM not in code:
-            tmp.unlink()
-            return
-        tmp.write_text(code.replace(_SHIM, "", 1), "utf-8")
+        code = tmp.read_text("utf-8").replace(_SHIM, "", 1)
+        _ffi_arguments(code)  # what the next import will read back
+        tmp.write_text(code, "utf-8")
         os.replace(tmp, path)  # whole or not at all: two workers may write it at once
     except Exception:  # noqa: BLE001 - no cache: the next import parses again
-        return
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 # -- justify ------------------------------------------------------------------------------
