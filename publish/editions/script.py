@@ -31,6 +31,8 @@ def detect_script(text: str) -> str:
     if not sample:
         return "Hans"
     to_hans = sum(a != b for a, b in zip(sample, converter("t2s").convert(sample), strict=False))
+    if not to_hans:  # nothing Traditional: Simplified, without loading s2t (41 ms, 27 MB)
+        return "Hans"
     to_hant = sum(a != b for a, b in zip(sample, converter("s2t").convert(sample), strict=False))
     return "Hant" if to_hans > to_hant else "Hans"
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import functools
 
-import rjieba
-
 from publish.editions.script import converter
 
 
@@ -22,6 +20,8 @@ class Words:
     def __init__(self, text: str) -> None:
         # jieba's word list is Simplified: a Traditional text is segmented through its
         # character-level Simplified twin (same length), positions map one to one.
+        import rjieba  # here: loading its word list takes 0.12 s, and most text needs none
+
         simple = converter("t2s").convert(text)
         tokens = rjieba.cut(simple if len(simple) == len(text) else text)
         self.start: list[int] = []
