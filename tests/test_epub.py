@@ -438,3 +438,20 @@ def test_han_latin_gaps_are_margins_not_characters(seed_dir, ed):
     css = readback.epub_files(seed_epub(seed_dir, ed))
     sheet = next(v for k, v in css.items() if k.endswith(".css") and b".latin.gap-start" in v)
     assert b"margin-left: 0.25em" in sheet
+
+
+def test_every_edition_has_every_sentence_of_the_accessibility_summary():
+    """The summary's sentences are the edition table's words, in each edition's script
+    (no OpenCC in the worker): every part the writer may name, for every edition."""
+    from publish.editions.table import CODES, spec
+    from publish.writers.epub import summary
+
+    parts = ["base", "tables", "math", "images", "images-partial", "refs", "none", "unknown"]
+    for code in CODES:
+        text = summary(code, parts)
+        assert len(text) > 100
+        if code != "zh-Hans":
+            assert "書" in text and "书" not in text, code
+    assert "閲讀" in summary("zh-Hant-HK", ["base"])  # Hong Kong's form
+    assert "閱讀" in summary("zh-Hant-TW", ["base"])
+    assert spec("zh-Hans").labels["a11y_refs"].startswith("引用标注")
