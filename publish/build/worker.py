@@ -50,6 +50,7 @@ class Made(NamedTuple):
     # the check of each output reads: made here, so that no worker loads OpenCC.
     source: Any
 
+
 # Per worker process: WeasyPrint's font configuration. In the build's process: the
 # editions made so far.
 _FONTS: Any = None
@@ -107,9 +108,6 @@ class Pool:
         self.workers: list[_Worker] = []
         self.queue: deque[tuple[Future, Callable[..., Any], tuple[Any, ...]]] = deque()
         self._fork()
-
-    def ready(self) -> None:
-        return None
 
     def _fork(self) -> None:
         import multiprocessing
@@ -239,7 +237,6 @@ def _serve(conn: Any, parent: int, pdf: bool) -> None:
             reply = (True, fn(*args), "")
         except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
             reply = (False, exc, "".join(traceback.format_exception(exc)))
-        _drop_font_pages()
         try:
             conn.send(reply)
         except OSError:
@@ -247,6 +244,7 @@ def _serve(conn: Any, parent: int, pdf: bool) -> None:
         except Exception as exc:  # noqa: BLE001 - a value that does not pickle
             what = f"{type(reply[1]).__name__}: {reply[1]}" if not reply[0] else "its result"
             conn.send((False, BuildError(f"a job could not send back {what} ({exc})"), reply[2]))
+        _drop_font_pages()  # after the reply: the build hands out the next job meanwhile
 
 
 FONT_FILES = (".ttc", ".otf", ".ttf")
@@ -440,9 +438,6 @@ class Inline:
         except Exception as exc:
             fut.set_exception(exc)
         return fut
-
-    def ready(self) -> None:
-        return None
 
     def running(self) -> int:
         return 0
