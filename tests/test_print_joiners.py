@@ -7,7 +7,7 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from publish.ast import Str, stringify
+from publish.ast import Code, Para, Plain, Str, Strong, classes, elements, stringify, text
 from publish.writers import pdf, spacing
 from publish.writers.spacing import GAP, TIE
 from tests import readback
@@ -15,29 +15,19 @@ from tests.conftest import build
 
 
 def para(*inlines):
-    return {"t": "Para", "c": list(inlines)}
+    return Para(list(inlines))
 
 
 def texts(blocks):
-    return [e["c"] for e in _walk(blocks) if isinstance(e, dict) and e.get("t") == "Str"]
-
-
-def _walk(x):
-    if isinstance(x, list):
-        for y in x:
-            yield from _walk(y)
-    elif isinstance(x, dict):
-        yield x
-        if "c" in x:
-            yield from _walk(x["c"])
+    return [text(e) for e in elements(blocks) if e["t"] == "Str"]
 
 
 def spans(blocks):
-    return [e for e in _walk(blocks) if isinstance(e, dict) and e.get("t") == "Span"]
+    return [classes(e) for e in elements(blocks) if e["t"] == "Span"]
 
 
 def test_joined_gaps_are_characters_beside_each_western_run():
-    blocks = [para(Str("在2024年，GPT-4o与"), {"t": "Strong", "c": [Str("Gemini")]}, Str("发布"))]
+    blocks = [para(Str("在2024年，GPT-4o与"), Strong([Str("Gemini")]), Str("发布"))]
     spacing.mark(blocks, joined=True)
     assert not spans(blocks)
     assert texts(blocks) == [f"在{GAP}2024{GAP}年，GPT-4o{GAP}与", f"{GAP}Gemini{GAP}", "发布"]
@@ -46,19 +36,18 @@ def test_joined_gaps_are_characters_beside_each_western_run():
 
 
 def test_joined_gaps_leave_punctuation_and_code_as_before():
-    blocks = [para(Str("（CNN）和"), {"t": "Code", "c": [["", [], []], "pip"]}, Str("安装"))]
+    blocks = [para(Str("（CNN）和"), Code("pip"), Str("安装"))]
     spacing.mark(blocks, joined=True)
     assert texts(blocks)[0] == "（CNN）和"  # no gap between Western text and CJK punctuation
     # inline code keeps its span (a box of its own either way)
-    assert [s["c"][0][1] for s in spans(blocks)] == [["latin", "gap-start", "gap-end"]]
+    assert spans(blocks) == [["latin", "gap-start", "gap-end"]]
 
 
 def test_margins_mode_is_unchanged():
     blocks = [para(Str("在2024年"))]
     spacing.mark(blocks)
     assert GAP not in "".join(texts(blocks))
-    names = [s["c"][0][1] for s in spans(blocks)]
-    assert names == [["han-latin"], ["latin", "gap-start", "gap-end"]]
+    assert spans(blocks) == [["han-latin"], ["latin", "gap-start", "gap-end"]]
 
 
 def test_a_tie_is_not_counted_as_width():
@@ -71,7 +60,7 @@ def cite(n: str):
 
 def test_ties_keep_the_last_two_characters_and_citation_marks(tmp_path):
     blocks = [para(Str("降低了门槛"), cite("1"), Str("。其后提高效率。"))]
-    joined = [para(*[dict(e) for e in blocks[0]["c"]])]
+    joined = [para(Str("降低了门槛"), cite("1"), Str("。其后提高效率。"))]
     pdf._keep_marks_with_text(joined, joined=True)
     pdf._no_lone_last_character(joined, joined=True)
     assert texts(joined)[0] == f"降低了门槛{TIE}"
@@ -80,14 +69,14 @@ def test_ties_keep_the_last_two_characters_and_citation_marks(tmp_path):
     # without the patched layout: nobr spans, as before
     pdf._keep_marks_with_text(blocks, joined=False)
     pdf._no_lone_last_character(blocks, joined=False)
-    assert [s["c"][0][1] for s in spans(blocks)] == [["nobr"], ["nobr"]]
+    assert spans(blocks) == [["nobr"], ["nobr"]]
 
 
 def test_a_short_cell_with_a_tie_is_still_kept_on_one_line():
-    cell = [{"t": "Plain", "c": [Str(f"统一处理多种模态数{TIE}据")]}]
-    table = _table([[cell, [{"t": "Plain", "c": [Str("短")]}]]])
+    cell = [Plain([Str(f"统一处理多种模态数{TIE}据")])]
+    table = _table([[cell, [Plain([Str("短")])]]])
     pdf._short_cells_whole([table], 44)
-    assert any("nobr" in s["c"][0][1] for s in spans([table]))
+    assert ["nobr"] in spans([table])
 
 
 def _table(rows):
