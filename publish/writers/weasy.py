@@ -16,6 +16,10 @@ WeasyPrint has no public hook for either change, so each wraps a function of its
   nothing to do. The cache is keyed by the bytes of
   ``text/ffi.py`` and the cffi and Python versions; anything unexpected imports WeasyPrint
   as it is.
+- ``compression``: pydyf, WeasyPrint's PDF writer, compresses every content stream at
+  zlib level 9; at zlib's default (6) writing the ten-fold report's PDF took 0.84 s
+  instead of 0.97 (best of three, warm process) for a file 1.2 % larger. pydyf's module
+  is given a ``zlib`` whose ``compressobj`` uses level 6.
 - ``font-copy``: WeasyPrint 70 copies each whole font file into a ``bytes`` object for every
   PDF (``pdf.fonts.Font.__init__`` → ``text.fonts.get_hb_object_data``: 19–27 MB for each
   Noto CJK face, five faces in a print edition), though the HarfBuzz subsetter reads the
@@ -325,6 +329,35 @@ def _patch_font_copy() -> str:
     return ""
 
 
+# -- compression --------------------------------------------------------------------------
+
+PDF_ZLIB_LEVEL = 6  # zlib's own default
+
+
+def _patch_compression() -> str:
+    import zlib
+
+    import pydyf
+
+    if getattr(pydyf, "zlib", None) is not zlib:
+        return "pydyf no longer compresses with the zlib module, or is patched already"
+    try:
+        source = inspect.getsource(pydyf)
+    except (OSError, TypeError):
+        source = ""
+    if "zlib.compressobj(level=9)" not in source:
+        return "pydyf no longer compresses streams with zlib.compressobj(level=9)"
+    shim = type(sys)("zlib")
+    shim.__dict__.update(zlib.__dict__)
+
+    def compressobj(level: int = PDF_ZLIB_LEVEL, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(PDF_ZLIB_LEVEL, *args, **kwargs)
+
+    shim.compressobj = compressobj  # type: ignore[attr-defined]
+    pydyf.zlib = shim  # type: ignore[attr-defined]
+    return ""
+
+
 def _params(fn: Callable[..., Any]) -> list[str]:
     try:
         return list(inspect.signature(fn).parameters)
@@ -335,4 +368,5 @@ def _params(fn: Callable[..., Any]) -> list[str]:
 PATCHES: dict[str, Callable[[], str]] = {
     "justify": _patch_justify,
     "font-copy": _patch_font_copy,
+    "compression": _patch_compression,
 }
