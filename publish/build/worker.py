@@ -309,7 +309,9 @@ def _warm_up(pdf: bool, fonts: bool) -> None:
     before the first job needs them. A failure here is left to that job, which reports it
     as one line (a thread or a pool initializer would print a traceback)."""
     try:
-        import publish.writers  # noqa: F401
+        import publish.writers
+
+        publish.writers.WRITERS  # noqa: B018 - the writers imported (they load on first use)
 
         if pdf and fonts:
             _font_config()
