@@ -279,12 +279,13 @@ class State:
         self.outputs: dict[str, dict[str, Any]] = {}
         self.sources: dict[str, dict[str, Any]] = {}
         self.site: dict[str, str] = {}  # what the download page was made from
-        self._saved = b""
+        # What was read, as a build compares it before writing (its own copy: the build
+        # changes the dictionaries above in place); None: nothing usable was read.
         self._read: Any = None
         self.problem = ""  # why the state file was ignored, if it was
         try:
-            self._saved = read_regular(self.path, MAX_STATE)
-            data = json.loads(self._saved)
+            raw = read_regular(self.path, MAX_STATE)
+            data = json.loads(raw)
         except FileNotFoundError:
             return  # the first build into this folder
         except OSError as exc:
@@ -301,9 +302,7 @@ class State:
             self._ignore(str(exc))
             return
         self.outputs, self.sources, self.site = outputs, sources, site
-        # What was read, as a build compares it before writing (a copy: the build changes
-        # the dictionaries above in place)
-        self._read = json.loads(self._saved)
+        self._read = json.loads(raw)
 
     def _ignore(self, why: str) -> None:
         """Build as if there were no state (every output is rebuilt), and say so once: a
@@ -316,27 +315,23 @@ class State:
             flush=True,
         )
 
+    def _data(self) -> dict[str, Any]:
+        data = {"outputs": self.outputs, "sources": self.sources, "site": self.site}
+        return {"format": FORMAT, **data}
+
     def dumps(self) -> bytes:
-        data = {
-            "format": FORMAT,
-            "outputs": self.outputs,
-            "sources": self.sources,
-            "site": self.site,
-        }
-        return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+        text = json.dumps(self._data(), ensure_ascii=False, sort_keys=True, indent=1)
+        return (text + "\n").encode()
 
     def save(self) -> None:
         """Write the state if it changed (a build with nothing to do writes nothing: it
         compares what it holds with what it read before it serialises anything)."""
-        now = {"outputs": self.outputs, "sources": self.sources, "site": self.site}
-        if self._read is not None and {**now, "format": FORMAT} == self._read:
+        if self._data() == self._read:
             return
-        data = self.dumps()
-        if data != self._saved:
-            from publish.writers.common import write_bytes
+        from publish.writers.common import write_bytes
 
-            write_bytes(self.path, data)
-            self._saved = data
+        data = self.dumps()
+        write_bytes(self.path, data)
         self._read = json.loads(data)
 
 
