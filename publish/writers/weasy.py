@@ -289,11 +289,7 @@ def _patch_font_copy() -> str:
     if font is None or data is None or "file_content" in vars(font):
         return "weasyprint.pdf.fonts.Font or get_hb_object_data is gone, or already patched"
     init = font.__init__
-    try:
-        source = inspect.getsource(init)
-    except (OSError, TypeError):
-        source = ""
-    if "self.file_content = get_hb_object_data(self.hb_face)" not in source:
+    if "self.file_content = get_hb_object_data(self.hb_face)" not in _source(init):
         return "Font.__init__ no longer copies the face with get_hb_object_data(self.hb_face)"
     if _params(data)[:1] != ["hb_object"]:
         return "get_hb_object_data(hb_object, …) changed"
@@ -341,11 +337,7 @@ def _patch_compression() -> str:
 
     if getattr(pydyf, "zlib", None) is not zlib:
         return "pydyf no longer compresses with the zlib module, or is patched already"
-    try:
-        source = inspect.getsource(pydyf)
-    except (OSError, TypeError):
-        source = ""
-    if "zlib.compressobj(level=9)" not in source:
+    if "zlib.compressobj(level=9)" not in _source(pydyf):
         return "pydyf no longer compresses streams with zlib.compressobj(level=9)"
     shim = type(sys)("zlib")
     shim.__dict__.update(zlib.__dict__)
@@ -356,6 +348,14 @@ def _patch_compression() -> str:
     shim.compressobj = compressobj  # type: ignore[attr-defined]
     pydyf.zlib = shim  # type: ignore[attr-defined]
     return ""
+
+
+def _source(obj: Any) -> str:
+    """What a patch reads to see the code it wraps is as expected ("" when not at hand)."""
+    try:
+        return inspect.getsource(obj)
+    except (OSError, TypeError):
+        return ""
 
 
 def _params(fn: Callable[..., Any]) -> list[str]:
