@@ -38,6 +38,7 @@ from markupsafe import Markup
 from publish.ast import (
     INLINE_CONTAINERS,
     Span,
+    Str,
     blocks_of,
     classes,
     content,
@@ -74,7 +75,12 @@ TIED = "han-latin"  # a run and the Han character on its gap side(s), kept on on
 def mark(blocks: list[Any], joined: bool = False) -> None:
     """Wraps the Western runs beside Han in ``blocks`` (see the module's doc), in place;
     ``joined``: a :data:`GAP` character in text instead (print)."""
-    split = _joined if joined else _split
+    _blocks(blocks, _joined if joined else _split)
+
+
+def _blocks(blocks: list[Any], split: Any) -> None:
+    """:func:`mark`, Western runs in text handed to ``split`` (:func:`_split` or
+    :func:`_joined`)."""
     stack: list[Any] = [blocks]
     while stack:
         item = stack.pop()
@@ -96,8 +102,7 @@ def mark(blocks: list[Any], joined: bool = False) -> None:
 
 
 def _inlines(inlines: list[Any], before: str, after: str, split: Any) -> None:
-    """``before``/``after``: the characters printed just outside the list ("" for none);
-    ``split``: :func:`_split` or :func:`_joined`."""
+    """``before``/``after``: the characters printed just outside the list ("" for none)."""
     out: list[Any] = []
     for i, e in enumerate(inlines):
         left = _edge(inlines[i - 1], last=True) if i else before
@@ -116,7 +121,7 @@ def _inlines(inlines: list[Any], before: str, after: str, split: Any) -> None:
         if kind in INLINE_CONTAINERS and not shows_address(e):
             _inlines(inline_content(e), left, right, split)
         elif kind == "Note":
-            mark(blocks_of(e), joined=split is _joined)
+            _blocks(blocks_of(e), split)
         out.append(e)
     inlines[:] = out
 
@@ -178,26 +183,26 @@ def _plan(text: str, before: str, after: str) -> list[Group]:
 def _split(text: str, before: str, after: str) -> list[Any]:
     groups = _plan(text, before, after)
     if not groups:
-        return [{"t": "Str", "c": text}]
+        return [Str(text)]
     out: list[Any] = []
     done = 0
     for first, last, runs in groups:
         if first > done:
-            out.append({"t": "Str", "c": text[done:first]})
+            out.append(Str(text[done:first]))
         parts: list[Any] = []
         at = first
         for start, end, gaps in runs:
             if start > at:
-                parts.append({"t": "Str", "c": text[at:start]})
-            run = [{"t": "Str", "c": text[start:end]}]
+                parts.append(Str(text[at:start]))
+            run = [Str(text[start:end])]
             parts.append(Span(run, make_attr(classes=[CLASS, *gaps])))
             at = end
         if last > at:
-            parts.append({"t": "Str", "c": text[at:last]})
+            parts.append(Str(text[at:last]))
         out += parts if len(parts) == 1 else [Span(parts, make_attr(classes=[TIED]))]
         done = last
     if done < len(text):
-        out.append({"t": "Str", "c": text[done:]})
+        out.append(Str(text[done:]))
     return out
 
 
@@ -205,7 +210,7 @@ def _joined(text: str, before: str, after: str) -> list[Any]:
     """``text`` with a :data:`GAP` on each side of a Western run that has a gap."""
     runs = _runs(text, before, after)
     if not runs:
-        return [{"t": "Str", "c": text}]
+        return [Str(text)]
     parts: list[str] = []
     done = 0
     for start, end, gaps in runs:
@@ -215,7 +220,7 @@ def _joined(text: str, before: str, after: str) -> list[Any]:
         parts += [GAP] if GAP_END in gaps else []
         done = end
     parts.append(text[done:])
-    return [{"t": "Str", "c": "".join(parts)}]
+    return [Str("".join(parts))]
 
 
 def html(text: str) -> Markup:
