@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import os
 import signal
@@ -265,13 +266,19 @@ def _drop_font_pages() -> None:
                 for line in maps
                 if line.rstrip().endswith(FONT_FILES) and line.split()[1].startswith("r-")
             ]
-        libc = ctypes.CDLL(None, use_errno=True)
+        libc = _libc()
         libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
         for span in spans:
             start, end = (int(x, 16) for x in span.split("-"))
             libc.madvise(start, end - start, _MADV_DONTNEED)
     except (OSError, ValueError, AttributeError):
         return  # memory stays as it was: nothing is wrong with the output
+
+
+@functools.cache
+def _libc() -> Any:
+    """The C library this process runs on (Linux: prctl, madvise)."""
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def _init_worker(parent: int, pdf: bool) -> None:
@@ -281,11 +288,8 @@ def _init_worker(parent: int, pdf: bool) -> None:
     signal.signal(signal.SIGTERM, _stop)
     os.setpgid(0, 0)
     if sys.platform == "linux":
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass  # the watchdog below still notices
+        with suppress(OSError, AttributeError):  # else the watchdog below still notices
+            _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()
     if os.getppid() != parent:  # the parent died before the signal was set up
         _stop(signal.SIGTERM, None)
