@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from publish import __version__
+from publish import __version__, stamp
 from publish.errors import BuildError, PublishError, StrictError, UsageError
 
 if TYPE_CHECKING:
@@ -183,6 +183,7 @@ def _build(args: argparse.Namespace) -> int:
     from publish.build.cache import guard
     from publish.config import load_config, stem_of
 
+    stamp.start()
     config = load_config(
         args.sources,
         out=args.out,
@@ -238,13 +239,20 @@ def _build(args: argparse.Namespace) -> int:
             f"{names}: an address (a picture's or a link's) holds a NUL byte (%00); remove "
             "it and build again"
         ) from exc
-    for doc, d in result.warnings:
-        print(stderr_line(doc, d), file=sys.stderr)
+    said = [stderr_line(doc, d) for doc, d in result.warnings]
+    for line in said:
+        print(line, file=sys.stderr)
     warnings = len(result.warnings) + len(config.notes)
     if config.strict and warnings:
         raise StrictError(f"--strict: {warnings} warning(s); fix them or drop --strict")
     if not config.quiet and not config.dry_run:
         print(summary(config, result.built, result.current, warnings), file=sys.stderr)
+    if not config.dry_run and not config.force:
+        # What this command prints when run again with nothing changed (publish/stamp.py).
+        again = [*config.notes, *said]
+        if not config.quiet:
+            again.append(summary(config, [], [*result.built, *result.current], warnings))
+        stamp.save(config.out, args.argv, again)
     return 0
 
 
@@ -367,8 +375,11 @@ def _review(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv
+    if argv[:1] == ["build"] and stamp.replay(argv):
+        return 0  # the same command, and not one file it read or wrote changed since
     try:
         args = parser().parse_args(argv)
+        args.argv = argv
         if args.command is None:
             raise UsageError("no command; try `publish build SOURCE...` (see `publish --help`)")
         commands = {"build": _build, "refs": _refs, "review": _review, "preview": _preview}

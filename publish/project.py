@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from publish import stamp
+
 NAME = "publish.toml"
 
 # Each key and the type of its value. Lists of choices also take one comma-separated string
@@ -102,6 +104,7 @@ def find(start: Path | None = None) -> Path | None:
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
         path = candidate / NAME
+        stamp.watch(path)  # one added later changes the build
         if path.is_file():
             # relative to the current folder ("../publish.toml"), as messages show it
             return Path(os.path.relpath(path)) if start is None else path
@@ -119,6 +122,7 @@ def suggest(word: str, choices: list[str] | tuple[str, ...], cutoff: float = 0.6
 def load(path: Path) -> Project:
     """Read ``path``: syntax and type problems, and unknown keys, collected on the result."""
     project = Project(path)
+    stamp.watch(path)
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -18,13 +18,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from publish import __version__, project, styles
+from publish import __version__, project, stamp, styles
 from publish.editions.table import CODES
 from publish.errors import BuildError
 from publish.styles import STYLES
 
-STATE = ".publish-state.json"
-LOCK = ".publish.lock"  # publish/build/lock.py's name: checked here before it is opened
+STATE = stamp.STATE
+LOCK = stamp.LOCK  # checked here before publish/build/lock.py opens it
 FORMAT = 1  # the state file's own format; another number means "start afresh"
 MAX_STATE = 64 << 20  # a state this big was not written by a build; reading it would swap
 DEPTH = 24  # the state's deepest real nesting is 6; deeper is not ours
@@ -75,6 +75,7 @@ def file_digest(path: Path) -> str:
 
 def _input_digest(path: Path) -> str:
     """SHA-256 of an input the user named (a source, sidecar or glossary may be a symlink)."""
+    stamp.watch(path)
     h = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -134,16 +135,16 @@ def tree_digest(root: Path, suffixes: tuple[str, ...] = ()) -> str:
     """Every file under ``root`` (names and bytes), in a fixed order. Caches, editor
     back-ups and hidden files are not part of it."""
     h = hashlib.sha256()
+    stamp.watch(root)
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if (
-            not path.is_file()
-            or "__pycache__" in rel
-            or any(part.startswith(".") for part in rel.split("/"))
-            or rel.endswith("~")
-            or (suffixes and not rel.endswith(suffixes))
-        ):
+        if "__pycache__" in rel or any(part.startswith(".") for part in rel.split("/")):
             continue
+        if path.is_dir():
+            stamp.watch(path)  # a file added to it
+        if not path.is_file() or rel.endswith("~") or (suffixes and not rel.endswith(suffixes)):
+            continue
+        stamp.watch(path)
         h.update(rel.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -156,6 +157,7 @@ def _packages() -> str:
     for entry in sys.path:
         p = Path(entry or ".")
         if p.name in ("site-packages", "dist-packages") and p.is_dir():
+            stamp.watch(p)  # a package installed, removed or upgraded
             names += sorted(n for n in os.listdir(p) if n.endswith(".dist-info"))
     names.append(sys.version)
     return digest("\n".join(names).encode())
@@ -172,6 +174,7 @@ def _pandoc() -> str:
         from publish import pandoc
 
         candidate = Path(pandoc.binary())
+    stamp.watch(candidate)
     st = candidate.stat()
     return digest(f"{candidate}\0{st.st_size}\0{st.st_mtime_ns}".encode())
 
@@ -194,6 +197,8 @@ def source_inputs(source: Path, glossary: Path | None, env: dict[str, str]) -> d
     """Inputs of everything made from one source (its report, every edition); the
     pictures it shows are known only once it is read: :func:`pictures_digest`."""
     sidecars = [source.with_name(source.stem + ext) for ext in SIDECARS]
+    for sidecar in sidecars:
+        stamp.watch(sidecar)  # one added later makes a difference too
     files = [source]
     if project.is_book(source):  # a book: its project file and every chapter, in order
         # imported here: the reader, which book.py's package brings, is not needed to see
@@ -221,7 +226,9 @@ def pictures_digest(source: Path, names: Any) -> str:
     for name in names if isinstance(names, list) else []:
         if not isinstance(name, str):
             continue
+        stamp.watch(root / name)  # a link, and what it leads to
         path = (root / name).resolve()
+        stamp.watch(path)
         ok = path.is_relative_to(root) and path.is_file()
         h.update(name.encode() + b"\0" + (_input_digest(path).encode() if ok else b"") + b"\0")
     return h.hexdigest()

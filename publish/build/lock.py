@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from publish import stamp
 from publish.errors import BuildError
 
-LOCK = ".publish.lock"
+LOCK = stamp.LOCK
 
 _held: set[int] = set()  # lock file descriptors this process holds
 
