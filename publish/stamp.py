@@ -1,8 +1,8 @@
-"""The no-op's short cut: ``DIR/.publish-stamp.json``.
+"""The no-op's short cut: a stamp per output folder, in the user's cache.
 
 A build with nothing to do hashes every input (sources, styles, publish's own code) and
-compares the hashes with the build state: correct, but most of its 0.07 s is Python
-importing the build to do so. As make, ninja and git's index do, this file remembers what
+compares the hashes with the build state: correct, but most of its 0.08 s is Python
+importing the build to do so. As make, ninja and git's index do, a stamp remembers what
 each file *looked like* (type, size, modification and change times, inode) when the last
 successful build of the same command read it, the files that build left in the folder, and
 the lines it would print had there been nothing to do. Run again, the same command (same
@@ -16,6 +16,9 @@ What a build reads to decide is watched where it is read, *before* reading it
 so an edit made while the build runs shows as a difference. A file changed within
 :data:`RACY` of being looked at might change again within the same timestamp tick unseen
 (git's "racily clean" entries): a build that read one writes no stamp.
+
+Stamps live in the user's cache (``~/.cache/publish/stamps``), not in the output folder:
+they name local paths (the sources, Python's), which a published folder should not carry.
 """
 
 from __future__ import annotations
@@ -25,15 +28,16 @@ import os
 import stat
 import sys
 import time
+import zlib
 from pathlib import Path
 
 # publish's own files in an output folder (the build's modules take their names from here,
 # which imports nothing of theirs)
-NAME = ".publish-stamp.json"
 STATE = ".publish-state.json"  # the build state (publish/build/cache.py): always looked at
 LOCK = ".publish.lock"  # rewritten by every build, the no-op too: not part of the stamp
 FORMAT = 1
 KEEP = 8  # commands remembered per folder (a Makefile's pdf, epub and all targets)
+FOLDERS = 256  # output folders remembered; the least recently stamped are forgotten
 RACY = 2_000_000_000  # ns: FAT's 2 s timestamps are the coarsest a folder may have
 ENV = ("SOURCE_DATE_EPOCH",)  # the environment a build reads (pandoc's dates)
 MAX = 4 << 20  # a stamp this big was not written by publish
@@ -101,7 +105,7 @@ def out_of(argv: list[str]) -> str:
 def replay(argv: list[str]) -> bool:
     """True when the last successful run of ``argv`` into its folder still holds: its
     lines are printed again (standard error) and there is nothing to do."""
-    runs = _read(Path(out_of(argv)) / NAME)
+    runs = _read(path_for(Path(out_of(argv))))
     want = request(argv)
     for run in runs:
         if run.get("request") != want:
@@ -124,38 +128,46 @@ def save(out: Path, argv: list[str], lines: list[str]) -> bool:
     """Stamp ``out`` for ``argv``, which has just built it and would print ``lines`` if run
     again with nothing changed. False (and no stamp for it) when an input it read was
     changed too recently to be vouched for, or the stamp cannot be written."""
+    path = path_for(out)
     files: dict[str, Look] = {}
-    for path, (seen, when) in _seen.items():
+    for name, (seen, when) in _seen.items():
         if seen is not None and max(seen[2::5]) > when - RACY:  # the link's, its target's
-            _forget(out, argv)
+            _forget(path, argv)
             return False
-        files[path] = seen
-    path = out / NAME
+        files[name] = seen
+    for folder, dirs, names in os.walk(out):
+        dirs.sort()
+        files[os.path.abspath(folder)] = look(folder)
+        for name in sorted(names):
+            if folder == str(out) and name == LOCK:
+                continue
+            p = os.path.abspath(os.path.join(folder, name))
+            files[p] = look(p)
+    run = {"request": request(argv), "files": sorted(files.items()), "lines": lines}
+    others = [r for r in _read(path) if r.get("request") != run["request"]]
     try:
-        # Created before the folder is looked at (creating it changes the folder's time),
-        # then filled in place, which does not: a reader meanwhile finds it empty or cut
-        # short, which is no stamp.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-        os.close(fd)
-        for folder, dirs, names in os.walk(out):
-            dirs.sort()
-            files[os.path.abspath(folder)] = look(folder)
-            for name in sorted(names):
-                if folder == str(out) and name in (NAME, LOCK):
-                    continue
-                p = os.path.abspath(os.path.join(folder, name))
-                files[p] = look(p)
-        run = {"request": request(argv), "files": sorted(files.items()), "lines": lines}
-        others = [r for r in _read(path) if r.get("request") != run["request"]]
         _write(path, [run, *others][:KEEP])
     except OSError:
         return False
     return True
 
 
-def _forget(out: Path, argv: list[str]) -> None:
+def user_cache() -> Path:
+    """publish's folder in the user's cache: ``$XDG_CACHE_HOME/publish``, else
+    ``~/.cache/publish`` (a relative XDG_CACHE_HOME is ignored, as the XDG spec says)."""
+    home = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(home):
+        home = str(Path.home() / ".cache")
+    return Path(home) / "publish"
+
+
+def path_for(out: Path) -> Path:
+    key = os.path.abspath(out).encode("utf-8", "surrogateescape")
+    return user_cache() / "stamps" / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.json"
+
+
+def _forget(path: Path, argv: list[str]) -> None:
     """Drop ``argv``'s entry: an older one must not outlive the build that replaced it."""
-    path = out / NAME
     runs = _read(path)
     kept = [r for r in runs if r.get("request") != request(argv)]
     if kept != runs:
@@ -184,7 +196,16 @@ def _read(path: Path) -> list[dict[str, object]]:
 
 
 def _write(path: Path, runs: list[dict[str, object]]) -> None:
+    """Written whole or not at all (a temporary file renamed into place); the oldest
+    folders' stamps forgotten beyond :data:`FOLDERS`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps({"format": FORMAT, "runs": runs}, ensure_ascii=False).encode()
-    fd = os.open(path, os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    stamps = sorted(path.parent.glob("*.json"), key=lambda p: (look(p) or [0, 0, 0])[2])
+    for old in stamps[:-FOLDERS]:
+        old.unlink(missing_ok=True)

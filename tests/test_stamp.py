@@ -32,9 +32,15 @@ TEXT = """\
 OLD = time.time() - 3600  # an hour ago: not racily clean
 
 
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    """Stamps in a cache of the test's own (the processes it starts inherit it)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 def source(folder: Path, text: str = TEXT) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "stamped.md"
+    path = folder / "notes.md"
     path.write_text(text, "utf-8")
     os.utime(path, (OLD, OLD))
     return path
@@ -71,11 +77,14 @@ def test_nothing_changed_prints_what_the_full_check_prints_without_the_build(tmp
     quick, modules = imports(argv, tmp_path)
     assert "publish.build.build" not in modules and "publish.config" not in modules
     assert "nothing to build: 1 outputs up to date" in quick
-    (out / stamp.NAME).unlink()  # the full check, which stamps again
+    stamp.path_for(out).unlink()  # the full check, which stamps again
     full, modules = imports(argv, tmp_path)
     assert "publish.build.build" in modules
     assert full == quick
-    assert (out / stamp.NAME).is_file()
+    assert stamp.path_for(out).is_file()
+    assert stamp.path_for(out).is_relative_to(tmp_path / "cache" / "publish" / "stamps")
+    # the folder carries no stamp: it would name local paths wherever it is published
+    assert not [p for p in out.rglob("*") if "stamp" in p.name]
 
 
 def test_the_short_cut_rewrites_nothing(tmp_path):
@@ -108,14 +117,14 @@ def test_what_the_full_check_would_see_ends_the_short_cut(tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert stamp.replay(argv)
-    html = out / "stamped" / "stamped.zh-Hans.html"
+    html = out / "notes" / "notes.zh-Hans.html"
     if change == "source edited, same size":
         src.write_text(TEXT.replace("很快", "很慢"), "utf-8")
         os.utime(src, (OLD, OLD))  # even with its old time back: its change time moved
     elif change == "source touched":
         src.touch()
     elif change == "sidecar added":
-        src.with_name("stamped.refs.yaml").write_text("{}\n", "utf-8")
+        src.with_name("notes.refs.yaml").write_text("{}\n", "utf-8")
     elif change == "glossary named in publish.toml":
         (tmp_path / "publish.toml").write_text('glossary = "g.toml"\n', "utf-8")
     elif change == "output edited":
@@ -126,7 +135,7 @@ def test_what_the_full_check_would_see_ends_the_short_cut(tmp_path, monkeypatch,
         state = out / ".publish-state.json"
         state.write_text(state.read_text("utf-8"), "utf-8")
     elif change == "file put in the folder":
-        (out / "stamped" / ".stamped.zh-Hans.pdf.tmp123").write_bytes(b"")
+        (out / "notes" / ".notes.zh-Hans.pdf.tmp123").write_bytes(b"")
     elif change == "SOURCE_DATE_EPOCH":
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     elif change == "other arguments":
@@ -144,7 +153,7 @@ def test_an_edited_source_is_rebuilt_after_a_stamped_build(tmp_path):
     proc = run_cli(*argv, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "done: 1 output built" in proc.stderr
-    assert "很慢" in (out / "stamped" / "stamped.zh-Hans.html").read_text("utf-8")
+    assert "很慢" in (out / "notes" / "notes.zh-Hans.html").read_text("utf-8")
 
 
 def test_a_source_saved_just_before_the_build_is_not_vouched_for(tmp_path, monkeypatch):
@@ -170,7 +179,7 @@ def test_a_source_saved_just_before_the_build_is_not_vouched_for(tmp_path, monke
 def test_a_damaged_stamp_is_no_stamp(tmp_path, monkeypatch, text):
     src, out, argv = built(tmp_path)
     monkeypatch.chdir(tmp_path)
-    (out / stamp.NAME).write_bytes(text)
+    stamp.path_for(out).write_bytes(text)
     assert not stamp.replay(argv)
     proc = run_cli(*argv, cwd=tmp_path)
     assert proc.returncode == 0 and "nothing to build" in proc.stderr, proc.stderr
@@ -181,7 +190,7 @@ def test_a_stamp_that_looks_at_nothing_is_refused(tmp_path, monkeypatch):
     would match anything) was not."""
     src, out, argv = built(tmp_path)
     monkeypatch.chdir(tmp_path)
-    data = json.loads((out / stamp.NAME).read_text("utf-8"))
+    data = json.loads(stamp.path_for(out).read_text("utf-8"))
     data["runs"][0]["files"] = []
-    (out / stamp.NAME).write_text(json.dumps(data), "utf-8")
+    stamp.path_for(out).write_text(json.dumps(data), "utf-8")
     assert not stamp.replay(argv)

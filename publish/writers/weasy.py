@@ -55,6 +55,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from publish.stamp import user_cache
+
 SUPPORTED = (70,)  # WeasyPrint major versions whose internals these patches were made for
 
 # Off only to compare (tests/test_weasy.py: the same bytes either way); read at each call.
@@ -142,10 +144,7 @@ def _ffi_key() -> tuple[str, Path] | None:
     key = hashlib.sha256(
         b"\0".join([source, cffi.__version__.encode(), sys.version.encode()])
     ).hexdigest()[:20]
-    home = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(home):  # unset, or relative: the XDG spec says ignore it
-        home = str(Path.home() / ".cache")
-    return key, Path(home) / "publish" / f"weasyprint-ffi-{key}.py"
+    return key, user_cache() / f"weasyprint-ffi-{key}.py"
 
 
 def _prebuilt() -> tuple[Any, Path | None]:
