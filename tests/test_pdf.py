@@ -213,6 +213,22 @@ def test_every_citation_is_a_clickable_internal_link(seed_dir, ed):
     assert len(marks) == 31  # the seed's 31 citation marks
     # a link a reader can hit: a box of at least a few points each way
     assert all(m["from"].height >= 4 and m["from"].width >= 2 for m in marks)
+    # the whole mark, brackets and all, is the link, raised and small as a citation is
+    with pymupdf.open(pdf_path(seed_dir, ed)) as doc:
+        for page in doc:
+            for link in page.get_links():
+                if not link.get("nameddest", "").startswith("ref-"):
+                    continue
+                spans = [
+                    s
+                    for b in page.get_text("dict", clip=link["from"])["blocks"]
+                    for line in b.get("lines", [])
+                    for s in line["spans"]
+                    if s["text"].strip()
+                ]
+                # (the clip also catches the edge of the character before the mark)
+                small = "".join(s["text"] for s in spans if s["size"] < 9).strip()
+                assert re.fullmatch(r"\[\d+\]", small), small  # 0.75 of 10.5 pt
 
 
 @pytest.mark.parametrize("ed", EDITIONS)

@@ -50,17 +50,19 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def html_parts(
-    edition: Edition, extra: list[str] | None = None, joined: bool = False
+    edition: Edition, extra: list[str] | None = None, joined: bool = False, sections: bool = True
 ) -> tuple[str, str]:
     """The edition's TOC and body as HTML fragments, from pandoc; ``joined``: Han–Latin
-    gaps as characters (print, see spacing.py), not spans."""
+    gaps as characters (print, see spacing.py), not spans; ``sections``: each heading and
+    what follows it in a ``<section>`` (the heading's id on it), else headings carry their
+    ids themselves."""
     args = [
         "--standalone",
         "--template",
         str(style_files.path("pandoc/templates/parts.html")),
         "--toc",
         "--toc-depth=3",
-        "--section-divs",
+        *(["--section-divs"] if sections else []),
         "--wrap=none",
         *(extra or ["--mathml"]),
     ]
