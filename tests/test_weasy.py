@@ -194,3 +194,33 @@ def test_a_pdf_is_the_same_with_the_prebuilt_declarations(tmp_path):
         out[run] = (tmp_path / run / "a" / "a.zh-Hant-HK.pdf").read_bytes()
     assert list((tmp_path / "cache" / "publish").glob("weasyprint-ffi-*.py"))
     assert out["cold"] == out["warm"]
+
+
+LATER = """
+import sys
+from publish.writers import weasy
+weasy.load()
+import weasyprint.pdf.fonts as fonts
+print(sorted(m for m in weasy.LATER if m in sys.modules))
+print(type(fonts.subset).__name__)
+import fontTools.subset as real
+print(type(real).__name__, fonts.subset.Subsetter is real.Subsetter)
+try:
+    fonts.instantiateVariableFont(None, {})
+except Exception as exc:
+    print(type(exc).__module__ == "builtins")
+print(type(sys.modules["fontTools.varLib.instancer"]).__name__)
+"""
+
+
+def test_fonttools_fall_backs_are_imported_at_first_use():
+    """WeasyPrint's import leaves fontTools' subsetter and instancer out (its fall-backs
+    alone use them); the names it holds reach the real modules when used, and any other
+    importer gets the real modules."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", LATER], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split("\n")[:5] == ["[]", "_Later", "module True", "True", "module"]

@@ -252,7 +252,10 @@ def cover_png(edition: Edition) -> bytes:
     with the build's fonts (the region's Noto CJK face, so the glyphs take the region's
     forms), and PyMuPDF rasterises the page: the same edition gives the same bytes."""
     import pymupdf
-    import weasyprint
+
+    from publish.writers import weasy
+
+    weasyprint = weasy.load()  # its declarations cached, fontTools deferred (weasy.py)
     from weasyprint.urls import URLFetcher
 
     svg = base64.b64encode(cover_svg(edition).encode("utf-8")).decode("ascii")

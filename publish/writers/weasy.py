@@ -31,6 +31,13 @@ WeasyPrint has no public hook for either change, so each wraps a function of its
   Kozea/WeasyPrint#2130 (closed, 2024) removed a cache that held one such copy per
   ``Font`` between documents, and #1977 traced memory growth to the same ``ffi.unpack``.
 
+- ``later-fonttools`` (:func:`load`): WeasyPrint imports fontTools' subsetter and its
+  variable-font instancer with its PDF writer (``pdf/fonts.py``), 70 ms of every import,
+  for its fall-backs only (no HarfBuzz subsetter, a variable font). While WeasyPrint is
+  imported those two names are stand-ins (:class:`_Later`) that import the real module at
+  first use; they leave ``sys.modules`` as the import ends, so any other importer gets the
+  real modules.
+
 The fence: patches apply only to the WeasyPrint versions in ``SUPPORTED`` (pyproject pins
 ``weasyprint>=70,<71``), each checks that the names it wraps are there and look as
 expected before it touches anything, and a patch that cannot apply leaves WeasyPrint
@@ -51,7 +58,8 @@ import io
 import os
 import sys
 import threading
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +115,7 @@ def load() -> Any:
     one is cached (see the module's doc). Raises what ``import weasyprint`` raises."""
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
-    with _LOCK:
+    with _LOCK, _later_fonttools():
         cached, path = _prebuilt()
         if cached is None:
             return _import_recording(path)
@@ -127,6 +135,47 @@ def load() -> Any:
         finally:
             cffi.FFI = real  # type: ignore[misc]
         return weasyprint
+
+
+# -- later-fonttools -----------------------------------------------------------------------
+
+# The fontTools modules WeasyPrint's PDF writer imports for its fall-backs, and the names it
+# takes from them with ``from … import`` (which reads them at once).
+LATER = {"fontTools.subset": (), "fontTools.varLib.instancer": ("instantiateVariableFont",)}
+
+
+class _Later(types.ModuleType):
+    """Stands in for a module WeasyPrint imports but uses only on a fall-back path: an
+    attribute read imports the real module (once the stand-in has left sys.modules)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:  # still importing WeasyPrint
+            raise AttributeError(name)
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _deferred(module: str, name: str) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+@contextlib.contextmanager
+def _later_fonttools() -> Iterator[None]:
+    placed = [m for m in LATER if m not in sys.modules]
+    for module in placed:
+        stand_in = _Later(module)
+        for name in LATER[module]:
+            setattr(stand_in, name, _deferred(module, name))
+        sys.modules[module] = stand_in
+    try:
+        yield
+    finally:
+        for module in placed:
+            if isinstance(sys.modules.get(module), _Later):
+                del sys.modules[module]
 
 
 def _ffi_key() -> tuple[str, Path] | None:
