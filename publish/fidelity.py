@@ -728,14 +728,14 @@ def _sources(out: Path, given: list[Path]) -> dict[str, Path]:
 
 
 def prepare(path: Path) -> Document:
-    """A source read and cleaned as the build does before parsing (what :func:`source`
-    reads: the text with the chat the manuscript stage removes blanked)."""
-    from publish import manuscript, reading
-    from publish.config import stem_of
+    """A source prepared as the build prepares it, with the default options
+    (``publish.build.prepare``): :func:`source` then reads the text with the chat the
+    manuscript stage removes blanked, and knows what later stages take out on purpose
+    (the author's own list of sources, printed as the numbered list), as the build's own
+    check does; else ``make check`` called those lines lost."""
+    from publish.build import prepare as prepared
 
-    doc = reading.read(path, stem_of(path))
-    manuscript.clean_text(doc)
-    return doc
+    return prepared(path)
 
 
 def verify(out: Path, sources: list[Path] | None = None) -> list[str]:

@@ -273,6 +273,35 @@ def test_source_reference_list_gives_titles_and_stands_aside(tmp_path):
     assert "references-listed" in {d["code"] for d in report["diagnostics"]}
 
 
+GROUPED = """\
+# 机场调研
+
+官网入口已变更[[1]](https://a.example.com/x)，社区另有讨论[[2]](https://b.example.com/y)。
+
+## 来源列表
+
+### 评测与社群反馈
+
+1. [甲评测：年度回顾 - 某站](https://a.example.com/x)
+
+### 开源仓库与工程实现证据
+
+2. [乙仓库源码](https://b.example.com/y)
+"""
+
+
+def test_make_check_knows_the_list_stood_aside(tmp_path):
+    """``make check`` (publish.fidelity.verify) reads the source as the build does: the
+    author's list, taken out on purpose (here in groups under subheadings, as corpus
+    real-reports/06 has it), is not reported lost from any format."""
+    from publish import fidelity
+
+    src = tmp_path / "l.md"
+    src.write_text(GROUPED, "utf-8")
+    build(src, tmp_path / "o", "html,docx,epub", "zh-Hans")
+    assert fidelity.verify(tmp_path / "o", [src]) == []
+
+
 def test_source_list_with_uncited_entries_is_kept(tmp_path):
     src = tmp_path / "k.md"
     extra = "- [延伸阅读：未被引用的文章](https://c.example.com/z)\n"
