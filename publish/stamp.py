@@ -104,7 +104,15 @@ def out_of(argv: list[str]) -> str:
 
 def replay(argv: list[str]) -> bool:
     """True when the last successful run of ``argv`` into its folder still holds: its
-    lines are printed again (standard error) and there is nothing to do."""
+    lines are printed again (standard error) and there is nothing to do. False on any
+    doubt (the full check decides), never an error: a folder gone, a cache unreadable."""
+    try:
+        return _replay(argv)
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def _replay(argv: list[str]) -> bool:
     runs = _read(path_for(Path(out_of(argv))))
     want = request(argv)
     for run in runs:
@@ -127,7 +135,15 @@ def replay(argv: list[str]) -> bool:
 def save(out: Path, argv: list[str], lines: list[str]) -> bool:
     """Stamp ``out`` for ``argv``, which has just built it and would print ``lines`` if run
     again with nothing changed. False (and no stamp for it) when an input it read was
-    changed too recently to be vouched for, or the stamp cannot be written."""
+    changed too recently to be vouched for, or the stamp cannot be written (the build
+    has succeeded either way: the next one runs the full check)."""
+    try:
+        return _save(out, argv, lines)
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+def _save(out: Path, argv: list[str], lines: list[str]) -> bool:
     path = path_for(out)
     files: dict[str, Look] = {}
     for name, (seen, when) in _seen.items():
@@ -145,10 +161,7 @@ def save(out: Path, argv: list[str], lines: list[str]) -> bool:
             files[p] = look(p)
     run = {"request": request(argv), "files": sorted(files.items()), "lines": lines}
     others = [r for r in _read(path) if r.get("request") != run["request"]]
-    try:
-        _write(path, [run, *others][:KEEP])
-    except OSError:
-        return False
+    _write(path, [run, *others][:KEEP])
     return True
 
 
@@ -171,10 +184,7 @@ def _forget(path: Path, argv: list[str]) -> None:
     runs = _read(path)
     kept = [r for r in runs if r.get("request") != request(argv)]
     if kept != runs:
-        try:
-            _write(path, kept)
-        except OSError:
-            return
+        _write(path, kept)
 
 
 def _read(path: Path) -> list[dict[str, object]]:
