@@ -98,7 +98,7 @@ def write(
     # No <section> around each heading's part: the page needs none, and WeasyPrint took
     # 0.4 s of a ten-fold report's 2.8 s breaking 140 nested blocks across pages.
     toc, body = html_parts(printed, joined=joined, sections=False)
-    body = _citations_as_sup(body)
+    body = _citation_marks(body)
     styles = ["fonts.css", "base.css", "print.css"]
     if paper != "A4":
         styles.append(f"paper-{paper}.css")
@@ -268,7 +268,7 @@ def _numbered(toc: str, numbers: dict[str, int]) -> str:
     return _serialize(root)
 
 
-def _citations_as_sup(body: str) -> str:
+def _citation_marks(body: str) -> str:
     """pandoc's citation mark, ``<span class="citation"><sup>[<a …>1</a>]</sup></span>``,
     printed as one element: WeasyPrint lays out and tags each element and text run, and a
     ten-fold report's 300 marks took 0.23 s more as two elements, 0.1 s more as a
