@@ -26,6 +26,10 @@ FIXTURE = r"""# 公式
 
 $$\Gamma(z) = \int_0^\infty t^{z-1} e^{-t}\,dt$$
 
+十二个下标（第 1 个公式的图片地址曾是第 10 个的开头）：
+$a_{1}$、$a_{2}$、$a_{3}$、$a_{4}$、$a_{5}$、$a_{6}$、
+$a_{7}$、$a_{8}$、$a_{9}$、$a_{10}$、$a_{11}$、$a_{12}$。
+
 矩阵与根式：
 
 $$\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix} \sqrt{x^2 + y^2}$$
@@ -68,6 +72,7 @@ def test_every_formula_reaches_the_writers_as_math(tmp_path: Path) -> None:
         ("InlineMath", r"\frac{a}{b}"),
         ("InlineMath", r"\sum_{i=1}^{n} i^2"),
         ("DisplayMath", r"\Gamma(z) = \int_0^\infty t^{z-1} e^{-t}\,dt"),
+        *[("InlineMath", f"a_{{{i}}}") for i in range(1, 13)],
         ("DisplayMath", r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix} \sqrt{x^2 + y^2}"),
     ]
 

@@ -10,7 +10,7 @@ import secrets
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -70,37 +70,39 @@ def html_parts(
     ast = json.loads(json.dumps(edition.ast))
     citations.link_both_ways(ast, edition.labels["back"], role=False)
     spacing.mark(ast["blocks"], joined)  # Han–Latin gaps: CSS margins (styles/base.css)
-    pictures = _stand_ins(ast)
+    restore = _stand_ins(ast)
     out, warnings = pandoc.convert(ast, "html5", args, f"{edition.doc.source} (html)")
     for w in warnings:
         edition.doc.warn("pandoc-warning", f"{edition.code} html: {w}")
-    text = out.decode("utf-8")
-    for token, uri in pictures.items():
-        text = text.replace(token, uri)
-    toc, _, body = text.partition(BODY_MARK)
+    toc, _, body = restore(out.decode("utf-8")).partition(BODY_MARK)
     return toc.strip(), body.strip()
 
 
 _DATA_SRC = re.compile(r'src="(data:[^"]+)"')
 
 
-def _stand_ins(ast: dict[str, Any]) -> dict[str, str]:
+def _stand_ins(ast: dict[str, Any]) -> Callable[[str], str]:
     """Each embedded picture's ``data:`` address replaced by a short token, in ``ast``;
-    returns token → address. pandoc's HTML writer takes about 200 times a picture's size
-    in memory to carry its address through (a 20 MB picture: 4.3 GB); the address goes
-    back into pandoc's output, as it was, afterwards."""
+    returns what puts the addresses back into pandoc's output, as they were. pandoc's
+    HTML writer takes about 200 times a picture's size in memory to carry its address
+    through (a 20 MB picture: 4.3 GB). A token ends in "-", so that no token is the start
+    of another (the 2nd picture's of the 23rd's: replaced one after the other, that left
+    a "3" after the 2nd picture's address in the 23rd's place, an image no reader can
+    decode); all are put back in one pass."""
     key = secrets.token_hex(4)
-    tokens: dict[str, str] = {}  # address -> token
+    tokens: dict[str, int] = {}  # address -> its number
 
     def token(uri: str) -> str:
-        return tokens.setdefault(uri, f"publish-picture-{key}-{len(tokens)}")
+        return f"publish-picture-{key}-{tokens.setdefault(uri, len(tokens))}-"
 
     for e in elements(ast["blocks"]):
         if e["t"] == "Image" and node.url(e).startswith("data:"):
             node.set_url(e, token(node.url(e)))
         elif e["t"] in ("RawInline", "RawBlock") and "data:" in node.text(e):
             node.set_text(e, _DATA_SRC.sub(lambda m: f'src="{token(m.group(1))}"', node.text(e)))
-    return {t: uri for uri, t in tokens.items()}
+    uris = list(tokens)
+    found = re.compile(rf"publish-picture-{key}-(\d+)-")
+    return lambda text: found.sub(lambda m: uris[int(m.group(1))], text)
 
 
 @functools.cache
