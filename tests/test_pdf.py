@@ -573,3 +573,26 @@ def test_notes_that_cannot_go_to_a_foot_print_whole_at_the_end(tmp_path, case):
     assert not any("结尾标记甲" in p for p in pages[:2])  # not on the cover or contents
     if case == "long":
         assert "第199句说明文字" in "".join(pages)
+
+
+def test_a_character_only_a_fallback_serif_has_is_not_called_missing(tmp_path):
+    """Mathematical italic letters pasted from a web page (𝑓(𝑥), U+1D453) print from DejaVu
+    Serif, which ``make`` installs, though no CJK font and no bold DejaVu has them: no
+    warning that they print as boxes, and the PDF draws them from DejaVu Serif."""
+    src = tmp_path / "italic.md"
+    src.write_text("# 函数\n\n假设\U0001d453(\U0001d465)二阶连续可微。\n", "utf-8")
+    out = tmp_path / "out"
+    args = ["--out", str(out), "--formats", "pdf", "--editions", "zh-Hans"]
+    proc = run_cli("build", str(src), *args)
+    assert proc.returncode == 0, proc.stderr
+    assert "glyph-missing" not in proc.stderr and "notdef" not in proc.stderr
+    with pymupdf.open(out / "italic" / "italic.zh-Hans.pdf") as doc:
+        fonts = {
+            s["font"]
+            for page in doc
+            for b in page.get_text("dict")["blocks"]
+            for line in b.get("lines", [])
+            for s in line["spans"]
+            if "\U0001d453" in s["text"]
+        }
+    assert fonts and all("DejaVu" in f for f in fonts), fonts
