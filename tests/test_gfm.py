@@ -190,6 +190,33 @@ def test_bold_next_to_chinese_punctuation_is_bold(tmp_path):
     assert [e["c"][1] for e in elements(code) if e["t"] == "Code"] == ["**代码里**"]
 
 
+def test_markdown_right_after_a_line_of_html_is_markdown(tmp_path):
+    """A picture centred by a line of HTML, then a list with no blank line between (a
+    Jekyll post, corpus real-docs/53): the list is a list and its escaped "<" a "<",
+    where CommonMark kept it in the HTML block (its "- **" printed, the text from "<" to
+    the next ">" read as a tag and lost). HTML inside a paragraph stays inline."""
+    doc = doc_of(
+        tmp_path,
+        "# 拥塞\n\n"
+        '<center><img src="x.png" width="70%"></center>\n'
+        "- **(4)** 此时cwnd\\<ssthresh，处于慢启动状态。\n"
+        "- **(5)** 此时cwnd\\>ssthresh，处于拥塞避免状态。\n\n"
+        "<details>\n<summary>详情</summary>\n\n内容。\n\n</details>\n- **step-1** 下一步\n\n"
+        "段落文字\n<span>行内</span>\n继续。\n",
+    )
+    lists = [e for e in elements(doc.ast["blocks"]) if e["t"] == "BulletList"]
+    items = [stringify(item) for lst in lists for item in lst["c"]]
+    assert items == [
+        "(4) 此时cwnd<ssthresh，处于慢启动状态。",
+        "(5) 此时cwnd>ssthresh，处于拥塞避免状态。",
+        "step-1 下一步",
+    ]
+    assert "**" not in stringify(doc.ast["blocks"])
+    inline = [e["c"][1] for e in elements(doc.ast["blocks"]) if e["t"] == "RawInline"]
+    assert inline == ["<span>", "</span>"]
+    assert "html-block-ended" in codes(doc)
+
+
 def test_html_blocks_become_native_tables_figures_and_citations(tmp_path):
     src = tmp_path / "h.md"
     src.write_text(

@@ -22,7 +22,7 @@ from publish.manuscript.captions import TableCaptions
 from publish.manuscript.chat import remove_chat
 from publish.manuscript.components import components
 from publish.manuscript.crossrefs import crossref_targets, crossrefs
-from publish.manuscript.htmlblocks import read_html_blocks
+from publish.manuscript.htmlblocks import end_html_blocks, read_html_blocks
 from publish.manuscript.ids import unique_ids
 from publish.manuscript.images import Images
 from publish.manuscript.liquid import liquid_tags, liquid_text
@@ -74,6 +74,7 @@ TEXT_STEPS: tuple[Step, ...] = (
     liquid_text,  # Liquid tags as link addresses
     components,  # theme components print the words they show
     repair_pipe_tables,
+    end_html_blocks,  # a line of complete HTML with Markdown right after it ends there
     tex_delimiters,  # math between \( \) and \[ \]
     unescape_bold,  # escaped bold markers that pair up made bold again
     bold_next_to_punctuation,
