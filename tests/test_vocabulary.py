@@ -57,6 +57,13 @@ def test_tables_are_broad():
 SENTENCES = [
     # (domain, source, Taiwan, Hong Kong)
     (
+        # OpenCC's 被发 → 被髮 and 是只 → 是隻 (styles/glossary.toml)
+        "technical",
+        "性能已经被发挥出来，报文被发出后，这两个属性都是只读属性。",
+        "效能已經被發揮出來，報文被發出後，這兩個屬性都是唯讀屬性。",
+        "性能已經被發揮出來，報文被發出後，這兩個屬性都是唯讀屬性。",
+    ),
+    (
         "technical",
         "服务器默认分配的内存不足，应用程序的质量下降。",
         "伺服器預設分配的記憶體不足，應用程式的品質下降。",
