@@ -190,6 +190,22 @@ def test_bold_next_to_chinese_punctuation_is_bold(tmp_path):
     assert [e["c"][1] for e in elements(code) if e["t"] == "Code"] == ["**代码里**"]
 
 
+def test_emphasis_next_to_chinese_punctuation_is_emphasis(tmp_path):
+    """``*编译器（Compiler）*是`` (corpus real-docs/23): CommonMark does not close ``*``
+    after "）" before a Han character, so the asterisks printed, or emphasis ran on to
+    the next ``*``; a bullet's ``*`` and note markers ``]*`` stay what they are."""
+    doc = doc_of(
+        tmp_path,
+        "# 语言\n\n*编译器（Compiler）*是程序，称为*源代码（source code）*的文本。\n\n"
+        "* 列表项 *强调* 照旧\n\n[修正的条文]* 与 [另一条]* 是标记。\n",
+    )
+    emph = [stringify(e) for e in elements(doc.ast["blocks"]) if e["t"] == "Emph"]
+    assert emph == ["编译器（Compiler）", "源代码（source code）", "强调"]
+    first, bullets, markers = doc.ast["blocks"][-3:]
+    assert "*" not in stringify(first) and bullets["t"] == "BulletList"
+    assert stringify(markers).count("*") == 2
+
+
 def test_markdown_right_after_a_line_of_html_is_markdown(tmp_path):
     """A picture centred by a line of HTML, then a list with no blank line between (a
     Jekyll post, corpus real-docs/53): the list is a list and its escaped "<" a "<",

@@ -19,6 +19,8 @@ Bold next to punctuation: CommonMark opens ``**`` only where it is "left-flankin
 GitHub prints the asterisks; Typora, Obsidian and pandoc's Markdown print bold, as the
 author meant. Under the CommonMark reader such a pair on one line is written as a span
 (``[…]{.publish-strong}``) before parsing and made ``Strong`` after (``bold-cjk``, info).
+A single ``*`` pair around text with a Han character is read the same way and made
+``Emph`` (``*编译器（Compiler）*是``: "）" then a Han character, no closer to CommonMark).
 """
 
 from __future__ import annotations
@@ -27,13 +29,18 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from publish.ast import Strong, attr, elements, inlines_of
+from publish.ast import Emph, Strong, attr, elements, inlines_of
+from publish.chars import HAN
 from publish.document import Document
 from publish.lines import code_lines
 
 MARKER = re.compile(r"\](\*+)(?!\()")
 PLAIN_BOLD = re.compile(r"(?<![\\*])\*\*(?!\*)")
 STRONG_CLASS = "publish-strong"
+PLAIN_EMPH = re.compile(r"(?<![\\*])\*(?!\*)")
+EMPH_CLASS = "publish-emph"
+BULLET = re.compile(r"^ *\*[ \t]")
+HAN_CHAR = re.compile(f"[{HAN}]")
 # Obsidian's and Typora's highlight, ==text== (pandoc's CommonMark reader has no `mark`).
 HIGHLIGHT = re.compile(r"(?<![=\\])==(?=[^\s=])(.+?)(?<=[^\s=\\])==(?!=)")
 MARK_CLASS = "mark"
@@ -113,26 +120,45 @@ def _space(c: str) -> bool:
     return c == "" or c.isspace()
 
 
-def _flanking(seg: str, i: int, j: int) -> bool:
-    """Would CommonMark read ``**`` at ``i`` as an opener and at ``j`` as its closer?"""
-    before, after = seg[i - 1 : i], seg[i + 2 : i + 3]
+def _flanking(seg: str, i: int, j: int, width: int = 2) -> bool:
+    """Would CommonMark read the marker (``**``, or ``*`` for ``width`` 1) at ``i`` as an
+    opener and at ``j`` as its closer?"""
+    before, after = seg[i - 1 : i], seg[i + width : i + width + 1]
     opens = not _space(after) and (not _punct(after) or _space(before) or _punct(before))
-    before, after = seg[j - 1 : j], seg[j + 2 : j + 3]
+    before, after = seg[j - 1 : j], seg[j + width : j + width + 1]
     closes = not _space(before) and (not _punct(before) or _space(after) or _punct(after))
     return opens and closes
 
 
 def _bold_spans(segment: str) -> tuple[str, int]:
-    at = [m.start() for m in PLAIN_BOLD.finditer(segment)]
+    return _spans(segment, PLAIN_BOLD, 2, STRONG_CLASS)
+
+
+def _emphasis_spans(segment: str) -> tuple[str, int]:
+    # a "* " opening the line is a bullet, not emphasis
+    start = len(segment) - len(segment.lstrip(" ")) + 2 if BULLET.match(segment) else 0
+    head, rest = segment[:start], segment[start:]
+    fixed, count = _spans(rest, PLAIN_EMPH, 1, EMPH_CLASS, cjk=True)
+    return head + fixed, count
+
+
+def _spans(
+    segment: str, marker: re.Pattern[str], width: int, cls: str, cjk: bool = False
+) -> tuple[str, int]:
+    """The pairs of ``marker`` on ``segment`` that CommonMark would not read as a pair
+    written as ``[…]{.cls}`` spans; ``cjk``: only around text with a Han character."""
+    at = [m.start() for m in marker.finditer(segment)]
     if not at or len(at) % 2:
         return segment, 0
     out, last, count = [], 0, 0
     for i, j in zip(at[::2], at[1::2], strict=True):
-        inner = segment[i + 2 : j]
-        if _flanking(segment, i, j) or not inner.strip() or not _balanced(inner):
+        inner = segment[i + width : j]
+        if _flanking(segment, i, j, width) or not inner.strip() or not _balanced(inner):
             continue
-        out += [segment[last:i], f"[{inner}]{{.{STRONG_CLASS}}}"]
-        last = j + 2
+        if cjk and (inner != inner.strip() or not HAN_CHAR.search(inner)):
+            continue
+        out += [segment[last:i], f"[{inner}]{{.{cls}}}"]
+        last = j + width
         count += 1
     return "".join(out) + segment[last:], count
 
@@ -148,14 +174,15 @@ def _balanced(text: str) -> bool:
 
 def bold_next_to_punctuation(doc: Document) -> None:
     """Text level, CommonMark reader only: see module."""
-    if doc.reader == "markdown" or "**" not in doc.text:
+    if doc.reader == "markdown" or "*" not in doc.text:
         return
-    total = _outside_code(doc, _bold_spans)
+    total = _outside_code(doc, _bold_spans) if "**" in doc.text else 0
+    total += _outside_code(doc, _emphasis_spans)
     if total:
         doc.info(
             "bold-cjk",
-            f"{total} bold pair(s) next to punctuation read as bold (as Typora and Obsidian "
-            "show them; CommonMark would print the asterisks)",
+            f"{total} bold or emphasis pair(s) next to punctuation read as such (as Typora "
+            "and Obsidian show them; CommonMark would print the asterisks)",
         )
 
 
@@ -184,10 +211,13 @@ def highlights(doc: Document) -> None:
 
 
 def strong_spans(doc: Document) -> None:
-    """After parsing: the spans :func:`bold_next_to_punctuation` wrote become ``Strong``."""
+    """After parsing: the spans :func:`bold_next_to_punctuation` wrote become ``Strong``
+    and ``Emph``."""
     for e in elements(doc.ast.get("blocks", [])):
         if e["t"] == "Span" and attr(e) == ["", [STRONG_CLASS], []]:
             e.update(Strong(inlines_of(e)))
+        elif e["t"] == "Span" and attr(e) == ["", [EMPH_CLASS], []]:
+            e.update(Emph(inlines_of(e)))
 
 
 def escape_markers(doc: Document) -> None:
