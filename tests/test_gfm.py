@@ -387,6 +387,24 @@ def test_formula_pictures_become_formulas(tmp_path):
     assert "math-from-image" in codes(doc)
 
 
+def test_notion_link_cards_show_their_address(tmp_path):
+    """Notion exports a link card as a paragraph ``[bookmark](url)`` (corpus real-docs/27):
+    the word alone left the print edition's reader no address; a word in a sentence that
+    links stays as written."""
+    doc = doc_of(
+        tmp_path,
+        "# PE\n\n[bookmark](https://kabeor.cn/PE文件结构图)\n\n"
+        "[link_preview](https://github.com/horsicq/XPEViewer/)\n\n"
+        "正文里的[bookmark](https://a.example/x)一词。\n",
+    )
+    shown = [stringify(b) for b in doc.ast["blocks"][-3:]]
+    assert shown == [
+        "https://kabeor.cn/PE文件结构图",
+        "https://github.com/horsicq/XPEViewer/",
+        "正文里的bookmark一词。",
+    ]
+
+
 def test_hexo_tags_print_what_they_show(tmp_path):
     doc = doc_of(
         tmp_path,

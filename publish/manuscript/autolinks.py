@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from publish import ast
 from publish.ast import elements, inline_content
@@ -28,9 +29,15 @@ PAIRS = {")": "(", "]": "["}
 SKIP = ("Link", "Code", "CodeBlock", "RawBlock", "RawInline", "Math", "Image", "Cite")
 
 
+# The words Notion's Markdown export writes for its link blocks: a paragraph that is only
+# ``[bookmark](https://…)`` is a card showing the page; on paper the word alone says nothing.
+NOTION_CARDS = frozenset({"bookmark", "link_preview", "embed"})
+
+
 def link_bare_urls(doc: Document) -> None:
     """Every bare address in the text a link (class ``uri``, as pandoc's autolinks)."""
     _mark_autolinks(doc)
+    _notion_cards(doc)
     count = 0
     for e in elements(doc.ast["blocks"], skip=SKIP):
         for inlines in _inline_lists(e):
@@ -105,6 +112,25 @@ def _trim(url: str) -> str:
         else:
             break
     return url
+
+
+def _notion_cards(doc: Document) -> None:
+    """A paragraph that is only a Notion card link (:data:`NOTION_CARDS`) shows its address
+    (decoded, as a reader types it), as an autolink does (class ``uri``)."""
+    count = 0
+    for e in elements(doc.ast["blocks"]):
+        if e["t"] not in ("Para", "Plain") or len(ast.inlines_of(e)) != 1:
+            continue
+        link = ast.inlines_of(e)[0]
+        if link["t"] != "Link" or ast.stringify(ast.inlines_of(link)) not in NOTION_CARDS:
+            continue
+        target = ast.url(link)
+        if not target.startswith(("http://", "https://")):
+            continue
+        link.update(ast.Link([ast.Str(unquote(target))], target, a=ast.make_attr("", ["uri"])))
+        count += 1
+    if count:
+        doc.info("notion-cards", f"{count} Notion link card(s) show their address")
 
 
 def _mark_autolinks(doc: Document) -> None:
