@@ -191,7 +191,8 @@ def source(doc: Document, edition: str | None = None) -> Source:
 
 def _without_taken(doc: Document) -> str:
     """``doc.text`` with the lines of what a later stage took out on purpose blanked: the
-    author's own list of sources, printed as the numbered list (``references-listed``)."""
+    author's own list of sources, printed as the numbered list (``references-listed``),
+    and a Notion link card's word, printed as its address (``notion-card``)."""
     pieces = [
         ln.strip()
         for r in doc.removed
@@ -199,11 +200,12 @@ def _without_taken(doc: Document) -> str:
         for ln in str(r.get("text", "")).split("\n")
         if len(ln.strip()) >= 2
     ]
-    if not pieces:
+    cards = {r.get("line") for r in doc.removed if r.get("where") == "notion-card"}
+    if not pieces and not cards:
         return doc.text
     lines = doc.text.split("\n")
     for i, line in enumerate(lines):
-        if any(p in line for p in pieces):
+        if i + 1 in cards or any(p in line for p in pieces):
             lines[i] = _blank(line)
     return "\n".join(lines)
 
