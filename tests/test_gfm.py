@@ -114,6 +114,24 @@ def test_callouts_of_every_flavour_are_boxes(tmp_path):
     assert "callouts" in codes(doc)
 
 
+def test_a_callout_inside_a_list_item_is_a_box(tmp_path):
+    """Obsidian's callout under a bullet, indented four spaces (corpus real-docs/23, with
+    an unknown kind, NODE, which Obsidian shows as a note); the same lines at the top
+    level after a paragraph are an indented code block and stay one."""
+    doc = doc_of(
+        tmp_path,
+        "# 语言\n\n- **汇编语言**：直接对应机器指令。\n\n"
+        "    > [!NODE] 参考书目\n    > 《汇编语言》第四版\n\n- 第二项\n\n"
+        "普通段落。\n\n    > [!NOTE] 代码\n",
+    )
+    items = doc.ast["blocks"][0]["c"]
+    boxes = [e for e in elements(items) if e["t"] == "Div" and "callout" in e["c"][0][1]]
+    assert len(boxes) == 1 and stringify(boxes[0]) == "参考书目《汇编语言》第四版"
+    assert "[!" not in stringify(items)
+    code = doc.ast["blocks"][-1]
+    assert code["t"] == "CodeBlock" and "[!NOTE]" in code["c"][1]
+
+
 def test_callouts_print_in_every_format_in_the_editions_script(tmp_path):
     src = tmp_path / "c.md"
     src.write_text(CALLOUTS, "utf-8")

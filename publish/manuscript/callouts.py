@@ -60,6 +60,11 @@ ALIASES |= {"tabs": "details", "spoiler": "details", "warn": "warning", "notice"
 # The quote marks before a line ("> > "): possessive, so "> " × 500 is read in one pass.
 MARKER = re.compile(r"^((?:[ ]{0,3}>[ ]?)++)\[!([A-Za-z][\w-]{0,30})\]([+-]?)[ \t]*(.*)$")
 QUOTED = re.compile(r"^((?:[ ]{0,3}>[ ]?)++)(.*)$")
+# The same inside a list item, indented as its content is (Obsidian: a callout under a
+# bullet, four spaces in); only where a list item's line is above (else it is code).
+NESTED_MARKER = re.compile(r"^([ \t]*(?:>[ ]?)++)\[!([A-Za-z][\w-]{0,30})\]([+-]?)[ \t]*(.*)$")
+NESTED_QUOTED = re.compile(r"^([ \t]*(?:>[ ]?)++)(.*)$")
+LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
 HINT = re.compile(r"""^\s*\{%-?\s*hint\s+style=["']?(\w+)["']?\s*-?%\}\s*$""")
 ENDHINT = re.compile(r"^\s*\{%-?\s*end(?:hint|note)\s*-?%\}\s*$")
 # Hexo's note tag: {% note info %}, {% note blue 'fas fa-bullhorn' %}, {% note %}.
@@ -100,15 +105,31 @@ def callout_syntax(doc: Document) -> None:
         doc.text = "\n".join(lines)
 
 
+def _in_list_item(lines: list[str], n: int) -> bool:
+    """Line ``n`` (indented) goes on with a list item: the nearest line above it that is
+    indented less is that item's first line (blank lines and deeper lines between)."""
+    depth = len(lines[n]) - len(lines[n].lstrip(" \t"))
+    for k in range(n - 1, max(-1, n - 200), -1):
+        line = lines[k]
+        if not line.strip():
+            continue
+        if len(line) - len(line.lstrip(" \t")) < depth:
+            return LIST_ITEM.match(line) is not None
+    return False
+
+
 def _rewrite(text: str, lines: list[str], n: int) -> str | None:
     m = MARKER.match(text)
+    quoted = QUOTED
+    if m is None and text[:1] in " \t" and _in_list_item(lines, n):
+        m, quoted = NESTED_MARKER.match(text), NESTED_QUOTED
     if m:
         quote, name, fold, title = m.groups()
         kind = kind_of(name) or "note"
         attrs = f'.callout-title kind="{kind}"' + (f' fold="{fold}"' if fold else "")
         title = re.sub(r"([\[\]])", r"\\\1", title.strip())
         span = f"{quote}[{title}]{{{attrs}}}"
-        nxt = QUOTED.match(lines[n + 1]) if n + 1 < len(lines) else None
+        nxt = quoted.match(lines[n + 1]) if n + 1 < len(lines) else None
         more = nxt is not None and nxt.group(1).count(">") == quote.count(">")
         # a hard break only where the next line goes on with the same paragraph: before a
         # list, heading, fence or table the paragraph ends, and "\\" would print
