@@ -251,6 +251,28 @@ def test_markdown_right_after_a_line_of_html_is_markdown(tmp_path):
     assert "html-block-ended" in codes(doc)
 
 
+def test_markdown_right_after_html_over_several_lines_is_markdown(tmp_path):
+    """An HTML table or a <details> over several lines, then a list on the next line
+    (pandoc-made and Jekyll sources, corpus real-docs/40 and 53): the table stays whole,
+    the list is a list, and a link's words after it are kept (they were lost); HTML that
+    leaves an element open runs on to the blank line, as CommonMark reads it."""
+    doc = doc_of(
+        tmp_path,
+        "# 表\n\n<table>\n<tr><td>甲</td><td>乙</td></tr>\n</table>\n"
+        "- AV block：传导变慢\n  - 按阻滞部位分类\n\n"
+        "<details>\n    <summary>展开</summary>\n"
+        '    <center><img src="x.png"></center>\n</details>\n'
+        "- 参考[前一章](http://localhost:4000/a/#六慢启动)中对慢启动的介绍。\n\n"
+        "<div>\n<p>段落\n没有关闭\n",
+    )
+    kinds = [b["t"] for b in doc.ast["blocks"]]
+    assert kinds == ["Table", "BulletList", "Plain", "BulletList", "Div"], kinds
+    table, av, _, ref, _ = doc.ast["blocks"]
+    assert stringify(table).endswith("甲乙")
+    assert stringify(av) == "AV block：传导变慢按阻滞部位分类"
+    assert stringify(ref) == "参考前一章中对慢启动的介绍。"
+
+
 def test_html_blocks_become_native_tables_figures_and_citations(tmp_path):
     src = tmp_path / "h.md"
     src.write_text(

@@ -30,16 +30,25 @@ from publish.manuscript.rawhtml import clean, is_raw_html
 
 def read_html_blocks(doc: Document) -> None:
     """Manuscript stage, after :func:`~publish.manuscript.rawhtml.sanitize` (see module)."""
-    found: list[tuple[list[Any], int, str]] = []
+    # Raw blocks next to each other are read as one piece of HTML, as a browser shows them
+    # (a table whose lines end_html_blocks gave a comment each is whole again).
+    found: list[tuple[list[Any], int, int, str]] = []
     for lst in lists(doc.ast.get("blocks", []), _has_raw_block):
-        for i, x in enumerate(lst):
-            if _is_raw_block(x):
-                found.append((lst, i, text(x)))
+        i = 0
+        while i < len(lst):
+            if not _is_raw_block(lst[i]):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(lst) and _is_raw_block(lst[j]):
+                j += 1
+            found.append((lst, i, j, "\n".join(text(x) for x in lst[i:j])))
+            i = j
     if not found:
         return
     key = "publish-" + secrets.token_hex(4)
     parts = []
-    for n, (_, _, html) in enumerate(found):
+    for n, (_, _, _, html) in enumerate(found):
         parts.append(f'<div id="{key}-{n}">{clean(html)}</div>')
     out, warnings = pandoc.run(
         ["-f", "html", "-t", "json"], "\n".join(parts).encode("utf-8"), str(doc.source)
@@ -51,9 +60,9 @@ def read_html_blocks(doc: Document) -> None:
     blocks = {ident(b): blocks_of(b) for b in ours}
     # Replace from the last, so the indexes of earlier ones in the same list hold.
     for n in range(len(found) - 1, -1, -1):
-        lst, i, _ = found[n]
+        lst, i, j, _ = found[n]
         new: list[Element] = blocks.get(f"{key}-{n}", [])
-        lst[i : i + 1] = new
+        lst[i:j] = new
 
 
 def _is_raw_block(x: Any) -> bool:
@@ -162,51 +171,71 @@ EMPTY = "<!---->"  # an HTML comment: a block that starts with one ends on its l
 
 
 def end_html_blocks(doc: Document) -> None:
-    """Text level. A line of HTML that is complete in itself (``<center><img …></center>``,
-    ``</details>``) with Markdown on the very next line: CommonMark keeps that Markdown in
-    the HTML block, up to a blank line, so a list after a picture printed its ``-`` and
-    ``**`` and an escaped ``\\<`` opened a tag that swallowed the text to the next ``>``
-    (corpus real-docs/53). Jekyll's kramdown ends the block with its HTML, as the author
-    saw it; here the line is given an empty comment first (:data:`EMPTY`), which makes it
-    a block that ends on that line (CommonMark kind 2), line numbers unchanged."""
+    """Text level. HTML that closes every element it opens, with Markdown on the very next
+    line (``<center><img …></center>`` or a ``<table>`` ending ``</table>``, then a list):
+    CommonMark keeps that Markdown in the HTML block, up to a blank line, so the list
+    printed its ``-`` and ``**`` and an escaped ``\\<`` opened a tag that swallowed the
+    text to the next ``>`` (corpus real-docs/40, 53). Jekyll's kramdown ends the block with
+    its HTML, as the author saw it; here each of its lines is given an empty comment first
+    (:data:`EMPTY`), which makes it a block that ends on its line (CommonMark kind 2), line
+    numbers unchanged; :func:`read_html_blocks` reads such neighbours as one piece."""
     if "<" not in doc.text:
         return
     lines = doc.text.split("\n")
     info = scan(lines)
     ended: list[int] = []
-    for n, line in enumerate(lines[:-1]):
-        m = START.match(line)
-        if m is None or info[n].code or info[n].front or info[n + 1].code:
+    n = 0
+    while n < len(lines) - 1:
+        m = START.match(lines[n])
+        if (
+            m is None
+            or info[n].code
+            or info[n].front
+            or OWN_END.match(lines[n])
+            or (m.group(1).lower() not in BLOCK_TAGS and n and lines[n - 1].strip())
+        ):
+            n += 1  # no HTML block starts here (kind 7 after text is inline HTML)
             continue
-        after = lines[n + 1]
-        if not after.strip() or after.lstrip().startswith("<") or OWN_END.match(line):
+        last = _html_end(lines, info, n)
+        if last is None:
+            n += 1
             continue
-        if m.group(1).lower() not in BLOCK_TAGS and n and lines[n - 1].strip():
-            continue  # kind 7 after text: inline HTML of that paragraph
-        if not _complete(line):
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        lines[n] = line[:indent] + EMPTY + line[indent:]
-        ended.append(n + 1)
+        for k in range(n, last + 1):
+            lines[k] = EMPTY + lines[k]  # at column 0: an indented line must not turn code
+        ended.append(last + 1)
+        n = last + 1
     if ended:
         doc.text = "\n".join(lines)
         doc.info(
             "html-block-ended",
-            f"{len(ended)} line(s) of HTML with Markdown right after them read as ending "
+            f"{len(ended)} HTML block(s) with Markdown right after them read as ending "
             "there (CommonMark would print that Markdown as written, up to a blank line)",
             ended[0],
         )
 
 
-def _complete(line: str) -> bool:
-    """Every element ``line`` opens it also closes (closing tags of earlier lines may
-    stand alone: ``</details>``)."""
+def _html_end(lines: list[str], info: list[Any], first: int) -> int | None:
+    """The line where the HTML block starting at ``first`` has closed every element it
+    opened, when Markdown follows on the very next line; None when it runs on to a blank
+    line, or into code, as CommonMark's does."""
     open_: list[str] = []
+    for k in range(first, len(lines) - 1):
+        if not lines[k].strip() or info[k].code:
+            return None
+        _balance(lines[k], open_)
+        after = lines[k + 1]
+        if not open_ and after.strip() and not after.lstrip().startswith("<"):
+            return None if info[k + 1].code else k
+    return None
+
+
+def _balance(line: str, open_: list[str]) -> None:
+    """``open_`` (the elements open so far) after ``line``'s tags: a closing tag closes its
+    element and any left open inside it; one with nothing to close is passed over."""
     for closing, name, selfclosing in TAG.findall(line):
         name = name.lower()
         if closing:
-            if open_ and open_[-1] == name:
-                open_.pop()
+            if name in open_:
+                del open_[len(open_) - 1 - open_[::-1].index(name) :]
         elif not selfclosing and name not in VOID:
             open_.append(name)
-    return not open_
