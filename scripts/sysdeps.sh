@@ -12,12 +12,14 @@
 #   libreoffice-writer-nogui, libreoffice-math-nogui  `soffice` for the test that opens
 #                         and prints each DOCX, equations included (measured: 50 packages,
 #                         about 15 s to download and install)
+#   poppler-utils         pdftoppm and pdffonts: tests read each PDF back as poppler
+#                         (Evince, Okular) draws it, which reads fonts its own way
 #   chromium, chromium-driver  headless Chromium for tests/test_site.py (the download
 #                         pages drawn, switched and printed as a reader's browser does) and
 #                         tests/test_preview.py (a page reloaded on save); measured: 14 s
 #                         to install both, apt-get update included
 set -eu
-PKGS="fonts-noto-cjk fonts-dejavu-core fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig libreoffice-writer-nogui libreoffice-math-nogui chromium chromium-driver"
+PKGS="fonts-noto-cjk fonts-dejavu-core fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig libreoffice-writer-nogui libreoffice-math-nogui poppler-utils chromium chromium-driver"
 command -v java >/dev/null 2>&1 || PKGS="$PKGS default-jre-headless"
 missing=""
 for p in $PKGS; do

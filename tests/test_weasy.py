@@ -4,6 +4,7 @@ fail loudly here when its internals move, change no byte of a PDF, and do what t
 from __future__ import annotations
 
 import inspect
+import shutil
 import tracemalloc
 from pathlib import Path
 
@@ -45,6 +46,13 @@ def test_weasyprint_internals_are_where_the_patches_expect_them():
     import pydyf
 
     assert "zlib.compressobj(level=9)" in inspect.getsource(pydyf)
+    # cid-subset: a CFF font is embedded as /OpenType, read as CIDFontType0 by CID
+    embed = inspect.getsource(inspect.unwrap(fonts.build_fonts_dictionary))
+    assert "if font.type == 'otf':" in embed and "'Subtype': '/OpenType'" in embed
+    vector = inspect.getsource(fonts._build_vector_font_dictionary)
+    assert 'FontFile{3 if font.type == "otf" else 2}' in vector
+    assert 'CIDFontType{0 if font.type == "otf" else 2}' in vector
+    assert "HB_SUBSET_FLAGS_RETAIN_GIDS" in subset
 
 
 def test_pdf_streams_are_compressed_at_zlibs_default_level():
@@ -103,6 +111,85 @@ def test_writing_a_pdf_does_not_copy_whole_cjk_fonts(tmp_path, monkeypatch):
     assert (tmp_path / "True.pdf").read_bytes() == (tmp_path / "False.pdf").read_bytes()
 
 
+MIXED_PAGE = CJK_PAGE.replace(
+    "</p>", "<span style=\"font-family: 'DejaVu Sans'\">Transformer GPT-4o</span></p>"
+)
+
+
+def _fonts(path: Path) -> dict[str, str]:
+    """{font name: how its file is embedded} of a PDF."""
+    import pymupdf
+
+    out = {}
+    with pymupdf.open(path) as doc:
+        for xref in range(1, doc.xref_length()):
+            if doc.xref_get_key(xref, "Type")[1] != "/FontDescriptor":
+                continue
+            name = doc.xref_get_key(xref, "FontName")[1].split("+", 1)[-1]
+            for key in ("FontFile2", "FontFile3"):
+                ref = doc.xref_get_key(xref, key)
+                if ref[0] == "xref":
+                    sub = doc.xref_get_key(int(ref[1].split()[0]), "Subtype")[1]
+                    out[name] = key if sub == "null" else f"{key} {sub}"
+    return out
+
+
+def _drawn(path: Path, tmp_path: Path) -> list[bytes]:
+    """Every page as poppler (pdftoppm, 100 dpi) and MuPDF draw it."""
+    import subprocess
+
+    import pymupdf
+
+    stem = tmp_path / path.stem
+    subprocess.run(["pdftoppm", "-r", "100", str(path), str(stem)], check=True)
+    pages = [p.read_bytes() for p in sorted(tmp_path.glob(f"{path.stem}-*.ppm"))]
+    with pymupdf.open(path) as doc:
+        pages += [page.get_pixmap(dpi=100).samples for page in doc]
+    return pages
+
+
+def _cjk_pdf(tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch, on: bool) -> Path:
+    import weasyprint
+
+    monkeypatch.setattr(weasy, "CID_SUBSET", on)
+    weasy.apply()
+    path = tmp_path / f"{name}.pdf"
+    weasyprint.HTML(string=MIXED_PAGE).write_pdf(path)
+    return path
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_cjk_fonts_carry_the_glyphs_used_and_draw_the_same(tmp_path, monkeypatch):
+    """A Noto CJK face is embedded as a bare CFF of the glyphs used (stock WeasyPrint: every
+    glyph id up to the highest used, about 0.8 MB a face), and every page draws the same in
+    poppler and MuPDF: poppler reads an OpenType-wrapped CID font by glyph id, and drew
+    the wrong glyphs when the font was embedded renumbered but wrapped."""
+    import pymupdf
+
+    ours = _cjk_pdf(tmp_path, "ours", monkeypatch, True)
+    stock = _cjk_pdf(tmp_path, "stock", monkeypatch, False)
+    embedded, was = _fonts(ours), _fonts(stock)
+    cjk = [name for name in embedded if "CJK" in name]
+    assert len(cjk) == 2 and set(embedded) == set(was)
+    assert all(embedded[n] == "FontFile3 /CIDFontType0C" for n in cjk), embedded
+    assert all(was[n] == "FontFile3 /OpenType" for n in cjk), was
+    assert embedded["DejaVu-Sans"] == was["DejaVu-Sans"] == "FontFile2"  # TrueType: stock
+    assert ours.stat().st_size * 3 < stock.stat().st_size, (ours.stat(), stock.stat())
+    assert _drawn(ours, tmp_path) == _drawn(stock, tmp_path)
+    with pymupdf.open(ours) as a, pymupdf.open(stock) as b:
+        assert [p.get_text() for p in a] == [p.get_text() for p in b]
+        assert "深度学习" in a[0].get_text() and "GPT-4o" in a[0].get_text()
+
+
+def test_a_cjk_font_whose_cids_are_not_its_glyph_ids_is_left_to_weasyprint(tmp_path, monkeypatch):
+    from publish.writers import cff
+
+    stock = _cjk_pdf(tmp_path, "stock", monkeypatch, False)
+    monkeypatch.setattr(cff, "of", lambda table, gids: [g + 1 for g in gids])
+    ours = _cjk_pdf(tmp_path, "ours", monkeypatch, True)
+    assert ours.read_bytes() == stock.read_bytes()
+
+
 @pytest.fixture(scope="module")
 def seed_edition():
     from publish.build import prepare
@@ -141,7 +228,6 @@ def test_a_patch_that_cannot_apply_is_a_warning(seed_edition, tmp_path, monkeypa
     said = [d for d in done["diagnostics"] if d["code"] == "weasyprint-patch"]
     assert len(said) == 1 and "count_expandable_spaces is gone" in said[0]["message"]
     assert (tmp_path / "x.pdf").stat().st_size > 100_000
-
 
 
 LOAD = """
@@ -220,7 +306,5 @@ def test_fonttools_fall_backs_are_imported_at_first_use():
     import subprocess
     import sys
 
-    done = subprocess.run(
-        [sys.executable, "-c", LATER], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", LATER], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[:5] == ["[]", "_Later", "module True", "True", "module"]

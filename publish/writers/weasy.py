@@ -1,6 +1,6 @@
 """Every change publish makes to WeasyPrint's internals, in one place, fenced.
 
-WeasyPrint has no public hook for either change, so each wraps a function of its own:
+WeasyPrint has no public hook for any of these changes, so each wraps functions of its own:
 
 - ``justify``: CJK characters as justification opportunities, and the print edition's
   Han–Latin gap characters widened (see :mod:`publish.writers.justify`, which decides how
@@ -31,6 +31,16 @@ WeasyPrint has no public hook for either change, so each wraps a function of its
   Kozea/WeasyPrint#2130 (closed, 2024) removed a cache that held one such copy per
   ``Font`` between documents, and #1977 traced memory growth to the same ``ffi.unpack``.
 
+- ``cid-subset``: WeasyPrint subsets a font keeping every glyph id up to the highest one
+  used (the page names glyphs by id), which for a Noto CJK face (65,535 glyphs) meant
+  0.8–0.9 MB of mostly empty glyphs and metrics a face and two HarfBuzz passes of
+  30–37 ms. A CID-keyed CFF font is read by CID through its charset, so where each used
+  glyph's CID is its glyph id (:mod:`publish.writers.cff` checks, in the face and in the
+  subset) the used glyphs alone are kept, renumbered, in one pass, and the bare CFF table
+  is embedded as ``/CIDFontType0C`` (poppler reads an OpenType-wrapped CID font by glyph
+  id). Pages draw the same in poppler and MuPDF (tests/test_weasy.py); the seed's PDFs
+  870 → 300 KB. ``Font._harfbuzz_subset``, ``Font.type`` and
+  ``pdf.build_fonts_dictionary`` are wrapped; any other font goes the stock way.
 - ``later-fonttools`` (:func:`load`): WeasyPrint imports fontTools' subsetter and its
   variable-font instancer with its PDF writer (``pdf/fonts.py``), 70 ms of every import,
   for its fall-backs only (no HarfBuzz subsetter, a variable font). While WeasyPrint is
@@ -64,6 +74,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.stamp import user_cache
+from publish.writers import cff
 
 SUPPORTED = (70,)  # WeasyPrint major versions whose internals these patches were made for
 
@@ -398,6 +409,147 @@ def _patch_compression() -> str:
     return ""
 
 
+# -- cid-subset ---------------------------------------------------------------------------
+
+# Off only to compare (tests/test_weasy.py: the same pages either way); read at each call.
+CID_SUBSET = True
+
+# The tables WeasyPrint's subsetter drops (pdf/fonts.py): a PDF reads none of them.
+_DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH",
+            b"PCLT", b"SVG ")  # fmt: skip
+
+
+def _patch_cid_subset() -> str:
+    import pydyf
+    from weasyprint import pdf as writer
+    from weasyprint.pdf import fonts
+
+    font = getattr(fonts, "Font", None)
+    stock = getattr(font, "_harfbuzz_subset", None)
+    kind = vars(font).get("type") if font else None
+    build = getattr(writer, "build_fonts_dictionary", None)
+    if stock is None or getattr(stock, "__wrapped__", None) is not None or build is None:
+        return "Font._harfbuzz_subset or pdf.build_fonts_dictionary is gone, or already patched"
+    if _params(stock)[:3] != ["self", "to_unicode", "hinting"]:
+        return "Font._harfbuzz_subset(self, to_unicode, hinting) changed"
+    code = _source(stock)
+    if "HB_SUBSET_FLAGS_RETAIN_GIDS" not in code or "hb_subset_or_fail(self.hb_face" not in code:
+        return "Font._harfbuzz_subset no longer subsets self.hb_face keeping glyph ids"
+    if not isinstance(kind, property) or "OTTO" not in _source(kind.fget):
+        return "Font.type no longer tells an OpenType CFF font by its OTTO tag"
+    if "'Subtype': '/OpenType'" not in _source(build) or _params(build)[:2] != ["pdf", "fonts"]:
+        return "build_fonts_dictionary(pdf, fonts, …) no longer embeds CFF fonts as /OpenType"
+
+    @functools.wraps(stock)
+    def subset(self: Any, to_unicode: Any, hinting: Any, *args: Any, **kwargs: Any) -> Any:
+        if CID_SUBSET and not args and not kwargs:
+            data = _cid_subset(self, to_unicode, hinting)
+            if data:
+                self.file_content = data
+                self.__dict__[_BARE_CFF] = True
+                return None
+        return stock(self, to_unicode, hinting, *args, **kwargs)
+
+    def type_(self: Any) -> str:
+        return "otf" if self.__dict__.get(_BARE_CFF) else kind.fget(self)
+
+    @functools.wraps(build)
+    def dictionary(pdf: Any, used: Any, *args: Any, **kwargs: Any) -> Any:
+        out = build(pdf, used, *args, **kwargs)
+        bare = {id(f.file_content) for f in used.values() if f.__dict__.get(_BARE_CFF)}
+        for obj in pdf.objects if bare else ():
+            # The font file WeasyPrint embedded as OpenType is the bare CFF table: say so.
+            if (
+                isinstance(obj, pydyf.Stream)
+                and obj.extra.get("Subtype") == "/OpenType"
+                and len(obj.stream) == 1
+                and id(obj.stream[0]) in bare
+            ):
+                obj.extra["Subtype"] = "/CIDFontType0C"
+        return out
+
+    font._harfbuzz_subset = subset
+    font.type = property(type_, doc=kind.__doc__)
+    writer.build_fonts_dictionary = dictionary
+    return ""
+
+
+_BARE_CFF = "_publish_bare_cff"  # set on a Font whose file_content is its bare CFF table
+
+
+def _cid_subset(font: Any, to_unicode: Any, hinting: Any) -> bytes | None:
+    """The bare CFF table of a subset of a CID-keyed CFF font (Noto CJK, Source Han)
+    holding the used glyphs alone, renumbered; or None to leave the font to WeasyPrint.
+
+    WeasyPrint keeps every glyph id up to the highest one used (HarfBuzz's RETAIN_GIDS,
+    then a second pass to trim the end), because the page's text names glyphs by id. In a
+    CJK face the highest is near 65,000, so each subset carried some 60,000 empty glyphs
+    and their metrics: 0.8–0.9 MB a face, four faces in a print edition, 30–37 ms of
+    HarfBuzz each. In a CID-keyed CFF font the text names glyphs by CID, and the font's
+    charset maps each CID to its glyph; the subsetter keeps each kept glyph's CID. So
+    where every used glyph's CID is its glyph id (checked in the face's charset, and
+    again in the subset's), the used glyphs alone draw the same page, provided the font
+    is embedded as a bare CFF (``/CIDFontType0C``): poppler reads an OpenType-wrapped
+    one by glyph id, and drew the wrong glyphs."""
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+
+    tables = getattr(font, "tables", ())
+    if (
+        harfbuzz_subset is None
+        or "CFF " not in tables
+        or "fvar" in tables
+        or font.missing
+        or getattr(font, "bitmap", False)
+        or getattr(font, "png", False)
+        or getattr(font, "svg", False)
+        or getattr(font, "colr", False)
+    ):
+        return None
+    gids = sorted({0, *to_unicode})
+    with _table(font.hb_face, b"CFF ") as table:
+        if cff.of(table, gids) != gids:
+            return None
+    plan = ffi.gc(
+        harfbuzz_subset.hb_subset_input_create_or_fail(), harfbuzz_subset.hb_subset_input_destroy
+    )
+    if plan == ffi.NULL:
+        return None
+    keep = harfbuzz_subset.hb_subset_input_glyph_set(plan)
+    harfbuzz.hb_set_add_sorted_array(keep, ffi.new(f"hb_codepoint_t[{len(gids)}]", gids), len(gids))
+    flags = (
+        harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+        | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    )
+    if not hinting:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    harfbuzz_subset.hb_subset_input_set_flags(plan, flags)
+    drop = harfbuzz_subset.hb_subset_input_set(plan, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
+    dropped = sorted(harfbuzz.hb_tag_from_string(t, -1) for t in _DROPPED)
+    harfbuzz.hb_set_add_sorted_array(
+        drop, ffi.new(f"hb_codepoint_t[{len(dropped)}]", dropped), len(dropped)
+    )
+    face = ffi.gc(harfbuzz_subset.hb_subset_or_fail(font.hb_face, plan), harfbuzz.hb_face_destroy)
+    if face == ffi.NULL:
+        return None
+    with _table(face, b"CFF ") as table:
+        return bytes(table) if cff.holds(table, gids) else None
+
+
+@contextlib.contextmanager
+def _table(face: Any, tag: bytes) -> Iterator[Any]:
+    """The bytes of a face's table, read in place (the face's file is mapped, not
+    copied), for as long as the ``with`` block runs."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    blob = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(tag, -1))
+    try:
+        size = ffi.new("unsigned int *")
+        start = harfbuzz.hb_blob_get_data(blob, size)
+        yield ffi.buffer(start, size[0]) if size[0] else b""
+    finally:
+        harfbuzz.hb_blob_destroy(blob)
+
+
 def _source(obj: Any) -> str:
     """What a patch reads to see the code it wraps is as expected ("" when not at hand)."""
     try:
@@ -417,4 +569,5 @@ PATCHES: dict[str, Callable[[], str]] = {
     "justify": _patch_justify,
     "font-copy": _patch_font_copy,
     "compression": _patch_compression,
+    "cid-subset": _patch_cid_subset,
 }
