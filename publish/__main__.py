@@ -1,5 +1,3 @@
-import sys
+from publish.cli import run
 
-from publish.cli import main
-
-sys.exit(main())
+run()
