@@ -476,6 +476,40 @@ def test_a_delimiter_row_with_other_cells_still_makes_a_table(tmp_path):
     assert code["c"][1] == "| a | b |\n|--|"
 
 
+def test_a_table_right_under_a_line_of_text_is_a_table(tmp_path):
+    """As GitHub, VS Code and Typora show it (AI drafts write "如下：" and the table on the
+    next line; corpus real-docs/17, 40, 51): a table under a paragraph line or a list item;
+    not in a quote or a code block, nor one with a list right under it (the blank line
+    after that list keeps it apart from what follows). Lines after the table keep their
+    numbers."""
+    doc = doc_of(
+        tmp_path,
+        "# 表\n\n以下是对比：\n| 模型 | 参数 |\n|---|---|\n| GPT-4o | 1T |\n\n"
+        "后文。\n\n- 项目\n  - 评估风险。\n| 因子 | 分数 |\n|----|----|\n| C | 1 |\n\n"
+        "> 引用\n> | a | b |\n> |---|---|\n\n"
+        "```\n说明\n| c | d |\n|---|---|\n```\n\n"
+        "又如：\n| e | f |\n|---|---|\n- 紧接的列表\n\n"
+        "结尾：\n| x | y |\n|---|---|\n| 1 | 2 |",
+    )
+    kinds = [b["t"] for b in doc.ast["blocks"]]
+    assert kinds == [
+        "Para", "Table", "Para", "BulletList", "Table", "BlockQuote", "CodeBlock", "Para",
+        "BulletList", "Para", "Table",
+    ], kinds  # fmt: skip
+    blocks = [{}, *doc.ast["blocks"]]  # the heading is the title
+    assert stringify(blocks[1]) == "以下是对比："
+    assert "GPT-4o" in stringify(blocks[2]) and "|" not in stringify(blocks[2])
+    assert stringify(blocks[3]) == "后文。"
+    assert "|" in stringify(blocks[6]) and "|" in stringify(blocks[8])  # left as written
+    assert stringify(blocks[9]) == "紧接的列表" and stringify(blocks[10]) == "结尾："
+    (note,) = [d for d in doc.diagnostics if d.code == "table-after-line"]
+    assert note.line == 4 and "3 table(s)" in note.message
+    original = (tmp_path / "t.md").read_text("utf-8")
+    assert doc.line_of("后文。") == 8 == original.split("\n").index("后文。") + 1
+    assert doc.line_of("结尾") == original.split("\n").index("结尾：") + 1
+    assert doc.text.count("\n") == original.count("\n") + 1  # only the last table's
+
+
 def test_a_list_entry_that_says_more_keeps_its_words(tmp_path):
     src = tmp_path / "d.md"
     src.write_text(
@@ -545,7 +579,7 @@ def test_theme_components_print_the_words_they_show(tmp_path):
         '<VPCard title="孟子" desc="语录体散文。" background="x" />\n\n'
         '新功能 <Badge text="新" type="tip"/> 上线。\n\n'
         '<Tabs>\n<TabItem value="a" label="本地">\n\n本地的做法。\n\n</TabItem>\n</Tabs>\n\n'
-        "`<VPCard title=\"代码\" />`\n",
+        '`<VPCard title="代码" />`\n',
     )
     text = stringify(doc.ast["blocks"])
     assert "尚书 —— 最早的历史文献汇编。" in text and "孟子 —— 语录体散文。" in text

@@ -36,7 +36,7 @@ from publish.manuscript.markers import (
 )
 from publish.manuscript.mathimages import math_images
 from publish.manuscript.metadata import take_metadata
-from publish.manuscript.pipetables import repair_pipe_tables
+from publish.manuscript.pipetables import repair_pipe_tables, tables_after_lines
 from publish.manuscript.quotes import curl_quotes
 from publish.manuscript.rawhtml import sanitize, unlink_headings
 from publish.manuscript.shape import (
@@ -74,6 +74,7 @@ TEXT_STEPS: tuple[Step, ...] = (
     liquid_text,  # Liquid tags as link addresses
     components,  # theme components print the words they show
     repair_pipe_tables,
+    tables_after_lines,  # a table right under a line of text is a table, as on GitHub
     end_html_blocks,  # a line of complete HTML with Markdown right after it ends there
     tex_delimiters,  # math between \( \) and \[ \]
     unescape_bold,  # escaped bold markers that pair up made bold again
