@@ -549,6 +549,8 @@ MARKUP = [
     ("pipe-table rule", re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|[-:| \t]*$")),
     ("pipe-table row", re.compile(r"(?m)^(?![ \t:|-]*$)[ \t]*\|(?:[^|\n]*\|){2,}[ \t]*$")),
     ("fence", re.compile(r"(?m)^[ \t]*:{3,}[^\n]{0,30}")),
+    ("admonition marker", re.compile(r"(?m)^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z][\w-]*")),
+    ("tab marker", re.compile(r'(?m)^[ \t]*===[!+]?[ \t]+"[^"\n]{0,30}"')),
 ]
 
 

@@ -146,6 +146,8 @@ def test_a_paragraph_removed_from_docx_is_lost(built: tuple[Path, Path], tmp_pat
         ("| c | d |", "pipe-table row"),
         ("|:---|---:|", "pipe-table rule"),
         ("::: warning", "fence"),
+        ('!!! note "注意"', "admonition marker"),
+        ('=== "Python"', "tab marker"),
     ],
 )
 def test_markup_printed_as_text_is_shown(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from publish.ast import elements, stringify
+from publish.ast import classes, elements, stringify
 from publish.document import Document
 from tests import readback
 from tests.conftest import build, run_cli
@@ -112,6 +112,54 @@ def test_callouts_of_every_flavour_are_boxes(tmp_path):
     text = stringify(doc.ast["blocks"])
     assert "[!" not in text and "{%" not in text and ":::" not in text
     assert "callouts" in codes(doc)
+
+
+def test_mkdocs_admonitions_tabs_and_docsify_tips_are_boxes(tmp_path):
+    """MkDocs (OI Wiki, Material sites) and docsify: the body is indented under the marker
+    and printed as code, the marker as text; now boxes, nested ones too, with their titles
+    and every word; line numbers kept. Not a box: no body ("!!! warning do not" is words),
+    a marker in code, a body with text right under it (no line to close on)."""
+    src = (
+        "# 文档\n\n"
+        '!!! note "注意事项"\n    这是**提示**。\n\n    第二段。\n\n正文继续。\n\n'
+        '???+ tip "可折叠"\n    外层。\n\n    !!! warning\n        内层警告。\n\n'
+        "!!! 例题\n    有 $N$ 个数。\n    \n    输入：\n\n"
+        '???+note "[洛谷 P1387](https://www.luogu.com.cn/problem/P1387) [难]"\n    找出正方形。\n\n'
+        '=== "C++"\n\n    ```cpp\n    int main() {}\n    ```\n\n'
+        '=== "Python"\n\n    ```python\n    print(1)\n    ```\n\n'
+        "?> docsify 的提示\n\n!> docsify 的警告\n\n"
+        "!!! warning do not\n\n"
+        "```\n!!! note\n    代码\n```\n\n"
+        "!!! info\n    紧接\n没有空行的正文\n\n"
+        "最后一行。"
+    )
+    doc = doc_of(tmp_path, src)
+    divs = [e for e in doc.ast["blocks"] if e["t"] == "Div"]
+    kinds = [classes(d)[1] for d in divs]
+    assert kinds == [
+        "callout-note", "callout-tip", "callout-note", "callout-note", "callout-details",
+        "callout-details", "callout-tip", "callout-warning",
+    ]  # fmt: skip
+    titles = [stringify(d["c"][1][0]) for d in divs]
+    assert titles == [
+        "注意事项", "可折叠", "例题", "洛谷 P1387 [难]", "C++", "Python", "提示", "警告"
+    ]  # fmt: skip
+    (link,) = [e for e in elements(divs[3]["c"][1][0]) if e["t"] == "Link"]
+    assert link["c"][2][0] == "https://www.luogu.com.cn/problem/P1387"
+    assert stringify(divs[2]["c"][1][1:]) == "有 N 个数。输入："
+    assert stringify(divs[0]["c"][1][1:]) == "这是提示。第二段。"
+    inner = [e for e in elements(divs[1]["c"][1]) if e["t"] == "Div" and "callout" in classes(e)]
+    assert [classes(d)[1] for d in inner] == ["callout-warning"]
+    assert stringify(inner[0]["c"][1][1:]) == "内层警告。"
+    (cpp,) = [e for e in elements(divs[4]) if e["t"] == "CodeBlock"]
+    assert cpp["c"][1] == "int main() {}" and "cpp" in cpp["c"][0][1]
+    assert stringify(divs[6]["c"][1][1:]) == "docsify 的提示"
+    text = stringify(doc.ast["blocks"])
+    assert "!!! warning do not" in text and "紧接" in text and "没有空行的正文" in text
+    codes_ = [e["c"][1] for e in elements(doc.ast["blocks"]) if e["t"] == "CodeBlock"]
+    assert "!!! note\n    代码" in codes_
+    assert doc.line_of("正文继续") == src.split("\n").index("正文继续。") + 1 == 8
+    assert doc.line_of("最后一行") == src.count("\n") + 1
 
 
 def test_a_callout_inside_a_list_item_is_a_box(tmp_path):

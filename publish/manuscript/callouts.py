@@ -8,6 +8,11 @@ Written as::
     {% hint style="info" %}   GitBook hint, closed by {% endhint %}
     {% note info %}           Hexo note, closed by {% endnote %}
     ::: tip 标题               VuePress / VitePress / Docusaurus (also :::tip[标题])
+    !!! note "标题"            MkDocs / Python-Markdown admonition, its body indented four
+                              spaces ("???" folds it: pymdownx.details)
+    === "Python"              MkDocs Material content tab, its body indented: each tab a
+                              box titled with its label, one after the other, as printed
+    ?> 文字 / !> 文字          docsify tip and warning: one paragraph
 
 every one becomes a ``Div`` with classes ``callout`` and ``callout-<kind>``, whose first
 block is its title (the author's, else the kind's name in Chinese, converted with the rest
@@ -17,9 +22,12 @@ Two steps. Before pandoc reads the text (:func:`callout_syntax`), each form is r
 on its own line, so line numbers stay true: GitBook and VuePress fences become pandoc
 fenced divs; an Obsidian/GitHub marker line becomes a titled span ended by a hard line
 break (east_asian_line_breaks would otherwise join the title to the first line of the
-body). After reading (:func:`callouts`), a quote that opens with that span becomes the
-Div. Code is never touched, except Jekyll's ``{% raw %}``/``{% endraw %}``, which only
-tell Jekyll to print what is between them as written, in code too: they go everywhere.
+body). A MkDocs admonition or tab becomes such a callout first: ``> [!note] 标题``, its
+body dedented and quoted (a quote needs no closing line; one with text right under its
+body, which the quote would take in, is left as written). After reading (:func:`callouts`),
+a quote that opens with that span becomes the Div. Code is never touched, except
+Jekyll's ``{% raw %}``/``{% endraw %}``, which only tell Jekyll to print what is between
+them as written, in code too: they go everywhere.
 """
 
 from __future__ import annotations
@@ -76,6 +84,14 @@ COLOURS |= {"primary": "note", "gray": "note", "grey": "note"}
 COLONS = re.compile(r"^[ ]{0,3}(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[(.*)\]|[ \t]+(.*?))?[ \t]*$")
 # A line that starts a block of its own (it cannot go on with a paragraph).
 BLOCK_START = re.compile(r"^\s{0,3}(?:[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s|>|```|~~~|\||<)")
+# MkDocs (Python-Markdown) admonitions, folding ones (pymdownx.details) and Material's
+# content tabs: the marker line; the body is what is indented four spaces under it.
+ADMONITION = re.compile(r'^(!!!|\?\?\?\+?)[ \t]*([\w-]+)(?:[ \t]+[\w-]+)*(?:[ \t]+"(.*)")?[ \t]*$')
+LINK = re.compile(r"\[[^\[\]\n]*\]\([^()\s]*\)")
+TAB = re.compile(r'^===[!+]?[ \t]+"(.*)"[ \t]*$')
+BODY = ("    ", "\t")
+# docsify's one-paragraph tip (?>) and warning (!>).
+DOCSIFY = re.compile(r"^ {0,3}([?!])>[ \t]+(\S.*)$")
 JEKYLL_RAW = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
 
 
@@ -88,7 +104,7 @@ def kind_of(name: str) -> str | None:
 def callout_syntax(doc: Document) -> None:
     """Text level, before parsing (see module)."""
     lines = doc.text.split("\n")
-    found = 0
+    found = _indented_blocks(lines)  # first: as Obsidian callouts, read on below
     for ln in scan(lines):
         text = JEKYLL_RAW.sub("", ln.text)
         if text != ln.text and not text.strip():
@@ -105,6 +121,50 @@ def callout_syntax(doc: Document) -> None:
         doc.text = "\n".join(lines)
 
 
+def _indented_blocks(lines: list[str]) -> int:
+    """MkDocs admonitions and content tabs in ``lines``, rewritten in place as the
+    Obsidian callouts they are (``> [!note] 标题``, the body quoted), nested ones too: a
+    quote needs no closing line, so the text keeps its lines. How many."""
+    found = 0
+    info = scan(lines)
+    for n in range(len(lines)):
+        if info[n].code or info[n].front:
+            continue
+        adm, tab = ADMONITION.match(lines[n]), TAB.match(lines[n])
+        if not (adm or tab):
+            continue
+        end = n + 1  # past the body: indented lines, and blank lines between them
+        while end < len(lines) and (not lines[end].strip() or lines[end].startswith(BODY)):
+            end += 1
+        last = end - 1
+        while last > n and not lines[last].strip():
+            last -= 1
+        if last == n or (end < len(lines) and last + 1 == end):
+            # No body ("!!! warning do not" is words), or text right under the body,
+            # which a quote would take in
+            continue
+        if adm:
+            marker, name, title = adm.groups()
+            kind = kind_of(name) or "note"
+            if title is None and kind_of(name) is None:
+                title = name  # "!!! 例题": MkDocs titles it with its type
+            fold = "-" if marker == "???" else "+" if marker == "???+" else ""
+        else:
+            kind, title, fold = "details", tab.group(1) if tab else "", ""
+        body = [_dedent(x) for x in lines[n + 1 : last + 1]]
+        found += 1 + _indented_blocks(body)
+        lines[n] = f"> [!{kind}]{fold} {title or ''}".rstrip()
+        lines[n + 1 : last + 1] = [f"> {x}".rstrip() for x in body]
+        info = scan(lines)
+    return found
+
+
+def _dedent(line: str) -> str:
+    if line.startswith("\t"):
+        return line[1:]
+    return line[4:] if line.startswith("    ") else line.lstrip(" ")
+
+
 def _in_list_item(lines: list[str], n: int) -> bool:
     """Line ``n`` (indented) goes on with a list item: the nearest line above it that is
     indented less is that item's first line (blank lines and deeper lines between)."""
@@ -119,6 +179,10 @@ def _in_list_item(lines: list[str], n: int) -> bool:
 
 
 def _rewrite(text: str, lines: list[str], n: int) -> str | None:
+    m = DOCSIFY.match(text)
+    if m:  # a quote that opens with the kind's title: the paragraph is its body
+        kind = "tip" if m.group(1) == "?" else "warning"
+        return f'> [{TITLES[kind]}]{{.callout-title kind="{kind}"}} {m.group(2)}'
     m = MARKER.match(text)
     quoted = QUOTED
     if m is None and text[:1] in " \t" and _in_list_item(lines, n):
@@ -127,7 +191,7 @@ def _rewrite(text: str, lines: list[str], n: int) -> str | None:
         quote, name, fold, title = m.groups()
         kind = kind_of(name) or "note"
         attrs = f'.callout-title kind="{kind}"' + (f' fold="{fold}"' if fold else "")
-        title = re.sub(r"([\[\]])", r"\\\1", title.strip())
+        title = _escaped(title.strip())
         span = f"{quote}[{title}]{{{attrs}}}"
         nxt = quoted.match(lines[n + 1]) if n + 1 < len(lines) else None
         more = nxt is not None and nxt.group(1).count(">") == quote.count(">")
@@ -157,11 +221,23 @@ def _rewrite(text: str, lines: list[str], n: int) -> str | None:
     return None
 
 
+def _escaped(title: str) -> str:
+    """A title's brackets escaped for the span it goes in, but a Markdown link's (MkDocs
+    titles link to the problem they set)."""
+    out, at = [], 0
+    for m in LINK.finditer(title):
+        out.append(re.sub(r"([\[\]])", r"\\\1", title[at : m.start()]) + m.group())
+        at = m.end()
+    return "".join(out) + re.sub(r"([\[\]])", r"\\\1", title[at:])
+
+
 def callouts(doc: Document) -> None:
     """After parsing: quotes that open with a callout marker, pandoc's GitHub alerts and
     the fenced callouts become one shape (see module)."""
     made: dict[str, int] = {}
-    for lst in lists(doc.ast.get("blocks", []), _has_candidate):
+    # Innermost first: a callout in a callout is made before the outer one takes its
+    # blocks into a list of its own.
+    for lst in reversed(lists(doc.ast.get("blocks", []), _has_candidate)):
         for i, block in enumerate(lst):
             div = _from_quote(block) or _from_fenced(block)
             if div is not None:
@@ -219,9 +295,10 @@ def _from_fenced(block: Element) -> Element | None:
     ):
         return None
     kind = next((k for k in kinds if k), "note")
-    title = dict(ast.attributes(block)).get("title", "")
+    kv = dict(ast.attributes(block))
+    title = kv.get("title", "")
     words = _words(title) if title else []
-    div = _div(kind, words, content)
+    div = _div(kind, words, content, kv.get("fold", ""))
     ast.set_ident(div, ast.ident(block))
     return div
 
