@@ -142,6 +142,8 @@ HIDE = [
     re.compile(r"(?m)^(?:[ \t]*>)*[ \t]*[-*+][ \t]+\[[ xX]\]"),
     re.compile(r"(?m)^[ \t]*:{3,}[ \t]*\{?[\w.-]*"),
     re.compile(r"(?m)^[ \t]*Table:"),
+    # emoji shortcodes (:smile:, :+1:): the reader prints the emoji itself
+    re.compile(r"(?<![\w:]):[a-z0-9_+-]{1,40}:(?![\w:])"),
 ]
 ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 

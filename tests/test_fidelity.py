@@ -3,6 +3,7 @@ as text are found, on small sources written for the test and on the shared corpu
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zipfile
@@ -271,3 +272,28 @@ def test_long_runs_compared_in_linear_time():
     assert fidelity._alike(run, shown, "", "")
     other = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(len(run)))
     assert not fidelity._alike(run, other, "", "")
+
+
+def test_emoji_shortcodes_and_a_notebooks_styles_are_not_findings(tmp_path: Path) -> None:
+    """:smile: prints as 😄 (the reader's emoji extension): the check read the words around
+    it as lost. A notebook's <style scoped> over its table is left out as scripts are, but
+    is no content: said (info), not warned."""
+    from tests.conftest import run_cli
+
+    src = tmp_path / "n.md"
+    src.write_text(
+        "# 笔记\n\n今天天气很好 :smile: :+1: 完成 :white_check_mark: 了。\n\n"
+        "<div>\n<style scoped>\n    .dataframe td { text-align: right; }\n</style>\n"
+        '<table class="dataframe"><tr><th>名称</th></tr><tr><td>甲</td></tr></table>\n'
+        "</div>\n\n结尾。\n",
+        "utf-8",
+    )
+    out = tmp_path / "o"
+    proc = run_cli("build", str(src), "--out", str(out), "--formats", "html,docx")
+    assert proc.returncode == 0, proc.stderr
+    assert ": warning:" not in proc.stderr and "0 warnings" in proc.stderr, proc.stderr
+    report = json.loads((out / "n" / "n.report.json").read_text("utf-8"))
+    found = json.dumps(report, ensure_ascii=False)
+    assert "html-style-dropped" in found and "html-sanitized" not in found
+    html = (out / "n" / "n.zh-Hans.html").read_text("utf-8")
+    assert "😄" in html and "完成" in html and ".dataframe" not in html

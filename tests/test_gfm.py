@@ -464,6 +464,44 @@ def test_broken_front_matter_is_repaired_not_fatal(tmp_path):
     assert d.severity == "warning" and d.line is not None
 
 
+def test_toml_front_matter_is_the_documents_metadata(tmp_path):
+    """Hugo's and Zola's +++ front matter printed as a paragraph; now read as YAML's is,
+    line for line (a [table]'s keys are not the document's)."""
+    src = (
+        '+++\ntitle = "TOML 前言的文章"\ndate = 2024-05-01\ntags = ["a", "b"]\n'
+        'description = """\n多行\n"""\n[params]\nauthor = "不是作者"\n+++\n\n正文。\n'
+    )
+    doc = doc_of(tmp_path, src)
+    assert doc.meta.title == "TOML 前言的文章"
+    assert doc.meta.date.startswith("2024-05-01") and doc.meta.author == []
+    assert stringify(doc.ast["blocks"]) == "正文。"
+    assert doc.line_of("正文。") == src.split("\n").index("正文。") + 1
+    assert "front-matter-toml" in codes(doc)
+    bad = doc_of(tmp_path, '+++\ntitle = "坏的"\ndate = = 1\n+++\n\n正文。\n', "bad.md")
+    assert bad.meta.title == "坏的" and stringify(bad.ast["blocks"]) == "正文。"
+    (d,) = [d for d in bad.diagnostics if d.code == "front-matter-repaired"]
+    assert d.severity == "warning"
+
+
+def test_contents_markers_leave_no_text(tmp_path):
+    """[TOC] (Typora), @[TOC](目录) (CSDN), [[toc]] (VuePress), [[_TOC_]] (GitLab),
+    kramdown's "* TOC" over {:toc}: each edition makes its own contents; the marker
+    printed as "@TOC" or "[TOC]". Kept in the report; code keeps them."""
+    src = (
+        "# 标题\n\n@[TOC](文章目录)\n\n[TOC]\n\n[[toc]]\n\n[[_TOC_]]\n\n* 目录\n{:toc}\n\n"
+        "正文提到 [TOC] 这个写法。\n\n```\n[TOC]\n```\n"
+    )
+    doc = doc_of(tmp_path, src)
+    text = stringify(doc.ast["blocks"])
+    assert text == "正文提到 [TOC] 这个写法。", text
+    (code,) = [e for e in elements(doc.ast["blocks"]) if e["t"] == "CodeBlock"]
+    assert code["c"][1] == "[TOC]"
+    removed = [r["text"] for r in doc.removed if r["where"] == "toc-marker"]
+    assert removed == ["@[TOC](文章目录)", "[TOC]", "[[toc]]", "[[_TOC_]]", "* 目录", "{:toc}"]
+    (d,) = [d for d in doc.diagnostics if d.code == "toc-marker"]
+    assert d.line == 3 and d.severity == "info"
+
+
 def test_formula_pictures_become_formulas(tmp_path):
     doc = doc_of(
         tmp_path,

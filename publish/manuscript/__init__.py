@@ -46,6 +46,7 @@ from publish.manuscript.shape import (
     unwrap_heading_divs,
 )
 from publish.manuscript.texmath import tex_delimiters
+from publish.manuscript.tocmarks import toc_markers
 from publish.manuscript.truncation import check_truncation, close_cut_fence
 from publish.manuscript.wikilinks import resolve_wikilinks
 from publish.writers.math import expand_macros
@@ -70,6 +71,7 @@ def table_captions(doc: Document) -> None:
 # Before parsing, on the source text (line numbers stay true: see chat.py):
 TEXT_STEPS: tuple[Step, ...] = (
     remove_chat,  # chat around the report, kept in Document.removed
+    toc_markers,  # [TOC], @[TOC](目录): each edition makes its own contents
     callout_syntax,  # GitHub/Obsidian/GitBook/VuePress callouts as fenced divs
     liquid_text,  # Liquid tags as link addresses
     components,  # theme components print the words they show

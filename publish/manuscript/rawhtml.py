@@ -87,6 +87,7 @@ ACTIVE = re.compile(
     r"math|frame|frameset)\b|\son[a-z]+\s*=|(?:java|vb)script:",
     re.IGNORECASE,
 )
+PRESENTATIONAL = re.compile(r"<\s*(?:style|link|meta)\b", re.IGNORECASE)
 _RAWTEXT = "|".join(sorted(DROP_WITH_CONTENT - {"plaintext"}))
 RAWTEXT_OPEN = re.compile(rf"<\s*({_RAWTEXT})\b[^>]*>", re.I)
 RAWTEXT_CLOSE = re.compile(rf"<\s*/\s*({_RAWTEXT})\s*>", re.I)
@@ -240,14 +241,25 @@ class Sanitizer:
             i += 1
 
     def report(self) -> None:
-        if self.active:
-            seen = list(dict.fromkeys(a.lower() for a in self.active))
+        # A page's own CSS (a notebook's <style scoped> over each table it printed) is left
+        # out as scripts are, but takes nothing a reader reads: said, not warned.
+        styles = [a for a in self.active if PRESENTATIONAL.match(a)]
+        if styles:
+            self.doc.info(
+                "html-style-dropped",
+                "raw HTML's own styles (<style>, <link>, <meta>) left out: each edition "
+                "has its own",
+                self.doc.line_of(styles[0]),
+            )
+        active = [a for a in self.active if not PRESENTATIONAL.match(a)]
+        if active:
+            seen = list(dict.fromkeys(a.lower() for a in active))
             self.doc.warn(
                 "html-sanitized",
                 "raw HTML carried active content, removed from every edition: "
                 + ", ".join(seen[:6])
                 + (", …" if len(seen) > 6 else ""),
-                self.doc.line_of(self.active[0]),
+                self.doc.line_of(active[0]),
                 removed=seen[:50],
             )
         if self.links:

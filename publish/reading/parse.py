@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
 import re
 from pathlib import Path
@@ -30,6 +32,7 @@ def read(source: Path, stem: str) -> Document:
         doc.text, doc.parts = book.join(texts)
     else:
         doc.text, doc.encoding = decode(_bytes(source), str(source))
+    toml_front_matter(doc)
     repair_front_matter(doc)
     doc.reader = reader_of(doc)
     doc.info("encoding-detected", f"read as {doc.encoding}", encoding=doc.encoding)
@@ -78,6 +81,58 @@ def front_matter(text: str) -> dict[str, Any]:
 
 # A top-level "key: value" line of a front matter YAML cannot read (" -layout: post  # 注").
 LOOSE_KEY = re.compile(r"^\s{0,3}-?\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*(?:\s#.*)?$")
+
+
+# Hugo's and Zola's TOML front matter: between two "+++" lines.
+TOML_FRONT = re.compile(r"\A(?:\ufeff)?\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)
+TOML_KEY = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=")
+
+
+def toml_front_matter(doc: Document) -> None:
+    """TOML front matter (Hugo, Zola: ``+++`` lines around ``title = "…"``) as the YAML
+    front matter pandoc reads, line for line: ``+++`` becomes ``---``, each top-level key
+    ``key: value`` on its own line (its value as JSON, which YAML reads), every other line
+    (a table such as ``[params]``, a value's further lines) blank. TOML that does not
+    parse keeps its one-line ``key = value`` entries (``front-matter-repaired``)."""
+    m = TOML_FRONT.match(doc.text)
+    if m is None:
+        return
+    import tomllib
+
+    body = m.group(1) or ""
+    lines = body.split("\n")
+    try:
+        data = tomllib.loads(body)
+        problem = ""
+    except tomllib.TOMLDecodeError as exc:
+        data, problem = {}, str(exc)
+        for line in lines:
+            km = TOML_KEY.match(line)
+            if km:
+                with contextlib.suppress(tomllib.TOMLDecodeError):
+                    data.update(tomllib.loads(line))
+    kept = []
+    top = True  # before the first [table]: keys there are the document's own
+    for line in lines:
+        if line.lstrip().startswith("["):
+            top = False
+        km = TOML_KEY.match(line) if top else None
+        value = data.get(km.group(1)) if km else None
+        if km and isinstance(value, (str, int, float, bool, list, datetime.date)):
+            kept.append(f"{km.group(1)}: {json.dumps(value, ensure_ascii=False, default=str)}")
+        else:
+            kept.append("")
+    end = m.end() - m.group(0).endswith("\n")  # the line after keeps its own newline
+    doc.text = "---\n" + "\n".join(kept) + "---" + doc.text[end:]
+    if problem:
+        doc.warn(
+            "front-matter-repaired",
+            f"the TOML front matter does not parse ({problem}); its one-line key = value "
+            "entries are read, the rest left out: fix the TOML",
+            1,
+        )
+    else:
+        doc.info("front-matter-toml", "TOML front matter (+++) read as the document's metadata", 1)
 
 
 def repair_front_matter(doc: Document) -> None:
