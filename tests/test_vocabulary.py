@@ -64,6 +64,14 @@ SENTENCES = [
         "性能已經被發揮出來，報文被發出後，這兩個屬性都是唯讀屬性。",
     ),
     (
+        # 被/发送到: the segmenter joins the verb to what follows, the 被发X entry cannot
+        # apply; the verb's own entry does. 头发 + 发胶 (hair gel) stays 髮.
+        "technical",
+        "消息被发送到服务器，邮件被发送给用户，头发被发胶固定，已被发明者解决。",
+        "訊息被傳送到伺服器，郵件被傳送給使用者，頭髮被髮膠固定，已被發明者解決。",
+        "消息被發送到伺服器，郵件被發送給用戶，頭髮被髮膠固定，已被發明者解決。",
+    ),
+    (
         "technical",
         "服务器默认分配的内存不足，应用程序的质量下降。",
         "伺服器預設分配的記憶體不足，應用程式的品質下降。",
