@@ -169,6 +169,24 @@ def test_traditional_source_is_detected_and_passed_through(tmp_path):
     assert port["entry"] == ""  # a glossary cannot change a source already in its script
 
 
+def test_a_taiwan_sources_hong_kong_edition_takes_hong_kong_forms(tmp_path):
+    """裡 and 著 are Taiwan's forms; Hong Kong writes 裏 and 着 (說 as 説). t2hk alone left
+    them as they were; the Taiwan edition is the source as written."""
+    from publish.ast import stringify
+    from publish.build import prepare
+    from publish.editions import make_edition
+
+    src = tmp_path / "tw.md"
+    src.write_text("# 說明\n\n這裡有人活著，他說著話，心裡想著未來。\n", "utf-8")
+    doc = prepare(src)
+    assert (doc.script, doc.region) == ("Hant", "TW")
+    glossary = load_glossary(None)
+    hk = stringify(make_edition(doc, "zh-Hant-HK", glossary).ast["blocks"])
+    tw = stringify(make_edition(doc, "zh-Hant-TW", glossary).ast["blocks"])
+    assert hk == "這裏有人活着，他説着話，心裏想着未來。"
+    assert tw == "這裡有人活著，他說著話，心裡想著未來。"
+
+
 def test_stray_traditional_characters_are_normalised_and_listed():
     conv = Converter("zh-Hans", "t2s", load_glossary(None))
     assert conv.text("深度学习與数据") == "深度学习与数据"

@@ -20,8 +20,23 @@ FROM_TRADITIONAL = {c["zh-Hans"] for (script, _), c in CONFIGS.items() if script
 CHARACTER_LEVEL = {"s2twp": "s2tw", "s2hk": "s2t", "tw2sp": "tw2s", "hk2s": "hk2s"}
 
 
+class Chain:
+    """OpenCC configs run one after the other (``tw2t+t2hk``): OpenCC has none that takes a
+    Taiwan text to Hong Kong's forms in one step."""
+
+    def __init__(self, configs: list[str]) -> None:
+        self.steps = [converter(c) for c in configs]
+
+    def convert(self, text: str) -> str:
+        for step in self.steps:
+            text = step.convert(text)
+        return text
+
+
 @functools.cache
-def converter(config: str) -> opencc.OpenCC:
+def converter(config: str) -> opencc.OpenCC | Chain:
+    if "+" in config:
+        return Chain(config.split("+"))
     return opencc.OpenCC(config)
 
 

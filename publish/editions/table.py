@@ -169,7 +169,11 @@ TABLE: tuple[Spec, ...] = (
         code="zh-Hant-HK",
         script="Hant",
         region="HK",
-        opencc=_frozen({("Hans", ""): "s2hk", ("Hant", "TW"): "t2hk", ("Hant", "HK"): None}),
+        # A Taiwan text's variants (裡, 著) to OpenCC's standard forms first: t2hk reads
+        # those alone (這裡, 活著 stayed in the Hong Kong edition; 這裏, 活着).
+        opencc=_frozen(
+            {("Hans", ""): "s2hk", ("Hant", "TW"): "tw2t+t2hk", ("Hant", "HK"): None}
+        ),
         fonts="HK",
         font_stack="'Noto Sans CJK HK', 'Source Han Sans HC', 'PingFang HK', "
         "'Microsoft JhengHei', sans-serif",
