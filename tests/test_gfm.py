@@ -321,6 +321,20 @@ def test_markdown_right_after_html_over_several_lines_is_markdown(tmp_path):
     assert stringify(ref) == "参考前一章中对慢启动的介绍。"
 
 
+def test_a_comment_after_a_line_of_html_stays_hidden(tmp_path):
+    """A README's "<div id=top></div>" then a comment over several lines (a note to the
+    maintainers): the comment's text printed; a list right after the comment is a list."""
+    doc = doc_of(
+        tmp_path,
+        '# 说明\n\n<div id="top"></div>\n<!--\n*** 注释甲，不应显示。\n-->\n\n正文一。\n\n'
+        "<div>盒子</div>\n<!--\n注释乙\n-->\n- 列表项\n\n正文二。\n",
+    )
+    text = stringify(doc.ast["blocks"])
+    assert "注释" not in text and "***" not in text, text
+    assert [b["t"] for b in doc.ast["blocks"]][-2:] == ["BulletList", "Para"]
+    assert "盒子" in text and "列表项" in text
+
+
 def test_html_blocks_become_native_tables_figures_and_citations(tmp_path):
     src = tmp_path / "h.md"
     src.write_text(

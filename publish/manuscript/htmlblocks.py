@@ -200,8 +200,10 @@ def end_html_blocks(doc: Document) -> None:
         if last is None:
             n += 1
             continue
+        skip = _in_comments(lines[n : last + 1])
         for k in range(n, last + 1):
-            lines[k] = EMPTY + lines[k]  # at column 0: an indented line must not turn code
+            if k - n not in skip:  # at column 0: an indented line must not turn code
+                lines[k] = EMPTY + lines[k]
         ended.append(last + 1)
         n = last + 1
     if ended:
@@ -214,19 +216,52 @@ def end_html_blocks(doc: Document) -> None:
         )
 
 
+COMMENT = re.compile(r"<!--.*?-->")
+
+
 def _html_end(lines: list[str], info: list[Any], first: int) -> int | None:
     """The line where the HTML block starting at ``first`` has closed every element it
     opened, when Markdown follows on the very next line; None when it runs on to a blank
     line, or into code, as CommonMark's does."""
     open_: list[str] = []
+    comment = False  # inside an HTML comment that a later line closes
     for k in range(first, len(lines) - 1):
         if not lines[k].strip() or info[k].code:
             return None
-        _balance(lines[k], open_)
+        line = lines[k]
+        if comment:
+            if "-->" not in line:
+                continue
+            line, comment = line.split("-->", 1)[1], False
+        line = COMMENT.sub("", line)
+        if "<!--" in line:
+            # A comment over the next lines is a block of its own (CommonMark kind 2, to
+            # its "-->") when it opens its line; opened after other HTML, the empty comment
+            # before the line would end it there and print what it hides.
+            if not lines[k].lstrip().startswith("<!--"):
+                return None
+            line, comment = line.split("<!--", 1)[0], True
+        _balance(line, open_)
         after = lines[k + 1]
-        if not open_ and after.strip() and not after.lstrip().startswith("<"):
+        if not comment and not open_ and after.strip() and not after.lstrip().startswith("<"):
             return None if info[k + 1].code else k
     return None
+
+
+def _in_comments(lines: list[str]) -> set[int]:
+    """Indices of the lines of a comment that opens its line and closes on a later one:
+    a block of their own, left as they are."""
+    out: set[int] = set()
+    start = None
+    for k, line in enumerate(lines):
+        rest = COMMENT.sub("", line)
+        if start is None and rest.lstrip().startswith("<!--"):
+            start = k
+        if start is not None:
+            out.add(k)
+            if "-->" in (rest if k == start else line):
+                start = None
+    return out
 
 
 def _balance(line: str, open_: list[str]) -> None:
