@@ -184,3 +184,22 @@ def test_widening_only_inside_inter_character(tmp_path):
     weasyprint.HTML(string=page).write_pdf(tmp_path / "off.pdf")
     assert first_line_end(tmp_path / "on.pdf") == pytest.approx(right, abs=0.3)
     assert right - first_line_end(tmp_path / "off.pdf") > 2  # 81.3 mm is 21.9 characters
+
+
+def test_a_list_broken_by_code_goes_on_with_its_numbers(tmp_path):
+    """Steps with a code block between them (GitHub: 1, 2, 3): the HTML keeps
+    <ol start="2">, but WeasyPrint ignores start and printed 1., 1., 2.; pandoc numbers the
+    DOCX itself."""
+    from tests.conftest import build
+
+    src = tmp_path / "steps.md"
+    src.write_text(
+        "# 步骤\n\n1. 第一步：安装\n```bash\npip install foo\n```\n2. 第二步：配置\n"
+        "3. 第三步：运行\n\n正文。\n\n7) 第七步\n",
+        "utf-8",
+    )
+    folder = build(src, tmp_path / "o", "pdf", "zh-Hans")
+    with pymupdf.open(folder / "steps.zh-Hans.pdf") as doc:
+        text = "".join(page.get_text() for page in doc[1:])  # the body, after the cover
+    # the markers are drawn apart from the items' text (MuPDF reads them after it)
+    assert re.findall(r"(?m)^(\d+)\.\s*$", text) == ["1", "2", "3", "7"], text

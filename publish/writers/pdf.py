@@ -98,7 +98,7 @@ def write(
     # No <section> around each heading's part: the page needs none, and WeasyPrint took
     # 0.4 s of a ten-fold report's 2.8 s breaking 140 nested blocks across pages.
     toc, body = html_parts(printed, joined=joined, sections=False)
-    body = _citation_marks(body)
+    body = _list_starts(_citation_marks(body))
     styles = ["fonts.css", "base.css", "print.css"]
     if paper != "A4":
         styles.append(f"paper-{paper}.css")
@@ -265,6 +265,22 @@ def _numbered(toc: str, numbers: dict[str, int]) -> str:
         title.addnext(page)
         page.tail, a.tail = a.tail, None
         title.append(a)
+    return _serialize(root)
+
+
+def _list_starts(body: str) -> str:
+    """A numbered list that starts at n (``<ol start="2">``: a list broken by a code block
+    between its steps goes on from where it stopped) numbered from n in print too:
+    WeasyPrint ignores ``start`` and counted from 1 again (1, 1, 2 where the HTML and
+    GitHub show 1, 2, 3)."""
+    if "<ol start=" not in body:
+        return body
+    root = _fragment(body)
+    for ol in root.iter("ol"):
+        start = ol.get("start") or ""
+        if start.lstrip("-").isdigit():
+            reset = f"counter-reset: list-item {int(start) - 1}"
+            ol.set("style", f"{reset}; {ol.get('style')}" if ol.get("style") else reset)
     return _serialize(root)
 
 
