@@ -138,6 +138,29 @@ def test_title_from_single_h1_shifts_chapters(tmp_path):
     assert levels == [1, 2]
 
 
+def test_level_one_sections_after_an_opening_are_not_the_title(tmp_path):
+    """A Yuque or Notion export, a lecture's notes: a line or two, then # 文档, # 小记…
+    The first section was taken as the title and left the body (its subsections then sat
+    under nothing). All stay sections; the title is the front matter's (Title: in any
+    case), else the file's name, with a warning saying why."""
+    doc = doc_of(
+        tmp_path,
+        "这是开场白。\n\n# 文档\n\n## 常用内容\n\n正文。\n\n# 小记\n\n正文。\n",
+        "语雀入门.md",
+    )
+    heads = [(b["c"][0], stringify(b)) for b in doc.ast["blocks"] if b["t"] == "Header"]
+    assert heads == [(1, "文档"), (2, "常用内容"), (1, "小记")]
+    assert doc.meta.title == "语雀入门"
+    (d,) = [d for d in doc.diagnostics if d.code == "title-missing"]
+    assert "sections" in d.message
+    doc = doc_of(tmp_path, "---\nTitle: 量子力学\n---\n\n开场。\n\n# 甲\n\n# 乙\n", "q.md")
+    assert doc.meta.title == "量子力学" and "title-missing" not in codes(doc)
+    # one heading after an opening line is still the title, taken out of the body
+    doc = doc_of(tmp_path, "开场。\n\n# 报告\n\n## 一\n\n正文。\n", "r.md")
+    assert doc.meta.title == "报告"
+    assert [b["c"][0] for b in doc.ast["blocks"] if b["t"] == "Header"] == [1]
+
+
 def test_chapters_written_as_h2_become_level_one(tmp_path):
     doc = doc_of(
         tmp_path, "---\ntitle: 博客\n---\n\n## 第一章\n\n正文。\n\n### 小节\n\n## 第二章\n"

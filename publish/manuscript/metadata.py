@@ -60,6 +60,11 @@ def allowed_keys(doc: Document) -> None:
     meta = doc.ast["meta"]
     for k in READ:
         meta.pop(k, None)
+    for k in list(meta):
+        # Title:, Author: (Typora and Obsidian templates): the keys publish reads, in
+        # another case; YAML keys are case-sensitive, pandoc's too
+        if k != k.lower() and k.lower() in KEYS and k.lower() not in meta:
+            meta[k.lower()] = meta.pop(k)
     outside = _style(doc)  # a csl: file outside the source's folder is refused as these are
     active = sorted(k for k in meta if k not in KEYS and (k in ACTIVE or k.startswith("epub")))
     active = sorted(active + outside)
@@ -155,9 +160,14 @@ def take_metadata(doc: Document) -> None:
     m.lang = meta_text(meta.get("lang")).strip()
     blocks = doc.ast["blocks"]
     h1 = [i for i, b in enumerate(blocks) if b["t"] == "Header" and ast.level(b) == 1]
-    if not m.title and h1:
+    # Text before the first of several level-1 headings (a Yuque or Notion export: a
+    # greeting, then # 文档, # 小记…): they are the document's sections, the first one too;
+    # none is its title.
+    sections = len(h1) > 1 and h1[0] > 0
+    if not m.title and h1 and not sections:
         m.title = stringify(ast.inlines_of(blocks[h1[0]])).strip()
-        if h1[0] == 0 or all(b["t"] in ("Para", "HorizontalRule") for b in blocks[: h1[0]]):
+        intro = all(b["t"] in ("Para", "HorizontalRule") for b in blocks[: h1[0]])
+        if h1[0] == 0 or intro:
             # The heading is the title page, not a chapter: take it out of the body. Its
             # notes (the title is plain text) go on, called at the end of the first
             # paragraph after it.
@@ -175,9 +185,12 @@ def take_metadata(doc: Document) -> None:
     _chapters_at_level_one(doc)
     if not m.title:
         m.title = doc.stem
-        doc.warn(
-            "title-missing", "no title (no YAML title, no level-1 heading); using the file name"
+        why = (
+            "its level-1 headings are sections, with text before the first"
+            if sections
+            else "no YAML title, no level-1 heading"
         )
+        doc.warn("title-missing", f"no title ({why}); using the file name")
     meta["title"] = meta_value(m.title)
 
 
