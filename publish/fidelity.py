@@ -117,6 +117,9 @@ HIDE = [
     # images (their description is an attribute, or a caption we do not insist on)
     re.compile(r"!\[\[[^\]\n]*\]\]"),
     re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+[^)\n]*)?\)"),
+    # reference-style images, and a reference link's label ([文字][label], [文字][])
+    re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\[[^\[\]\n]*\]"),
+    re.compile(r"(?<=\])\[[^\[\]\n]*\]"),
     # link targets, reference definitions, autolinks and bare addresses
     re.compile(r"\]\(\s*<?(?:[^()\s]|\([^()\s]*\))*>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"),
     re.compile(

@@ -297,3 +297,20 @@ def test_emoji_shortcodes_and_a_notebooks_styles_are_not_findings(tmp_path: Path
     assert "html-style-dropped" in found and "html-sanitized" not in found
     html = (out / "n" / "n.zh-Hans.html").read_text("utf-8")
     assert "😄" in html and "完成" in html and ".dataframe" not in html
+
+
+def test_reference_style_links_and_pictures_are_not_findings(tmp_path: Path) -> None:
+    """A README's badge or screenshot written by reference ([![产品截图][shot]](url)): the
+    label is never text; the check read the alt text and label as lost."""
+    from tests.conftest import run_cli
+
+    src = tmp_path / "r.md"
+    src.write_text(
+        "# 截图\n\n[![产品截图][product-screenshot]](https://example.com)\n\n参见[官方文档][official-documentation]和[说明][]。\n\n"
+        "[product-screenshot]: https://example.com/s.png\n[official-documentation]: https://example.com/docs\n"
+        "[说明]: https://example.com/readme\n",
+        "utf-8",
+    )
+    proc = run_cli("build", str(src), "--out", str(tmp_path / "o"), "--formats", "html")
+    assert proc.returncode == 0, proc.stderr
+    assert "content-lost" not in proc.stderr, proc.stderr
