@@ -162,6 +162,24 @@ def test_mkdocs_admonitions_tabs_and_docsify_tips_are_boxes(tmp_path):
     assert doc.line_of("最后一行") == src.count("\n") + 1
 
 
+def test_a_container_with_a_name_and_words_is_a_titled_box(tmp_path):
+    """VuePress 2's code groups (":::: code-group" around "::: code-group-item npm") and
+    any "::: name words": pandoc reads a fence of one name only and printed the line; each
+    item is now a box titled with its label, its code block inside."""
+    doc = doc_of(
+        tmp_path,
+        "# 安装\n\n:::: code-group\n::: code-group-item npm\n```bash\nnpm install vuepress\n```\n"
+        ":::\n::: code-group-item yarn\n```bash\nyarn add vuepress\n```\n:::\n::::\n\n"
+        "::: demo 示例标题\n示例正文。\n:::\n",
+    )
+    divs = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Div" and "callout" in classes(e)]
+    assert [classes(d)[1] for d in divs] == ["callout-details", "callout-details", "callout-note"]
+    assert [stringify(d["c"][1][0]) for d in divs] == ["npm", "yarn", "示例标题"]
+    assert ":::" not in stringify(doc.ast["blocks"]) and "示例正文" in stringify(divs[2])
+    codes_ = [e["c"][1] for e in elements(divs[0]) if e["t"] == "CodeBlock"]
+    assert codes_ == ["npm install vuepress"]
+
+
 def test_a_callout_inside_a_list_item_is_a_box(tmp_path):
     """Obsidian's callout under a bullet, indented four spaces (corpus real-docs/23, with
     an unknown kind, NODE, which Obsidian shows as a note); the same lines at the top

@@ -81,6 +81,7 @@ NOTE = re.compile(r"^\s*\{%-?\s*note(?:\s+([\w-]+))?[^%\n]*-?%\}\s*$")
 COLOURS = {"blue": "info", "green": "success", "orange": "warning", "yellow": "warning"}
 COLOURS |= {"red": "danger", "pink": "note", "purple": "note", "default": "note"}
 COLOURS |= {"primary": "note", "gray": "note", "grey": "note"}
+TABS = {"code-group-item", "tab", "code-tab", "tabs-item"}
 COLONS = re.compile(r"^[ ]{0,3}(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[(.*)\]|[ \t]+(.*?))?[ \t]*$")
 # A line that starts a block of its own (it cannot go on with a paragraph).
 BLOCK_START = re.compile(r"^\s{0,3}(?:[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s|>|```|~~~|\||<)")
@@ -213,9 +214,13 @@ def _rewrite(text: str, lines: list[str], n: int) -> str | None:
     m = COLONS.match(text)
     if m:
         kind = kind_of(m.group(2))
-        if kind is None:
-            return None
         title = (m.group(3) or m.group(4) or "").strip().replace('"', "&quot;")
+        if kind is None:
+            if not title:
+                return None  # "::: name": pandoc's own div, as it reads it
+            # "::: code-group-item npm" (a VuePress tab), "::: demo 标题": pandoc reads a
+            # fence of one name only, and printed the line; a box titled with its words
+            kind = "details" if m.group(2).lower() in TABS else "note"
         attr = f' title="{title}"' if title else ""
         return f"{m.group(1)} {{.callout .callout-{kind}{attr}}}"
     return None
