@@ -563,6 +563,29 @@ def test_notion_link_cards_show_their_address(tmp_path):
     ]
 
 
+def test_hexo_code_and_quote_blocks_are_code_and_quotes(tmp_path):
+    """{% codeblock lang:python %} printed its code as one paragraph (indentation and line
+    breaks gone); {% blockquote 作者, 出处 %} as a paragraph starting with the author. Now a
+    code block, and a quote with its attribution on a line of its own; line numbers kept."""
+    src = (
+        "# 代码\n\n{% codeblock Array.map lang:python %}\ndef f(x):\n    if x > 0:\n"
+        "        return x * 2\n{% endcodeblock %}\n\n"
+        "{% blockquote 鲁迅, 《故乡》 %}\n其实地上本没有路，走的人多了，也便成了路。\n"
+        "{% endblockquote %}\n\n{% code %}\nprint(1)\n{% endcode %}\n\n正文。\n"
+    )
+    doc = doc_of(tmp_path, src)
+    kinds = [b["t"] for b in doc.ast["blocks"]]
+    assert kinds == ["CodeBlock", "BlockQuote", "CodeBlock", "Para"], kinds
+    code, quote, plain, _ = doc.ast["blocks"]
+    assert code["c"][1] == "def f(x):\n    if x > 0:\n        return x * 2"
+    assert "python" in code["c"][0][1] and plain["c"][1] == "print(1)"
+    inlines = quote["c"][0]["c"]
+    assert any(e["t"] == "LineBreak" for e in inlines)
+    assert stringify(quote) == "其实地上本没有路，走的人多了，也便成了路。 ——鲁迅, 《故乡》"
+    assert doc.line_of("正文。") == src.split("\n").index("正文。") + 1
+    assert "{%" not in stringify(doc.ast["blocks"])
+
+
 def test_hexo_tags_print_what_they_show(tmp_path):
     doc = doc_of(
         tmp_path,

@@ -25,7 +25,7 @@ from publish.manuscript.crossrefs import crossref_targets, crossrefs
 from publish.manuscript.htmlblocks import end_html_blocks, read_html_blocks
 from publish.manuscript.ids import unique_ids
 from publish.manuscript.images import Images
-from publish.manuscript.liquid import liquid_tags, liquid_text
+from publish.manuscript.liquid import hexo_blocks, liquid_tags, liquid_text
 from publish.manuscript.lists import bullets_after_lines, nest_bullets
 from publish.manuscript.markers import (
     bold_next_to_punctuation,
@@ -72,6 +72,7 @@ def table_captions(doc: Document) -> None:
 TEXT_STEPS: tuple[Step, ...] = (
     remove_chat,  # chat around the report, kept in Document.removed
     toc_markers,  # [TOC], @[TOC](目录): each edition makes its own contents
+    hexo_blocks,  # {% codeblock %}, {% blockquote %} as the code and quotes they are
     callout_syntax,  # GitHub/Obsidian/GitBook/VuePress callouts as fenced divs
     liquid_text,  # Liquid tags as link addresses
     components,  # theme components print the words they show

@@ -177,3 +177,61 @@ def liquid_tags(doc: Document) -> None:
 
 def _lists_holding(value: object, kinds: tuple[str, ...]) -> list[list[Element]]:
     return lists(value, lambda lst: any(isinstance(x, dict) and x.get("t") in kinds for x in lst))
+
+
+# -- Hexo's block tags ------------------------------------------------------------------------
+
+# {% codeblock [title] [lang:xx] [url] … %} … {% endcodeblock %} ({% code %} too), on lines of
+# their own; {% blockquote [author[, source]] [link] %} … {% endblockquote %}, {% pullquote %}.
+CODE_OPEN = re.compile(r"^ {0,3}\{%-?\s*(?:codeblock|code)\b([^%\n]*?)-?%\}\s*$")
+CODE_CLOSE = re.compile(r"^ {0,3}\{%-?\s*end(?:codeblock|code)\s*-?%\}\s*$")
+QUOTE_OPEN = re.compile(r"^ {0,3}\{%-?\s*(?:blockquote|pullquote)\b([^%\n]*?)-?%\}\s*$")
+QUOTE_CLOSE = re.compile(r"^ {0,3}\{%-?\s*end(?:blockquote|pullquote)\s*-?%\}\s*$")
+LANG = re.compile(r"(?:^|\s)lang:([\w+#.-]+)")
+# A line a hard break cannot end: one of a list, heading, fence, table or HTML.
+PARA_ENDS = re.compile(r"^\s{0,3}(?:[-*+]\s|\d{1,9}[.)]\s|#{1,6}\s|>|```|~~~|\||<)")
+
+
+def hexo_blocks(doc: Document) -> None:
+    """Text level, before the other tags are read: Hexo's code and quote blocks as the
+    Markdown they stand for, line for line. A ``{% codeblock lang:python %}`` body printed
+    as a paragraph (its indentation and line breaks gone); it is a fenced code block. A
+    ``{% blockquote 鲁迅, 《故乡》 %}`` body is a quote, its attribution on its closing line
+    (where Hexo prints it, under the quote). Unclosed tags are left to :func:`liquid_text`."""
+    if "{%" not in doc.text:
+        return
+    lines = doc.text.split("\n")
+    info = scan(lines)
+    made = 0
+    n = 0
+    while n < len(lines):
+        if info[n].code or info[n].front:
+            n += 1
+            continue
+        code, quote = CODE_OPEN.match(lines[n]), QUOTE_OPEN.match(lines[n])
+        close = CODE_CLOSE if code else QUOTE_CLOSE if quote else None
+        end = next((k for k in range(n + 1, len(lines)) if close and close.match(lines[k])), None)
+        if close is None or end is None:
+            n += 1
+            continue
+        if code:
+            lang = LANG.search(code.group(1))
+            fence = "````" if any("```" in x for x in lines[n + 1 : end]) else "```"
+            lines[n] = fence + (lang.group(1) if lang else "")
+            lines[end] = fence
+        elif quote:
+            args = [a for a in re.split(r"\s+(?=https?://)", quote.group(1).strip()) if a]
+            who = args[0].strip() if args and not args[0].startswith("http") else ""
+            lines[n] = ">"
+            for k in range(n + 1, end):
+                lines[k] = f"> {lines[k]}".rstrip()
+            lines[end] = f"> ——{who}" if who else ""
+            last = lines[end - 1][2:] if end - 1 > n else ""
+            if who and last.strip() and not PARA_ENDS.match(last):
+                lines[end - 1] += "\\"  # the attribution on a line of its own
+        made += 1
+        info = scan(lines)
+        n = end + 1
+    if made:
+        doc.text = "\n".join(lines)
+        doc.info("hexo-blocks", f"{made} Hexo code or quote block(s) read as Markdown")
