@@ -137,16 +137,12 @@ def test_text_reads_back_as_written(seed_dir, ed):
     for para in paras:
         # as written, spaces and all (a line may end at one of the author's spaces)
         assert re.sub(r"\s+", "", para) in re.sub(r"\s+", "", flat), para[:40]
-        for word in re.findall(
-            f"[{HAN_CHARS}][{LETTERS}]+|[{LETTERS}][{HAN_CHARS}]", para
-        ):
+        for word in re.findall(f"[{HAN_CHARS}][{LETTERS}]+|[{LETTERS}][{HAN_CHARS}]", para):
             assert word in flat, word
     # no space between two CJK characters, nor where Han meets Latin text unwritten
     assert not re.search(f"[{CJK_CHARS}] +[{CJK_CHARS}]", text)
     written = readback.html_doc(seed_dir / f"nn-llm-2024.{ed}.html").text_content()
-    for m in re.finditer(
-        f"[{HAN_CHARS}] +[{LETTERS}]|[{LETTERS}] +[{HAN_CHARS}]", text
-    ):
+    for m in re.finditer(f"[{HAN_CHARS}] +[{LETTERS}]|[{LETTERS}] +[{HAN_CHARS}]", text):
         assert m.group() in written, m.group()
 
 
@@ -203,3 +199,30 @@ def test_a_list_broken_by_code_goes_on_with_its_numbers(tmp_path):
         text = "".join(page.get_text() for page in doc[1:])  # the body, after the cover
     # the markers are drawn apart from the items' text (MuPDF reads them after it)
     assert re.findall(r"(?m)^(\d+)\.\s*$", text) == ["1", "2", "3", "7"], text
+
+
+def test_a_table_too_wide_for_the_page_is_set_to_fit(tmp_path):
+    """A notebook's data frame of fifteen columns: WeasyPrint cut it at the page's right
+    edge (its last columns lost, content-lost warnings). Set smaller, its long words given
+    places to break (after "_", not inside a figure), every column is on the page."""
+    from tests.conftest import run_cli
+
+    head = "| 日期 | " + " | ".join(f"free_sulfur_dioxide_{i:02}" for i in range(14)) + " |"
+    rule = "|" + "---|" * 15
+    row = "| 2024-01-01 | " + " | ".join(f"{0.99 + i / 1000:.4f}" for i in range(14)) + " |"
+    src = tmp_path / "wide.md"
+    src.write_text(f"# 宽表\n\n{head}\n{rule}\n{row}\n\n正文。\n", "utf-8")
+    out = tmp_path / "o"
+    proc = run_cli(
+        "build", str(src), "--out", str(out), "--formats", "pdf", "--editions", "zh-Hans"
+    )
+    assert proc.returncode == 0 and "0 warnings" in proc.stderr, proc.stderr
+    with pymupdf.open(out / "wide" / "wide.zh-Hans.pdf") as doc:
+        page = next(p for p in doc if "0.9900" in p.get_text())
+        words = page.get_text("words")
+        text = page.get_text()
+        width = page.rect.width
+    assert all(f"{0.99 + i / 1000:.4f}" in text for i in range(14)), text  # figures whole
+    assert "\u200b" not in text
+    right = max(w[2] for w in words)
+    assert right <= width - 60, (right, width)  # inside the right margin

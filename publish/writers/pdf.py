@@ -362,6 +362,7 @@ def for_print(edition: Edition, paper: str = "A4", joined: bool = True) -> Editi
     _keep_marks_with_text(ast["blocks"], joined)
     _no_lone_last_character(ast["blocks"], joined)
     _equal_widths_to_content(ast["blocks"])
+    _wide_tables(ast["blocks"], TEXT_WIDTH[paper])
     _short_cells_whole(ast["blocks"], TEXT_WIDTH[paper])
     _running_heads(ast["blocks"])
     return dataclasses.replace(edition, ast=ast)
@@ -400,6 +401,55 @@ def _equal_widths_to_content(blocks: list[Any]) -> None:
         if len(specs) > 1 and len(widths) == 1 and specs[0][1]["t"] == "ColWidth":
             for spec in specs:
                 spec[1] = {"t": "ColWidthDefault"}
+
+
+# What a line cannot break inside (UAX #14, roughly): letters, figures and the marks that
+# join them ("free_sulfur", "0.9978", "a.b@c"); it may break after "/", "-", before "(",
+# and anywhere in CJK text.
+WORDS = re.compile(r"[A-Za-z0-9\u00c0-\u024f_.,:;%+#@&=~'\"$*^!?]+")
+LONG_WORD = 8  # characters: a wide table's longer words get places to break
+WIDE, WIDE_MIN = 0.69, 0.5  # a wide table's font size, in the table's em, at most, at least
+WIDE_PADDING = 0.7  # a wide table cell's padding (print.css), with room for rounding, in em
+
+
+def _wide_tables(blocks: list[Any], width: int) -> None:
+    """A table whose columns cannot fit the text block side by side (a notebook's data
+    frame of fifteen columns of figures: the longest word of each column, summed, is wider
+    than the page) is set smaller, and its cells may break anywhere (class ``wide``,
+    print.css). WeasyPrint cut it at the page's right edge, its last columns lost."""
+    for table in elements(blocks):
+        if table["t"] != "Table":
+            continue
+        longest: dict[int, float] = {}
+        for row in table_rows(table):
+            for c, cell in enumerate(row_cells(row)):
+                words = WORDS.findall(stringify(cell_blocks(cell))) or [""]
+                longest[c] = max(longest.get(c, 0.0), max(_em(w) for w in words))
+        need = sum(longest.values()) + CELL_PADDING * len(longest)
+        if len(longest) <= 1 or need <= width / TABLE_EM:
+            continue
+        for e in elements(table):
+            if e["t"] == "Str" and len(e["c"]) > LONG_WORD:
+                set_text(e, WORDS.sub(_breakable, text(e)))
+        # its longest piece of a word per column, once broken, at the smaller size: set
+        # smaller still where even that does not fit, down to WIDE_MIN
+        pieces: dict[int, float] = {}
+        for row in table_rows(table):
+            for c, cell in enumerate(row_cells(row)):
+                parts = WORDS.findall(stringify(cell_blocks(cell)).replace("\u200b", " "))
+                pieces[c] = max(pieces.get(c, 0.0), *(_em(w) for w in parts or [""]))
+        # _em's half an em for a Latin letter is a body text's; a bold sans head is wider
+        need = 1.15 * sum(pieces.values()) + WIDE_PADDING * len(pieces)
+        size = max(WIDE_MIN, min(WIDE, width / TABLE_EM / need))
+        attr(table)[1].append("wide")
+        attr(table)[2].append(["style", f"font-size: {size:.2f}em"])
+
+
+def _breakable(m: re.Match[str]) -> str:
+    """A long word of a wide table with places to break: after "_", "/", "-", and every
+    LONG_WORD characters of a run without one (a zero-width space, not drawn)."""
+    word = re.sub(r"(?<=[_/-])(?=.)", "\u200b", m.group())
+    return re.sub(rf"([^\u200b]{{{LONG_WORD}}})(?=[^\u200b])", "\\1\u200b", word)
 
 
 # A table cell this wide (em of the table's text) or less prints on one line when the
