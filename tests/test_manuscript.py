@@ -339,6 +339,26 @@ def test_math_in_backslash_delimiters_is_math(tmp_path):
     assert "math-delimiters" in codes(doc)
 
 
+def test_math_with_spaces_inside_its_dollars_is_math(tmp_path):
+    """$ E=MC^2 $ (Typora, Markdown Preview Enhanced, KaTeX read it; pandoc printed the
+    TeX); prices with dollars, code and display math stay as they are."""
+    doc = doc_of(
+        tmp_path,
+        "# 数学\n\n定义域：$y=\\tan x,x\\ne k\\pi \\quad y=\\cot x $。\n\n"
+        "质能方程 $ E=MC^2 $ 很有名。价格从 $ 5 到 $ 10 不等。`$ x^2 $` 是代码。\n\n"
+        "$$ a^2 + b^2 $$\n",
+    )
+    maths = [(e["c"][0]["t"], e["c"][1]) for e in elements(doc.ast["blocks"]) if e["t"] == "Math"]
+    assert maths == [
+        ("InlineMath", "y=\\tan x,x\\ne k\\pi \\quad y=\\cot x"),
+        ("InlineMath", "E=MC^2"),
+        ("DisplayMath", " a^2 + b^2 "),
+    ], maths
+    text = stringify(doc.ast["blocks"])
+    assert "$ 5 到 $ 10" in text and "$ x^2 $" in text
+    assert "math-spaced-dollars" in codes(doc)
+
+
 def test_unclosed_div_does_not_swallow_the_chapters(tmp_path):
     text = (
         '# 报告\n\n## 第一章\n\n<div class="note" id="n1">\n\n提示文字。\n\n'

@@ -9,6 +9,11 @@ so ``\(\frac{a}{b}\)`` would print its TeX source. Before pandoc parses, outside
   an escaped parenthesis, not math); ``\[ … \]`` within a line only when it holds a TeX
   command (``\[1\]`` is an escaped bracket).
 
+- ``$ E=mc^2 $``, dollar math with spaces inside its dollars (Typora, Markdown Preview
+  Enhanced, KaTeX and MathJax read it; pandoc does not, and printed the TeX source)
+  becomes ``$E=mc^2$`` when what it holds is TeX: a command, ``^`` or ``_`` (``$ 5 $``
+  and prices stay as written).
+
 One ``math-delimiters`` info counts them.
 """
 
@@ -68,6 +73,7 @@ def _inline(segment: str) -> tuple[str, int]:
 
 def tex_delimiters(doc: Document) -> None:
     """Manuscript stage, text level: see module."""
+    _spaced_dollars(doc)
     if "\\(" not in doc.text and "\\[" not in doc.text:
         return
     lines = doc.text.split("\n")
@@ -100,5 +106,46 @@ def tex_delimiters(doc: Document) -> None:
         doc.info(
             "math-delimiters",
             f"{total} formula(s) written between \\( \\) or \\[ \\] read as math",
+            first,
+        )
+
+
+# A single dollar (not "$$", not escaped) and TeX's signs, for _spaced_dollars.
+DOLLAR = re.compile(r"(?<![\\$])\$(?!\$)")
+TEX_SIGN = re.compile(r"\\[a-zA-Z]+|[\^_]")
+
+
+def _spaced_dollars(doc: Document) -> None:
+    """``$ … $`` with spaces inside the dollars, holding TeX: ``$…$`` (see module)."""
+    if "$ " not in doc.text and " $" not in doc.text:
+        return
+    lines = doc.text.split("\n")
+    total, first = 0, None
+    for n, (line, code) in enumerate(zip(lines, code_lines(lines), strict=True)):
+        if code or "$" not in line:
+            continue
+        parts = line.split("`")
+        found = 0
+        for k in range(0, len(parts), 2):  # even parts are outside inline code
+            marks = [m.start() for m in DOLLAR.finditer(parts[k])]
+            if len(marks) < 2:
+                continue
+            out, at = [], 0
+            for a, b in zip(marks[::2], marks[1::2], strict=False):
+                inside = parts[k][a + 1 : b]
+                if inside.strip() and inside != inside.strip() and TEX_SIGN.search(inside):
+                    out.append(parts[k][at:a] + "$" + inside.strip() + "$")
+                    at = b + 1
+                    found += 1
+            parts[k] = "".join(out) + parts[k][at:]
+        if found:
+            lines[n] = "`".join(parts)
+            total += found
+            first = first or n + 1
+    if total:
+        doc.text = "\n".join(lines)
+        doc.info(
+            "math-spaced-dollars",
+            f"{total} formula(s) with spaces inside their dollars ($ x^2 $) read as math",
             first,
         )
