@@ -332,8 +332,10 @@ def test_markdown_right_after_html_over_several_lines_is_markdown(tmp_path):
         "<div>\n<p>段落\n没有关闭\n",
     )
     kinds = [b["t"] for b in doc.ast["blocks"]]
-    assert kinds == ["Table", "BulletList", "Plain", "BulletList", "Div"], kinds
-    table, av, _, ref, _ = doc.ast["blocks"]
+    # the <center> around the picture is a centred block of its own
+    assert kinds == ["Table", "BulletList", "Plain", "Div", "BulletList", "Div"], kinds
+    assert classes(doc.ast["blocks"][3]) == ["align-center"]
+    table, av, _, _, ref, _ = doc.ast["blocks"]
     assert stringify(table).endswith("甲乙")
     assert stringify(av) == "AV block：传导变慢按阻滞部位分类"
     assert stringify(ref) == "参考前一章中对慢启动的介绍。"
@@ -763,3 +765,36 @@ def test_html_block_links_keep_every_allowed_scheme(tmp_path):
     doc = doc_of(tmp_path, '# 联系\n\n<p>写信给<a href="mailto:a@b.example">我们</a>。</p>\n')
     targets = [e["c"][2][0] for e in elements(doc.ast["blocks"]) if e["t"] == "Link"]
     assert targets == ["mailto:a@b.example"]
+
+
+def test_html_alignment_is_kept(tmp_path):
+    """A README's <p align="center"> (its logo, title, badges) and <p align="right">
+    (返回顶部): nh3 drops align and pandoc a <p>'s class, so both printed flush left."""
+    import pymupdf
+
+    src = tmp_path / "readme.md"
+    src.write_text(
+        '# 项目\n\n<p align="center">\n  <b>居中的项目简介</b>\n</p>\n\n'
+        '<div align="center">居中的一行</div>\n\n<center>旧式居中</center>\n\n'
+        '<p align="right">返回顶部</p>\n\n<p>普通段落，左对齐。</p>\n',
+        "utf-8",
+    )
+    doc = doc_of(tmp_path, src.read_text("utf-8"), "readme.md")
+    divs = [(classes(d), stringify(d)) for d in doc.ast["blocks"] if d["t"] == "Div"]
+    assert divs == [
+        (["align-center"], "居中的项目简介"),
+        (["align-center"], "居中的一行"),
+        (["align-center"], "旧式居中"),
+        (["align-right"], "返回顶部"),
+    ], divs
+    folder = build(src, tmp_path / "o", "pdf", "zh-Hans")
+    with pymupdf.open(folder / "readme.zh-Hans.pdf") as pdf:
+        page = next(p for p in pdf if "居中的一行" in p.get_text())
+        mid = page.rect.width / 2
+        spans = {w[4]: (w[0], w[2]) for w in page.get_text("words")}
+        width = page.rect.width
+    for text in ("居中的项目简介", "居中的一行", "旧式居中"):
+        x0, x1 = spans[text]
+        assert abs((x0 + x1) / 2 - mid) < 3, (text, x0, x1, mid)
+    assert spans["返回顶部"][1] > width - 80  # at the right margin
+    assert spans["普通段落，左对齐。"][0] < mid - 100

@@ -277,7 +277,7 @@ def clean(html: str) -> str:
     """``html`` as nh3 leaves it under this module's rules: allowed tags, attributes and
     link schemes only, and balanced (a tag left open is closed, a stray closer dropped)."""
     return nh3.clean(
-        html,
+        _aligned(html),
         tags=TAGS,
         clean_content_tags=DROP_WITH_CONTENT,
         attributes=ATTRIBUTES,
@@ -287,6 +287,46 @@ def clean(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+# Block tags whose align= a README centres with (``<p align="center">``, ``<h1 align=…>``,
+# ``<div align=…>``), and ``<center>``.
+ALIGN_TAG = re.compile(r"<(/?)(p|div|h[1-6]|center)\b([^<>]*)>", re.IGNORECASE)
+ALIGN_ATTR = re.compile(r"""\salign\s*=\s*["']?(center|right)["']?""", re.IGNORECASE)
+CLASS_ATTR = re.compile(r"""(\sclass\s*=\s*["'])""", re.IGNORECASE)
+
+
+def _aligned(html: str) -> str:
+    """``align="center"`` (or right) as the class ``align-center`` the styles centre by
+    (base.css, print.css): the attribute is gone from HTML5 and nh3 drops it, and pandoc
+    keeps a ``<div>``'s class but no ``<p>``'s, so such a ``<p>`` is a ``<div>`` (its
+    closing tag too), as is ``<center>``."""
+    if "align" not in html.lower() and "<center" not in html.lower():
+        return html
+    stack: list[bool] = []  # for each <p> open: whether it became a <div>
+
+    def tag(m: re.Match[str]) -> str:
+        close, name, attrs = m.group(1), m.group(2).lower(), m.group(3)
+        if name == "center":
+            return "</div>" if close else f'<div class="align-center"{attrs}>'
+        if close:
+            if name == "p" and stack:
+                return "</div>" if stack.pop() else m.group(0)
+            return m.group(0)
+        a = ALIGN_ATTR.search(attrs)
+        if name == "p":
+            stack[:] = [a is not None]  # a <p> closes the one before it
+        if a is None:
+            return m.group(0)
+        cls = f"align-{a.group(1).lower()}"
+        attrs = ALIGN_ATTR.sub("", attrs)
+        if CLASS_ATTR.search(attrs):
+            attrs = CLASS_ATTR.sub(lambda c: f"{c.group(1)}{cls} ", attrs, count=1)
+        else:
+            attrs = f' class="{cls}"{attrs}'
+        return f"<{'div' if name == 'p' else m.group(2)}{attrs}>"
+
+    return ALIGN_TAG.sub(tag, html)
 
 
 def _filter(tag: str, attr: str, value: str) -> str | None:
