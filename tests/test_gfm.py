@@ -798,3 +798,12 @@ def test_html_alignment_is_kept(tmp_path):
         assert abs((x0 + x1) / 2 - mid) < 3, (text, x0, x1, mid)
     assert spans["返回顶部"][1] > width - 80  # at the right margin
     assert spans["普通段落，左对齐。"][0] < mid - 100
+
+
+def test_yuque_boxes_are_boxes(tmp_path):
+    """Yuque (语雀) exports: :::tips and its coloured :::color1…5 printed as paragraphs
+    with their colons."""
+    doc = doc_of(tmp_path, "# 语雀\n\n:::tips\n提示内容。\n:::\n\n:::color2\n彩色块内容。\n:::\n")
+    kinds = [c for d in doc.ast["blocks"] if d["t"] == "Div" for c in classes(d)[1:]]
+    assert kinds == ["callout-tip", "callout-note"]
+    assert ":::" not in stringify(doc.ast["blocks"])

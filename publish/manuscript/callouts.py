@@ -64,6 +64,8 @@ ALIASES = {"summary": "abstract", "tldr": "abstract", "hint": "tip", "check": "s
 ALIASES |= {"done": "success", "help": "question", "faq": "question", "attention": "warning"}
 ALIASES |= {"fail": "failure", "missing": "failure", "error": "danger", "cite": "quote"}
 ALIASES |= {"tabs": "details", "spoiler": "details", "warn": "warning", "notice": "note"}
+# Yuque's (语雀) boxes: :::tips, and its coloured ones :::color1 … :::color5
+ALIASES |= {"tips": "tip"} | {f"color{n}": "note" for n in range(1, 6)}
 
 # The quote marks before a line ("> > "): possessive, so "> " × 500 is read in one pass.
 MARKER = re.compile(r"^((?:[ ]{0,3}>[ ]?)++)\[!([A-Za-z][\w-]{0,30})\]([+-]?)[ \t]*(.*)$")
