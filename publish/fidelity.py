@@ -116,7 +116,10 @@ HIDE = [
     re.compile(r"(?<![\\$])\$(?=\S)[^$\n]*?(?<=[^\s\\])\$(?!\d)"),
     # images (their description is an attribute, or a caption we do not insist on)
     re.compile(r"!\[\[[^\]\n]*\]\]"),
-    re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+[^)\n]*)?\)"),
+    re.compile(
+        r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+[^)\n]*)?\)"
+        r"(?:\{[^{}\n]*\})?"  # and its attributes ({width=300px})
+    ),
     # reference-style images, and a reference link's label ([文字][label], [文字][])
     re.compile(r"!\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\[[^\[\]\n]*\]"),
     re.compile(r"(?<=\])\[[^\[\]\n]*\]"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from publish import ast
 from publish.ast import classes, elements, stringify
 from publish.document import Document
 from tests import readback
@@ -807,3 +808,31 @@ def test_yuque_boxes_are_boxes(tmp_path):
     kinds = [c for d in doc.ast["blocks"] if d["t"] == "Div" for c in classes(d)[1:]]
     assert kinds == ["callout-tip", "callout-note"]
     assert ":::" not in stringify(doc.ast["blocks"])
+
+
+def test_obsidian_pictures_comments_and_block_ids(tmp_path):
+    """![[图.png|300]] printed "300" and ![[图.png]] its file name, the picture beside the
+    note; %%comments%%, which Obsidian never shows, were published; " ^k3x9a1" printed."""
+    import base64
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    )
+    (tmp_path / "架构图.png").write_bytes(png)
+    src = (
+        "# 读书笔记\n\n核心观点：复利来自长期坚持。 ^k3x9a1\n\n![[架构图.png|300]]\n\n"
+        "![[架构图.png]]\n\n正文%%行内的私下备注%%继续。面积是 10 ^2\n\n"
+        "%%\n多行的\n私下备注\n%%\n\n`%%代码里的%%` 和 ^k3x9a1 在代码里。\n\n"
+        "结尾。%%没有闭合的备注\n到文末都不显示\n"
+    )
+    doc = doc_of(tmp_path, src)
+    text = stringify(doc.ast["blocks"])
+    assert "备注" not in text and "不显示" not in text and "^k3x9a1" not in text.split("和")[0]
+    assert "核心观点：复利来自长期坚持。" in text and "面积是 10 ^2" in text
+    assert "%%代码里的%%" in text and "结尾。" in text
+    pictures = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Image"]
+    assert len(pictures) == 2 and all(ast.url(p).startswith("data:image/png") for p in pictures)
+    assert dict(ast.attributes(pictures[0])).get("width") == "300px"
+    removed = [r["line"] for r in doc.removed if r["where"] == "obsidian-comment"]
+    assert removed[0] == src.split("\n").index("正文%%行内的私下备注%%继续。面积是 10 ^2") + 1
+    assert doc.line_of("结尾。") == src.count("\n") - 1

@@ -36,6 +36,7 @@ from publish.manuscript.markers import (
 )
 from publish.manuscript.mathimages import math_images
 from publish.manuscript.metadata import take_metadata
+from publish.manuscript.obsidian import obsidian_syntax
 from publish.manuscript.pipetables import repair_pipe_tables, tables_after_lines
 from publish.manuscript.quotes import curl_quotes
 from publish.manuscript.rawhtml import sanitize, unlink_headings
@@ -73,6 +74,7 @@ TEXT_STEPS: tuple[Step, ...] = (
     remove_chat,  # chat around the report, kept in Document.removed
     toc_markers,  # [TOC], @[TOC](目录): each edition makes its own contents
     hexo_blocks,  # {% codeblock %}, {% blockquote %} as the code and quotes they are
+    obsidian_syntax,  # ![[图.png|300]] a picture, %%comments%% and ^block-ids left out
     callout_syntax,  # GitHub/Obsidian/GitBook/VuePress callouts as fenced divs
     liquid_text,  # Liquid tags as link addresses
     components,  # theme components print the words they show
