@@ -205,13 +205,23 @@ class Converter:
             size, value, kind = hit
             if value != base[i : i + size]:  # a phrase change, not a character conversion
                 self._record(text[i : i + size], value, line, kind, text, i)
-            out += (base[done:i], value)
+            out += (self._gap(text, base, done, i), value)
             olen += i - done
             self._spans.append((olen, olen + len(value), size))
             olen += len(value)
             i = done = i + size
-        out.append(base[done:])
+        out.append(self._gap(text, base, done, n) if done else base)
         return "".join(out)
+
+    def _gap(self, text: str, base: str, start: int, end: int) -> str:
+        """``text[start:end]``, between two entries that replaced words, converted on its
+        own: an OpenCC phrase must not reach across a word an entry replaced (声明了: the
+        entry gives 宣告, and OpenCC's phrase 明了 → 明瞭 left 宣告瞭)."""
+        if start == end:
+            return ""
+        assert self.base is not None
+        gap = self.base.convert(text[start:end])
+        return gap if len(gap) == end - start else base[start:end]
 
     def _unchanged(self, out: str, text: str, line: int | None) -> None:
         """Record the regional words that stand whole in ``out`` (converted from ``text``)."""
