@@ -559,6 +559,8 @@ MARKUP = [
     ("fence", re.compile(r"(?m)^[ \t]*:{3,}[^\n]{0,30}")),
     ("admonition marker", re.compile(r"(?m)^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z][\w-]*")),
     ("tab marker", re.compile(r'(?m)^[ \t]*===[!+]?[ \t]+"[^"\n]{0,30}"')),
+    # pandoc's citations ([@smith1997; @lee2003]): publish reads no .bib file
+    ("citation key", re.compile(r"\[-?@[A-Za-z0-9_][\w:.#$%&+?<>~/-]{0,60}(?:;[^\]\n]{0,200})?\]")),
 ]
 
 

@@ -149,6 +149,7 @@ def test_a_paragraph_removed_from_docx_is_lost(built: tuple[Path, Path], tmp_pat
         ("::: warning", "fence"),
         ('!!! note "注意"', "admonition marker"),
         ('=== "Python"', "tab marker"),
+        ("[@smith1997; @lee2003]", "citation key"),
     ],
 )
 def test_markup_printed_as_text_is_shown(
