@@ -49,6 +49,7 @@ from lxml import html as lhtml
 
 from publish.document import Diagnostic, Document
 from publish.lines import NESTED, scan
+from publish.manuscript.includes import DIRECTIVE as INCLUDE
 
 GRAM = 6  # content characters in a matching window
 MIN_RUN = 10  # unfound content characters in a row that make a content-lost
@@ -242,7 +243,9 @@ def _source(text: str, config: str | None) -> Source:
             inside = not inside
             lines[i] = _blank(line)
         elif ln.code:
-            if printed:
+            if INCLUDE.match(line):  # an mdBook include: the file's lines print instead
+                lines[i] = _blank(line)
+            elif printed:
                 literal.append(line)
                 code.append((at, end))
             else:

@@ -836,3 +836,38 @@ def test_obsidian_pictures_comments_and_block_ids(tmp_path):
     removed = [r["line"] for r in doc.removed if r["where"] == "obsidian-comment"]
     assert removed[0] == src.split("\n").index("正文%%行内的私下备注%%继续。面积是 10 ^2") + 1
     assert doc.line_of("结尾。") == src.count("\n") - 1
+
+
+def test_mdbook_includes_read_their_files(tmp_path):
+    """An mdBook chapter's listings by reference ({{#include ../listings/main.rs}}, a part
+    by lines or anchor): pandoc printed the directive. Inside the book (book.toml) only; a
+    file outside it stays as written, with a warning."""
+    book = tmp_path / "book"
+    (book / "src").mkdir(parents=True)
+    (book / "book.toml").write_text("[book]\n", "utf-8")
+    (book / "listings").mkdir()
+    (book / "listings" / "main.rs").write_text(
+        'fn main() {\n    // ANCHOR: here\n    println!("你好");\n    // ANCHOR_END: here\n}\n',
+        "utf-8",
+    )
+    (tmp_path / "secret.txt").write_text("不应读到\n", "utf-8")
+    src = book / "src" / "ch01.md"
+    src.write_text(
+        "# 控制流\n\n```rust\n{{#rustdoc_include ../listings/main.rs}}\n```\n\n"
+        "```rust\n{{#include ../listings/main.rs:here}}\n```\n\n"
+        "```text\n{{#include ../listings/main.rs:1:1}}\n```\n\n"
+        "```text\n{{#include ../../secret.txt}}\n```\n",
+        "utf-8",
+    )
+    from publish.build import prepare
+
+    doc = prepare(src)
+    codes_ = [e["c"][1] for e in elements(doc.ast["blocks"]) if e["t"] == "CodeBlock"]
+    assert codes_[0] == 'fn main() {\n    println!("你好");\n}'
+    assert codes_[1] == '    println!("你好");'
+    assert codes_[2] == "fn main() {"
+    assert codes_[3] == "{{#include ../../secret.txt}}"
+    (d,) = [d for d in doc.diagnostics if d.code == "include-not-read"]
+    assert "secret.txt" in d.message and d.line == 16
+    folder = build(src, tmp_path / "o", "html", "zh-Hans")
+    assert "不应读到" not in (folder / "ch01.zh-Hans.html").read_text("utf-8")

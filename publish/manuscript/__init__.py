@@ -25,6 +25,7 @@ from publish.manuscript.crossrefs import crossref_targets, crossrefs
 from publish.manuscript.htmlblocks import end_html_blocks, read_html_blocks
 from publish.manuscript.ids import unique_ids
 from publish.manuscript.images import Images
+from publish.manuscript.includes import mdbook_includes
 from publish.manuscript.liquid import hexo_blocks, liquid_tags, liquid_text
 from publish.manuscript.lists import bullets_after_lines, nest_bullets
 from publish.manuscript.markers import (
@@ -92,6 +93,7 @@ TEXT_STEPS: tuple[Step, ...] = (
 # After parsing, on pandoc's tree:
 AST_STEPS: tuple[Step, ...] = (
     flatten_deep,  # nesting bounded
+    mdbook_includes,  # {{#include ../listings/main.rs}} in a code block: the file's lines
     strong_spans,
     expand_macros,  # TeX macros expanded
     callouts,  # callouts as boxes
