@@ -99,6 +99,17 @@ def is_book(source: Path) -> bool:
     return source.name == NAME
 
 
+def files_root(source: Path) -> Path:
+    """The folder whose files a source may read beside its pictures: an mdBook's (the
+    nearest folder above it holding book.toml: its listings live beside src/), else the
+    source's own. Resolved."""
+    folder = source.resolve().parent
+    for up in (folder, *folder.parents):
+        if (up / "book.toml").is_file():
+            return up
+    return folder
+
+
 def find(start: Path | None = None) -> Path | None:
     """The nearest ``publish.toml`` in ``start`` (default: the current folder) or above."""
     folder = (start or Path.cwd()).resolve()

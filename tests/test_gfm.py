@@ -870,4 +870,12 @@ def test_mdbook_includes_read_their_files(tmp_path):
     (d,) = [d for d in doc.diagnostics if d.code == "include-not-read"]
     assert "secret.txt" in d.message and d.line == 16
     folder = build(src, tmp_path / "o", "html", "zh-Hans")
-    assert "不应读到" not in (folder / "ch01.zh-Hans.html").read_text("utf-8")
+    page = folder / "ch01.zh-Hans.html"
+    assert "不应读到" not in page.read_text("utf-8") and "你好" in page.read_text("utf-8")
+    # a listing is an input: editing it makes the chapter out of date
+    report = (folder / "ch01.report.json").read_text("utf-8")
+    assert "../listings/main.rs" in report and str(tmp_path) not in report
+    listing = book / "listings" / "main.rs"
+    listing.write_text(listing.read_text("utf-8").replace("你好", "再见"), "utf-8")
+    build(src, tmp_path / "o", "html", "zh-Hans")
+    assert "再见" in page.read_text("utf-8")

@@ -43,6 +43,7 @@ def output_rel(stem: str, code: str, fmt: str, review: bool = False) -> str:
     ``<stem>.<code>.review.docx``, beside the readers' DOCX rather than in its place."""
     return f"{stem}/{stem}.{code}.{'review.' if review else ''}{fmt}"
 
+
 # Input names as the user knows them, for --dry-run's "why".
 NAMES = {
     "source": "source",
@@ -220,14 +221,18 @@ def pictures_digest(source: Path, names: Any) -> str:
     """The pictures a source showed (or looked for), each name and its bytes ("" when
     missing): recorded after a build, compared before the next, so that a picture
     edited, added or removed rebuilds. Names come from the build state, which is not
-    trusted: only text naming a file inside the source's folder is read."""
-    root = source.resolve().parent
+    trusted: only text naming a file inside the source's folder (an mdBook's, for the
+    listings it includes: project.files_root) is read."""
+    from publish.project import files_root
+
+    base = source.resolve().parent
+    root = files_root(source)
     h = hashlib.sha256()
     for name in names if isinstance(names, list) else []:
         if not isinstance(name, str):
             continue
-        stamp.watch(root / name)  # a link, and what it leads to
-        path = (root / name).resolve()
+        stamp.watch(base / name)  # a link, and what it leads to
+        path = (base / name).resolve()
         stamp.watch(path)
         ok = path.is_relative_to(root) and path.is_file()
         h.update(name.encode() + b"\0" + (_input_digest(path).encode() if ok else b"") + b"\0")

@@ -19,6 +19,7 @@ from publish import __version__
 from publish.build.cache import PACKAGE, read_regular
 from publish.document import Document
 from publish.errors import BuildError
+from publish.project import files_root
 
 # A report is at most this big; a bigger file in its place is not one to compare with.
 MAX_REPORT = 64 << 20
@@ -71,8 +72,15 @@ def _truncated(doc: Document) -> dict[str, Any]:
 
 def _name(doc: Document, chapter: Path) -> str:
     """A chapter's file as the project names it (never the build machine's full path)."""
+    folder = doc.source.resolve().parent
+    path = chapter.resolve()
     try:
-        return chapter.resolve().relative_to(doc.source.resolve().parent).as_posix()
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        pass
+    try:  # a listing an mdBook chapter includes, beside src/: ../listings/main.rs
+        path.relative_to(files_root(doc.source))
+        return Path(os.path.relpath(path, folder)).as_posix()
     except ValueError:
         return chapter.name
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from publish.ast import elements
 from publish.document import Document
+from publish.project import files_root
 
 DIRECTIVE = re.compile(r"^[ \t]*\{\{#(?:include|rustdoc_include)[ \t]+([^}\s]+)[ \t]*\}\}[ \t]*$")
 ANCHOR = re.compile(r"\bANCHOR(?:_END)?:\s*([\w-]+)")
@@ -34,7 +35,7 @@ def mdbook_includes(doc: Document) -> None:
     ]
     if not blocks:
         return
-    root = _root(doc.source.resolve().parent)
+    root = files_root(doc.source)
     refused: list[str] = []
     read = 0
     for block in blocks:
@@ -45,6 +46,8 @@ def mdbook_includes(doc: Document) -> None:
                 lines.append(line)
                 continue
             part = _read(doc.source.parent, root, m.group(1))
+            # read or looked for, it is an input: a change to it rebuilds (build/cache.py)
+            doc.pictures.append(doc.source.parent / m.group(1).partition(":")[0])
             if part is None:
                 refused.append(m.group(1))
                 lines.append(line)
@@ -58,18 +61,11 @@ def mdbook_includes(doc: Document) -> None:
         doc.warn(
             "include-not-read",
             f"{len(refused)} mdBook include(s) left as written: no such text file inside "
-            f"the book ({root}): " + ", ".join(dict.fromkeys(refused[:5])),
+            "the book (the folder holding book.toml, else the source's): "
+            + ", ".join(dict.fromkeys(refused[:5])),
             doc.line_of(refused[0]),
             paths=refused[:50],
         )
-
-
-def _root(folder: Path) -> Path:
-    """The book's folder (the nearest holding book.toml), else the source's own."""
-    for up in (folder, *folder.parents):
-        if (up / "book.toml").is_file():
-            return up
-    return folder
 
 
 def _read(folder: Path, root: Path, spec: str) -> list[str] | None:
