@@ -155,6 +155,17 @@ def test_level_one_sections_after_an_opening_are_not_the_title(tmp_path):
     assert "sections" in d.message
     doc = doc_of(tmp_path, "---\nTitle: 量子力学\n---\n\n开场。\n\n# 甲\n\n# 乙\n", "q.md")
     assert doc.meta.title == "量子力学" and "title-missing" not in codes(doc)
+    # a changelog's releases at level 1 (standard-version): sections, the first too
+    doc = doc_of(
+        tmp_path,
+        "# [1.3.0](https://x.example/c/v1.2.1...v1.3.0) (2025-07-12)\n\n* 新功能\n\n"
+        "## [1.2.1](https://x.example/c) (2025-07-01)\n\n* 修复\n\n"
+        "# [1.2.0](https://x.example/c) (2025-06-27)\n\n* 初版\n",
+        "CHANGELOG.md",
+    )
+    assert doc.meta.title == "CHANGELOG"
+    heads = [(b["c"][0], stringify(b)[:5]) for b in doc.ast["blocks"] if b["t"] == "Header"]
+    assert heads == [(1, "1.3.0"), (2, "1.2.1"), (1, "1.2.0")]
     # one heading after an opening line is still the title, taken out of the body
     doc = doc_of(tmp_path, "开场。\n\n# 报告\n\n## 一\n\n正文。\n", "r.md")
     assert doc.meta.title == "报告"

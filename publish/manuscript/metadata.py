@@ -13,6 +13,7 @@ left out with an info line.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from publish import ast
@@ -143,6 +144,9 @@ def _style(doc: Document) -> list[str]:
     return []
 
 
+RELEASE = re.compile(r"^\s*\[?v?\d+\.\d+(?:\.\d+)?")
+
+
 def take_metadata(doc: Document) -> None:
     allowed_keys(doc)
     meta = doc.ast["meta"]
@@ -164,6 +168,10 @@ def take_metadata(doc: Document) -> None:
     # greeting, then # 文档, # 小记…): they are the document's sections, the first one too;
     # none is its title.
     sections = len(h1) > 1 and h1[0] > 0
+    # A changelog's releases (# [0.2.0](…) (2025-07-12), then # 0.1.0 further down:
+    # standard-version, release-please) are its sections too, the first one included.
+    releases = [i for i in h1 if RELEASE.match(stringify(ast.inlines_of(blocks[i])))]
+    sections = sections or (len(releases) > 1 and releases[0] == h1[0])
     if not m.title and h1 and not sections:
         m.title = stringify(ast.inlines_of(blocks[h1[0]])).strip()
         intro = all(b["t"] in ("Para", "HorizontalRule") for b in blocks[: h1[0]])
@@ -186,7 +194,7 @@ def take_metadata(doc: Document) -> None:
     if not m.title:
         m.title = doc.stem
         why = (
-            "its level-1 headings are sections, with text before the first"
+            "its level-1 headings are its sections: text before the first, or releases"
             if sections
             else "no YAML title, no level-1 heading"
         )
