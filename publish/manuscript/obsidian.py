@@ -5,9 +5,10 @@
   "300". Written as ``![](<架构图.png>){width=300px}`` before parsing; the picture is then
   found, embedded or reported missing as any other. Embeds of notes (``![[周报#进展]]``)
   stay wikilinks (their text).
-- ``%%私下备注%%`` (inline, or ``%%`` lines around a block): a comment Obsidian never
-  shows, and an author writes what is not for readers in it. Left out, kept in
-  ``Document.removed`` (``obsidian-comment``, info); it was published.
+- ``%%私下备注%%`` (inline, or from a line starting ``%%`` to the next ``%%``): a comment
+  Obsidian never shows, and an author writes what is not for readers in it. Left out,
+  kept in ``Document.removed`` (``obsidian-comment``, info); it was published. A ``%%``
+  that nothing closes, or Jupyter's ``%%timeit``, stays text.
 - ``核心观点。 ^k3x9a1``: a block's identifier, for links into it; not text.
 
 Line numbers stay true; code is left alone.
@@ -26,6 +27,7 @@ PICTURE = re.compile(
     re.IGNORECASE,
 )
 COMMENT = re.compile(r"%%.*?%%")
+OPENER = re.compile(r"^[ \t]*%%(?![A-Za-z])")
 # a letter in it: "面积 10 ^2" at a line's end is not one
 _ID = r"\^(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9-]{2,40}[ \t]*$"
 BLOCK_ID = re.compile(rf"(?<=\S)[ \t]+{_ID}|^[ \t]*{_ID}")
@@ -58,7 +60,10 @@ def obsidian_syntax(doc: Document) -> None:
             parts[k] = COMMENT.sub("", parts[k])
             parts[k], found = PICTURE.subn(_picture, parts[k])
             pictures += found
-            if "%%" in parts[k]:  # opens a comment that a later line closes
+            if k == 0 and OPENER.match(parts[k]) and "%%" in "\n".join(lines[n + 1 :]):
+                # a line that starts with %% opens a comment a later line closes (not
+                # Jupyter's %%timeit, and never one that nothing closes: it would hide
+                # everything after it)
                 head, rest = parts[k].split("%%", 1)
                 comments.append((n + 1, "%%" + rest + "`".join(["", *parts[k + 1 :]])))
                 parts, block = [*parts[:k], head], n
