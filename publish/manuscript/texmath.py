@@ -92,13 +92,9 @@ def tex_delimiters(doc: Document) -> None:
             display = False
             total += 1
         elif not display and ("\\(" in line or "\\[" in line):
-            parts = line.split("`")
-            found = 0
-            for k in range(0, len(parts), 2):  # even parts are outside inline code
-                parts[k], c = _inline(parts[k])
-                found += c
+            new, found = _outside_code(line, _inline)
             if found:
-                lines[n] = "`".join(parts)
+                lines[n] = new
                 total += found
                 first = first or n + 1
     if total:
@@ -124,22 +120,9 @@ def _spaced_dollars(doc: Document) -> None:
     for n, (line, code) in enumerate(zip(lines, code_lines(lines), strict=True)):
         if code or "$" not in line:
             continue
-        parts = line.split("`")
-        found = 0
-        for k in range(0, len(parts), 2):  # even parts are outside inline code
-            marks = [m.start() for m in DOLLAR.finditer(parts[k])]
-            if len(marks) < 2:
-                continue
-            out, at = [], 0
-            for a, b in zip(marks[::2], marks[1::2], strict=False):
-                inside = parts[k][a + 1 : b]
-                if inside.strip() and inside != inside.strip() and TEX_SIGN.search(inside):
-                    out.append(parts[k][at:a] + "$" + inside.strip() + "$")
-                    at = b + 1
-                    found += 1
-            parts[k] = "".join(out) + parts[k][at:]
+        new, found = _outside_code(line, _dollars)
         if found:
-            lines[n] = "`".join(parts)
+            lines[n] = new
             total += found
             first = first or n + 1
     if total:
@@ -149,3 +132,25 @@ def _spaced_dollars(doc: Document) -> None:
             f"{total} formula(s) with spaces inside their dollars ($ x^2 $) read as math",
             first,
         )
+
+
+def _dollars(segment: str) -> tuple[str, int]:
+    marks = [m.start() for m in DOLLAR.finditer(segment)]
+    out, at, found = [], 0, 0
+    for a, b in zip(marks[::2], marks[1::2], strict=False):
+        inside = segment[a + 1 : b]
+        if inside.strip() and inside != inside.strip() and TEX_SIGN.search(inside):
+            out.append(segment[at:a] + "$" + inside.strip() + "$")
+            at = b + 1
+            found += 1
+    return "".join(out) + segment[at:], found
+
+
+def _outside_code(line: str, rewrite: Callable[[str], tuple[str, int]]) -> tuple[str, int]:
+    """``line`` with ``rewrite`` applied to each part outside inline code; how many."""
+    parts = line.split("`")
+    found = 0
+    for k in range(0, len(parts), 2):  # even parts are outside inline code
+        parts[k], c = rewrite(parts[k])
+        found += c
+    return "`".join(parts), found
