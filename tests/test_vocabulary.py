@@ -80,6 +80,14 @@ SENTENCES = [
         "轉移已經製造的產品，查明了原因，標明了出處，國家知識產權局的意思很明瞭。",
     ),
     (
+        # OpenCC's 年历 (calendar) reaches into 2018年历史; Taiwan's words for marketing,
+        # operations, tracking, binary (a Taiwan editor's review of corpus 01, 18, 47)
+        "technical",
+        "猪价接近2018年历史最低，营销与运营团队持续跟踪，二进制数据写入内存地址。",
+        "豬價接近2018年歷史最低，行銷與營運團隊持續追蹤，二進位資料寫入記憶體位址。",
+        "豬價接近2018年歷史最低，營銷與運營團隊持續跟蹤，二進制數據寫入記憶體地址。",
+    ),
+    (
         "technical",
         "服务器默认分配的内存不足，应用程序的质量下降。",
         "伺服器預設分配的記憶體不足，應用程式的品質下降。",
