@@ -98,7 +98,10 @@ def write(
     # No <section> around each heading's part: the page needs none, and WeasyPrint took
     # 0.4 s of a ten-fold report's 2.8 s breaking 140 nested blocks across pages.
     toc, body = html_parts(printed, joined=joined, sections=False)
-    body = _list_starts(_citation_marks(body))
+    tree = _fragment(body)  # parsed once for both
+    _citation_marks(tree)
+    _list_starts(tree)
+    body = _serialize(tree)
     styles = ["fonts.css", "base.css", "print.css"]
     if paper != "A4":
         styles.append(f"paper-{paper}.css")
@@ -268,31 +271,27 @@ def _numbered(toc: str, numbers: dict[str, int]) -> str:
     return _serialize(root)
 
 
-def _list_starts(body: str) -> str:
+def _list_starts(root: Any) -> None:
     """A numbered list that starts at n (``<ol start="2">``: a list broken by a code block
     between its steps goes on from where it stopped) numbered from n in print too:
     WeasyPrint ignores ``start`` and counted from 1 again (1, 1, 2 where the HTML and
     GitHub show 1, 2, 3)."""
-    if "<ol start=" not in body:
-        return body
-    root = _fragment(body)
     for ol in root.iter("ol"):
         start = ol.get("start") or ""
         if start.lstrip("-").isdigit():
             reset = f"counter-reset: list-item {int(start) - 1}"
             ol.set("style", f"{reset}; {ol.get('style')}" if ol.get("style") else reset)
-    return _serialize(root)
 
 
-def _citation_marks(body: str) -> str:
+def _citation_marks(root: Any) -> None:
     """pandoc's citation mark, ``<span class="citation"><sup>[<a …>1</a>]</sup></span>``,
     printed as one element: WeasyPrint lays out and tags each element and text run, and a
     ten-fold report's 300 marks took 0.23 s more as two elements, 0.1 s more as a
     ``<sup class="citation">`` around the link than as the link itself. A mark of one
     source becomes ``<a class="citation" …>[1]</a>`` (the brackets inside the link, which
     widens what a reader can tap), one of several ``<sup class="citation">[<a>1</a>,
-    <a>2</a>]</sup>``; print.css raises both."""
-    root = _fragment(body)
+    <a>2</a>]</sup>``; print.css raises both. ``root``: the body, parsed (:func:`_fragment`),
+    changed in place."""
     for span in root.xpath('//span[@class="citation"]'):
         inner = list(span)
         if len(inner) != 1 or inner[0].tag != "sup" or (span.text or "").strip():
@@ -314,7 +313,6 @@ def _citation_marks(body: str) -> str:
         mark.set("class", "citation")
         mark.tail = span.tail
         span.getparent().replace(span, mark)
-    return _serialize(root)
 
 
 def _fragment(markup: str) -> Any:
@@ -420,29 +418,32 @@ def _wide_tables(blocks: list[Any], width: int) -> None:
     for table in elements(blocks):
         if table["t"] != "Table":
             continue
-        longest: dict[int, float] = {}
-        for row in table_rows(table):
-            for c, cell in enumerate(row_cells(row)):
-                words = WORDS.findall(stringify(cell_blocks(cell))) or [""]
-                longest[c] = max(longest.get(c, 0.0), max(_em(w) for w in words))
+        longest = _widest_words(table)
         need = sum(longest.values()) + CELL_PADDING * len(longest)
         if len(longest) <= 1 or need <= width / TABLE_EM:
             continue
         for e in elements(table):
             if e["t"] == "Str" and len(e["c"]) > LONG_WORD:
                 set_text(e, WORDS.sub(_breakable, text(e)))
-        # its longest piece of a word per column, once broken, at the smaller size: set
-        # smaller still where even that does not fit, down to WIDE_MIN
-        pieces: dict[int, float] = {}
-        for row in table_rows(table):
-            for c, cell in enumerate(row_cells(row)):
-                parts = WORDS.findall(stringify(cell_blocks(cell)).replace("\u200b", " "))
-                pieces[c] = max(pieces.get(c, 0.0), *(_em(w) for w in parts or [""]))
+        # its longest piece of a word per column, once broken (WORDS stops at the
+        # zero-width spaces), at the smaller size: set smaller still where even that does
+        # not fit, down to WIDE_MIN
+        pieces = _widest_words(table)
         # _em's half an em for a Latin letter is a body text's; a bold sans head is wider
         need = 1.15 * sum(pieces.values()) + WIDE_PADDING * len(pieces)
         size = max(WIDE_MIN, min(WIDE, width / TABLE_EM / need))
         attr(table)[1].append("wide")
         attr(table)[2].append(["style", f"font-size: {size:.2f}em"])
+
+
+def _widest_words(table: Any) -> dict[int, float]:
+    """{column: the width in em of its widest word a line cannot break}."""
+    widest: dict[int, float] = {}
+    for row in table_rows(table):
+        for c, cell in enumerate(row_cells(row)):
+            words = WORDS.findall(stringify(cell_blocks(cell))) or [""]
+            widest[c] = max(widest.get(c, 0.0), *(_em(w) for w in words))
+    return widest
 
 
 def _breakable(m: re.Match[str]) -> str:
