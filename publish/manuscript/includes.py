@@ -45,9 +45,16 @@ def mdbook_includes(doc: Document) -> None:
             if m is None:
                 lines.append(line)
                 continue
-            part = _read(doc.source.parent, root, m.group(1))
-            # read or looked for, it is an input: a change to it rebuilds (build/cache.py)
-            doc.pictures.append(doc.source.parent / m.group(1).partition(":")[0])
+            name, _, spec = m.group(1).partition(":")
+            try:
+                path = (doc.source.parent / name).resolve()
+            except (OSError, RuntimeError, ValueError):  # a loop, a NUL byte
+                path = None
+            inside = path is not None and path.is_relative_to(root)
+            if inside:
+                # read or looked for, it is an input: a change to it rebuilds (cache.py)
+                doc.pictures.append(path)
+            part = _read(path, spec) if inside else None
             if part is None:
                 refused.append(m.group(1))
                 lines.append(line)
@@ -68,13 +75,10 @@ def mdbook_includes(doc: Document) -> None:
         )
 
 
-def _read(folder: Path, root: Path, spec: str) -> list[str] | None:
-    name, _, part = spec.partition(":")
+def _read(path: Path, part: str) -> list[str] | None:
+    """The lines of ``path`` (inside the book, resolved), or the ``part`` after its ":"."""
     try:
-        path = (folder / name).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            return None
-        if path.stat().st_size > MAX_BYTES:
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
             return None
         lines = path.read_text("utf-8").split("\n")
     except (OSError, UnicodeDecodeError, ValueError):
