@@ -301,8 +301,8 @@ def _aligned(html: str) -> str:
     (base.css, print.css): the attribute is gone from HTML5 and nh3 drops it, and pandoc
     keeps a ``<div>``'s class but no ``<p>``'s, so such a ``<p>`` is a ``<div>`` (its
     closing tag too), as is ``<center>``."""
-    if "align" not in html.lower() and "<center" not in html.lower():
-        return html
+    if ALIGN_ATTR.search(html) is None and "<center" not in html.lower():
+        return html  # read once more by htmlblocks.py: its classes need nothing
     stack: list[bool] = []  # for each <p> open: whether it became a <div>
 
     def tag(m: re.Match[str]) -> str:
