@@ -119,7 +119,7 @@ def _table_under_line(lines: list[str], info: list[Any], n: int) -> int | None:
         return None
     end = n + 2
     while end < len(lines) and lines[end].strip() and not info[end].code:
-        if not ROW_START.match(lines[end]) and "|" not in lines[end]:
+        if "|" not in lines[end]:
             # A list or text right under the table: the blank line after it is what
             # separates it from what follows, and cannot be moved.
             return None
