@@ -3,6 +3,7 @@ fail loudly here when its internals move, change no byte of a PDF, and do what t
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import shutil
 import tracemalloc
@@ -308,3 +309,120 @@ def test_fonttools_fall_backs_are_imported_at_first_use():
 
     done = subprocess.run([sys.executable, "-c", LATER], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[:5] == ["[]", "_Later", "module True", "True", "module"]
+
+
+# -- memory: pseudo-styles, style-maps, let-go --------------------------------------------
+
+STYLED_PAGE = (
+    "<html lang=zh-Hans><style>"
+    "body { font: 10.5pt 'Noto Serif CJK SC' } li::marker { color: #a00 }"
+    ".fn { float: footnote } p.mark::after { content: '†' } h2::before { content: '§ ' }"
+    "a[id]::before { content: '→'; -weasy-anchor: attr(id) }"
+    "</style><h2>标题</h2>"
+    + "".join(
+        f"<p class=mark>第{i}段，<q>引文</q><span class=fn>脚注{i}。</span>"
+        f"<a id=a{i}>锚</a>人工智能。</p><ul><li>甲</li><li>乙</li></ul>"
+        for i in range(40)
+    )
+    + "<ol start=3><li>丙</li></ol></html>"
+)
+
+
+def _styled_pdf(tmp_path: Path, name: str, once: bool = True) -> bytes:
+    import weasyprint
+
+    weasy.apply()
+    doc = weasyprint.HTML(string=STYLED_PAGE).render(pdf_variant="pdf/ua-1")
+    path = tmp_path / f"{name}.pdf"
+    with weasy.written_once() if once else contextlib.nullcontext():
+        doc.write_pdf(path, pdf_variant="pdf/ua-1")
+    return path.read_bytes()
+
+
+def test_pseudo_element_styles_are_made_when_asked(tmp_path, monkeypatch):
+    """The stylesheet gives every element a ::marker, ::footnote-call … cascade (six
+    styles an element, 0.9 kB each); only list items and footnotes ask for them."""
+    from weasyprint import css
+
+    made: list[object] = []
+    init = css.ComputedStyle.__init__
+
+    def counting(self, parent_style, cascaded, pseudo_type, *args, **kwargs):
+        made.append(pseudo_type)
+        init(self, parent_style, cascaded, pseudo_type, *args, **kwargs)
+
+    monkeypatch.setattr(css.ComputedStyle, "__init__", counting)
+    out = {}
+    for on in (True, False):
+        monkeypatch.setattr(weasy, "LATER_PSEUDO", on)
+        made.clear()
+        out[on] = (_styled_pdf(tmp_path, str(on)), sum(p is not None for p in made))
+    (ours, pseudo), (stock, stock_pseudo) = out[True], out[False]
+    assert ours == stock  # markers, footnote calls, quotes, ::before/::after, anchors
+    assert pseudo * 4 < stock_pseudo, (pseudo, stock_pseudo)
+    text = _pdf_text(tmp_path / "True.pdf")
+    assert "§ 标题" in text and "脚注39。" in text and "†" in text and "→锚" in text
+
+
+def _pdf_text(path: Path) -> str:
+    import pymupdf
+
+    with pymupdf.open(path) as doc:
+        return "".join(page.get_text() for page in doc)
+
+
+def test_a_laid_out_documents_style_map_is_emptied(tmp_path, monkeypatch):
+    """Every box holds its own style; the map of every element's style (and of every
+    pseudo-element's cascade) sat in a reference cycle until a full collection."""
+    from weasyprint import css
+
+    maps: list[object] = []
+    init = css.StyleFor.__init__
+
+    def kept(self, *args, **kwargs):
+        maps.append(self)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(css.StyleFor, "__init__", kept)
+    out = {}
+    for on in (True, False):
+        monkeypatch.setattr(weasy, "RELEASE_STYLES", on)
+        maps.clear()
+        out[on] = _styled_pdf(tmp_path, str(on))
+        assert maps and all(bool(m._computed_styles) is not on for m in maps)
+    assert out[True] == out[False]
+
+
+def test_pages_let_go_of_their_boxes_once_written(tmp_path):
+    """While the print writer writes its document (the only time it does), each page's
+    content stream is packed as it is drawn and its boxes are let go once tagged; the
+    file is the same byte for byte."""
+    import weasyprint
+
+    weasy.apply()
+    doc = weasyprint.HTML(string=STYLED_PAGE).render(pdf_variant="pdf/ua-1")
+    assert len(doc.pages) > 1 and all(p._page_box.children for p in doc.pages)
+    with weasy.written_once():
+        ours = doc.write_pdf(pdf_variant="pdf/ua-1")
+    assert all(p._page_box.children == () for p in doc.pages)
+    stock = _styled_pdf(tmp_path, "stock", once=False)
+    assert ours == stock
+    stock_doc = weasyprint.HTML(string=STYLED_PAGE).render(pdf_variant="pdf/ua-1")
+    stock_doc.write_pdf(pdf_variant="pdf/ua-1")
+    assert all(p._page_box.children for p in stock_doc.pages)  # outside: untouched
+
+
+def test_the_seed_pdf_is_the_same_bytes_with_and_without_the_memory_patches(
+    seed_edition, tmp_path, monkeypatch
+):
+    from publish.writers import pdf
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    path = tmp_path / "ours.pdf"
+    pdf.write(seed_edition, path)
+    ours = path.read_bytes()
+    monkeypatch.setattr(weasy, "LATER_PSEUDO", False)
+    monkeypatch.setattr(weasy, "RELEASE_STYLES", False)
+    monkeypatch.setattr(weasy, "written_once", contextlib.nullcontext)
+    pdf.write(seed_edition, path)
+    assert path.read_bytes() == ours

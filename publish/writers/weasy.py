@@ -41,6 +41,25 @@ WeasyPrint has no public hook for any of these changes, so each wraps functions 
   id). Pages draw the same in poppler and MuPDF (tests/test_weasy.py); the seed's PDFs
   870 → 300 KB. ``Font._harfbuzz_subset``, ``Font.type`` and
   ``pdf.build_fonts_dictionary`` are wrapped; any other font goes the stock way.
+- ``pseudo-styles``: WeasyPrint 70 computes, as it cascades, a style for every
+  pseudo-element any rule names, and its own stylesheet names ``::marker``,
+  ``::footnote-call``, ``::footnote-marker``, ``::note-call``, ``::note-marker`` and
+  ``::note-callback`` for every element: six styles an element (17,000 on a ten-fold
+  report), which only list items and footnotes ask for. An element's pseudo-element
+  style is made when ``StyleFor`` is first asked for it, from the cascade kept aside
+  (``StyleFor.__init__``, ``set_computed_styles`` and ``__call__`` wrapped); one cascade
+  of each kind is kept, since the stylesheet gives every element the same. A cascade
+  that sets an anchor is computed at once, in document order, as before. Same bytes.
+- ``style-maps``: once a document is laid out, its style map (every element's style and
+  cascade) is emptied (``Document._render`` wrapped): every box holds its own style, and
+  the map sat in a reference cycle with the layout context, freed only by a full
+  collection. Same bytes.
+- ``let-go`` (only inside :func:`written_once`, which the print writer enters): each
+  page's content stream is packed into the bytes pydyf will write for it as soon as it
+  is drawn (``Page.paint``), and each page lets go of its boxes once its tags are made
+  (``pdf.add_tags`` reads the pages one by one), its structure elements becoming the
+  bytes pydyf writes for them. Same bytes; the pages cannot be drawn again.
+  With the two above: the 100-fold report's peak 773 → 590 MB (docs/benchmarks.md).
 - ``later-fonttools`` (:func:`load`): WeasyPrint imports fontTools' subsetter and its
   variable-font instancer with its PDF writer (``pdf/fonts.py``), 70 ms of every import,
   for its fall-backs only (no HarfBuzz subsetter, a variable font). While WeasyPrint is
@@ -65,6 +84,7 @@ import hashlib
 import importlib.util
 import inspect
 import io
+import operator
 import os
 import sys
 import threading
@@ -384,6 +404,299 @@ def _patch_font_copy() -> str:
     return ""
 
 
+# -- pseudo-styles ------------------------------------------------------------------------
+
+# Off only to compare (tests/test_weasy.py: the same bytes either way); read at each call.
+LATER_PSEUDO = True
+
+_LATER_STYLES = "_publish_later"  # on a StyleFor: {(element, pseudo type): cascaded}
+_LATER_ARGS = "_publish_later_args"  # on a StyleFor: (root, base_url, target_collector)
+_DEFERRING = "_publish_deferring"  # on a StyleFor: True while its __init__ runs
+_SHARED = "_publish_shared"  # on a StyleFor: one cascade of each kind, while __init__ runs
+
+
+def _patch_pseudo_styles() -> str:
+    from weasyprint import css
+
+    style_for = getattr(css, "StyleFor", None)
+    init = getattr(style_for, "__init__", None)
+    compute = getattr(style_for, "set_computed_styles", None)
+    call = vars(style_for).get("__call__") if style_for else None
+    if style_for is None or getattr(compute, "__wrapped__", None) is not None:
+        return "weasyprint.css.StyleFor is gone, or already patched"
+    names = ["self", "element", "parent", "root", "pseudo_type", "base_url", "target_collector"]
+    if _params(compute)[:7] != names or _params(call)[:3] != ["self", "element", "pseudo_type"]:
+        return "StyleFor.set_computed_styles(…) or StyleFor.__call__(…) changed"
+    if (
+        "for element, pseudo_type in cascaded_styles:" not in _source(init)
+        or "cascaded_styles.get((element, pseudo_type), {})" not in _source(compute)
+        or "self._computed_styles.get((element, pseudo_type))" not in _source(call)
+    ):
+        return "StyleFor no longer computes every pseudo-element's style from its cascade"
+
+    @functools.wraps(init)
+    def deferring(self: Any, *args: Any, **kwargs: Any) -> None:
+        self.__dict__[_LATER_STYLES] = {}
+        self.__dict__[_SHARED] = {}
+        self.__dict__[_DEFERRING] = True
+        try:
+            init(self, *args, **kwargs)
+        finally:
+            self.__dict__[_DEFERRING] = False  # later calls (page margins) compute at once
+            del self.__dict__[_SHARED]
+
+    @functools.wraps(compute)
+    def later(
+        self: Any,
+        element: Any,
+        parent: Any,
+        root: Any = None,
+        pseudo_type: Any = None,
+        base_url: Any = None,
+        target_collector: Any = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        waiting = self.__dict__.get(_LATER_STYLES)
+        if (
+            LATER_PSEUDO
+            and pseudo_type
+            and parent is element
+            and waiting is not None
+            and self.__dict__.get(_DEFERRING)
+            and not args
+            and not kwargs
+        ):
+            cascaded = self._cascaded_styles.get((element, pseudo_type))
+            given = (root, base_url, target_collector)
+            known = self.__dict__.setdefault(_LATER_ARGS, given)
+            # An anchor is collected as its style is made: made now, in document order.
+            if cascaded and "anchor" not in cascaded and all(map(operator.is_, known, given)):
+                # The stylesheet's `::marker {…}` gives every element the same cascade, a
+                # dict of tuples each (0.9 kB): one is kept of each kind (read, never
+                # written), the rest let go as the cascade is cleared.
+                kind = tuple((name, id(v), weight) for name, (v, weight) in cascaded.items())
+                waiting[element, pseudo_type] = self.__dict__[_SHARED].setdefault(kind, cascaded)
+                return None
+        return compute(
+            self, element, parent, root, pseudo_type, base_url, target_collector, *args, **kwargs
+        )
+
+    @functools.wraps(call)
+    def asked(self: Any, element: Any, pseudo_type: Any = None, *args: Any, **kwargs: Any) -> Any:
+        waiting = self.__dict__.get(_LATER_STYLES)
+        cascaded = waiting.pop((element, pseudo_type), None) if waiting and pseudo_type else None
+        if cascaded is not None:
+            key = (element, pseudo_type)
+            root, base_url, target_collector = self.__dict__[_LATER_ARGS]
+            self._cascaded_styles[key] = cascaded  # where set_computed_styles reads it
+            try:
+                compute(self, element, element, root, pseudo_type, base_url, target_collector)
+            finally:
+                self._cascaded_styles.pop(key, None)
+        return call(self, element, pseudo_type, *args, **kwargs)
+
+    style_for.__init__ = deferring
+    style_for.set_computed_styles = later
+    style_for.__call__ = asked
+    return ""
+
+
+# -- style-maps ---------------------------------------------------------------------------
+
+# Off only to compare (tests/test_weasy.py: the same bytes either way); read at each call.
+RELEASE_STYLES = True
+
+_RENDERING = threading.local()  # .contexts: the layout contexts of this thread's render
+
+
+def _patch_style_maps() -> str:
+    from weasyprint import css, document
+
+    stock = document.Document
+    render = vars(stock).get("_render")
+    build = vars(stock).get("_build_layout_context")
+    if not isinstance(render, classmethod) or not isinstance(build, classmethod):
+        return "Document._render or Document._build_layout_context is gone"
+    if getattr(render.__func__, "__wrapped__", None) is not None:
+        return "Document._render is already patched"
+    if "context = cls._build_layout_context(" not in _source(render.__func__):
+        return "Document._render no longer makes its layout context itself"
+    init = _source(getattr(css, "StyleFor", object).__init__)
+    if "self._cascaded_styles = " not in init or "self._computed_styles = " not in init:
+        return "StyleFor no longer keeps its styles in _cascaded_styles and _computed_styles"
+
+    @functools.wraps(build.__func__)
+    def built(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        context = build.__func__(cls, *args, **kwargs)
+        contexts = getattr(_RENDERING, "contexts", None)
+        if contexts is not None:
+            contexts.append(context)
+        return context
+
+    @functools.wraps(render.__func__)
+    def rendered(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        was = getattr(_RENDERING, "contexts", None)
+        _RENDERING.contexts = []
+        try:
+            return render.__func__(cls, *args, **kwargs)
+        finally:
+            for context in _RENDERING.contexts if RELEASE_STYLES else ():
+                _release(getattr(context, "style_for", None))
+            _RENDERING.contexts = was
+
+    stock._build_layout_context = classmethod(built)
+    stock._render = classmethod(rendered)
+    return ""
+
+
+def _release(style_for: Any) -> None:
+    """Empty a laid-out document's style maps: every box holds its own style, and nothing
+    asks the map once the pages are laid out. The map sits in a reference cycle with the
+    layout context, so what no box holds (most pseudo-elements' and hidden elements'
+    styles) waited for a full collection, which the build makes rare (build/worker.py)."""
+    for name in ("_computed_styles", "_cascaded_styles", _LATER_STYLES):
+        held = getattr(style_for, name, None)
+        if isinstance(held, dict):
+            held.clear()
+
+
+# -- let-go -------------------------------------------------------------------------------
+
+_WRITING = threading.local()  # .once: the document being written is written this once
+
+
+@contextlib.contextmanager
+def written_once() -> Iterator[None]:
+    """While a laid-out document is written to PDF for the only time (the print writer's
+    case): each page's content stream is packed (joined, compressed) as soon as it is
+    drawn, and each page lets go of its boxes once its tags are made. The pages cannot be
+    drawn again afterwards."""
+    was = getattr(_WRITING, "once", False)
+    _WRITING.once = True
+    try:
+        yield
+    finally:
+        _WRITING.once = was
+
+
+def _patch_let_go() -> str:
+    import pydyf
+    from weasyprint import document
+    from weasyprint import pdf as writer
+
+    page = getattr(document, "Page", None)
+    paint = getattr(page, "paint", None)
+    tags = getattr(writer, "add_tags", None)
+    to_bytes = getattr(pydyf, "_to_bytes", None)
+    data = vars(getattr(pydyf, "Stream", object)).get("data")
+    if paint is None or tags is None or to_bytes is None or not isinstance(data, property):
+        return "Page.paint, pdf.add_tags, pydyf._to_bytes or pydyf.Stream.data is gone"
+    if getattr(paint, "__wrapped__", None) is not None:
+        return "Page.paint is already patched"
+    if _params(paint)[:2] != ["self", "stream"] or "(self._page_box, stream)" not in _source(paint):
+        return "Page.paint(self, stream, …) no longer draws self._page_box"
+    code = _source(tags)
+    if "zip(document.pages, page_streams)" not in code or "page._page_box" not in code:
+        return "add_tags no longer reads each page's boxes in one pass over document.pages"
+    if _params(tags)[:2] != ["pdf", "document"]:
+        return "add_tags(pdf, document, …) changed"
+    code = _source(data.fget)
+    if (
+        "b'\\n'.join(_to_bytes(item) for item in self.stream)" not in code
+        or "extra['Filter'] = '/FlateDecode'" not in code
+        or "zlib.compressobj(level=9)" not in code
+    ):
+        return "pydyf.Stream.data no longer joins and compresses its items as it is written"
+
+    @functools.wraps(paint)
+    def painted(self: Any, stream: Any, *args: Any, **kwargs: Any) -> Any:
+        out = paint(self, stream, *args, **kwargs)
+        if getattr(_WRITING, "once", False):
+            _pack(stream, to_bytes, pydyf)
+        return out
+
+    @functools.wraps(tags)
+    def tagged(pdf: Any, document: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(_WRITING, "once", False):
+            document = _LettingGo(document, pdf, pydyf)
+        return tags(pdf, document, *args, **kwargs)
+
+    page.paint = painted
+    writer.add_tags = tagged
+    return ""
+
+
+def _pack(stream: Any, to_bytes: Callable[[Any], bytes], pydyf: Any) -> None:
+    """Make a drawn page's content stream the bytes pydyf would write for it: its items
+    (a page of Chinese text is some 1,500 small objects, 0.13 MB) become one string,
+    compressed as pydyf compresses it, so the file is the same byte for byte."""
+    if len(stream.stream) < 2 or "Filter" in stream.extra:
+        return
+    data = b"\n".join(to_bytes(item) for item in stream.stream)
+    if stream.compress:
+        packer = pydyf.zlib.compressobj(level=9)  # pydyf's call (the compression patch's)
+        data = packer.compress(data) + packer.flush()
+        stream.extra["Filter"] = "/FlateDecode"
+        stream.compress = False
+    stream.stream = [data]
+
+
+class _LettingGo:
+    """A document as ``add_tags`` reads it: as it moves on to the next page, the page it
+    has tagged lets go of its boxes (on a 100-fold report, 0.8 MB a page that the tags
+    and pydyf's serialising would otherwise add to)."""
+
+    def __init__(self, document: Any, pdf: Any, pydyf: Any) -> None:
+        self._document = document
+        self.pages = _Pages(document.pages)
+        self.pages.pdf = pdf
+        self.pages.pydyf = pydyf
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._document, name)
+
+
+class _Pages(list):
+    pdf: Any = None
+    pydyf: Any = None
+
+    def __iter__(self) -> Iterator[Any]:
+        objects = self.pdf.objects
+        start = len(objects)
+        for page in list.__iter__(self):
+            yield page
+            box = getattr(page, "_page_box", None)
+            if isinstance(getattr(box, "children", None), (list, tuple)):
+                box.children = ()
+            dictionary = self.pydyf.Dictionary
+            for k in range(start, len(objects)):
+                obj = objects[k]
+                if type(obj) is dictionary and obj.get("Type") == "/StructElem":
+                    objects[k] = _Written(obj)
+            start = len(objects)
+
+
+class _Written:
+    """A page's structure element once the page is tagged: the bytes pydyf writes for it."""
+
+    __slots__ = ("number", "offset", "generation", "free", "data")
+    compressible = True
+
+    def __init__(self, obj: Any) -> None:
+        self.number, self.offset, self.generation = obj.number, obj.offset, obj.generation
+        self.free = obj.free
+        self.data = obj.data
+
+    @property
+    def indirect(self) -> bytes:
+        return f"{self.number} {self.generation} obj\n".encode() + self.data + b"\nendobj"
+
+    @property
+    def reference(self) -> bytes:
+        return f"{self.number} {self.generation} R".encode()
+
+
 # -- compression --------------------------------------------------------------------------
 
 PDF_ZLIB_LEVEL = 6  # zlib's own default
@@ -570,4 +883,7 @@ PATCHES: dict[str, Callable[[], str]] = {
     "font-copy": _patch_font_copy,
     "compression": _patch_compression,
     "cid-subset": _patch_cid_subset,
+    "pseudo-styles": _patch_pseudo_styles,
+    "style-maps": _patch_style_maps,
+    "let-go": _patch_let_go,
 }
