@@ -117,11 +117,12 @@ SENTENCES = [
         "請查看項目文件，字串要轉義，網卡驅動已更新。",
     ),
     (
-        # Taiwan counts 10^12 in 兆; its 志工 and 高齡化, Hong Kong's 義工
+        # Taiwan counts 10^12 in 兆 and writes 高齡化; a study's 志願者 are not 志工
+        # (service volunteers), so 志愿者 has no entry
         "general",
-        "市值超过一万亿元，志愿者关注人口老龄化。",
-        "市值超過一兆元，志工關注人口高齡化。",
-        "市值超過一萬億元，義工關注人口老齡化。",
+        "市值超过一万亿元，五十名志愿者关注人口老龄化。",
+        "市值超過一兆元，五十名志願者關注人口高齡化。",
+        "市值超過一萬億元，五十名志願者關注人口老齡化。",
     ),
     (
         "technical",
