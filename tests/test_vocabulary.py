@@ -125,6 +125,29 @@ SENTENCES = [
         "市值超過一萬億元，五十名志願者關注人口老齡化。",
     ),
     (
+        # mobile is 行動 in Taiwan, 流動 in Hong Kong; a video call 視像通話 in Hong Kong
+        "technical",
+        "移动支付和移动设备普及后，大语言模型支持视频通话。",
+        "行動支付和行動裝置普及後，大型語言模型支援視訊通話。",
+        "流動支付和流動裝置普及後，大語言模型支援視像通話。",
+    ),
+    (
+        # OpenCC's phrases reached across words (金链 → 資金鍊, 当周 → 當週圍, 心系 →
+        # 中心繫統); the Fed and the price ratios as each market names them; the
+        # mainland's policy term kept (a Hong Kong editor's review of corpus 14, 46, 57)
+        "general",
+        "因资金链断裂而上杠杆，当周围的数据中心系统失灵，美联储关注市盈率和市净率，推动高质量发展。",
+        "因資金鏈斷裂而上槓桿，當周圍的資料中心系統失靈，聯準會關注本益比和股價淨值比，推動高質量發展。",
+        "因資金鏈斷裂而上槓桿，當周圍的數據中心系統失靈，聯儲局關注市盈率和市賬率，推動高質量發展。",
+    ),
+    (
+        # Hong Kong's computing words (the same review)
+        "technical",
+        "存储和磁盘带宽实时监控，异步加载自定义变量和数组到缓存，人机交互与线程通信。",
+        "儲存和磁碟頻寬即時監控，非同步載入自訂變數和陣列到快取，人機互動與執行緒通訊。",
+        "儲存和磁碟頻寬即時監控，非同步載入自訂變數和陣列到快取，人機互動與線程通訊。",
+    ),
+    (
         "technical",
         "服务器默认分配的内存不足，应用程序的质量下降。",
         "伺服器預設分配的記憶體不足，應用程式的品質下降。",
