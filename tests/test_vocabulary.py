@@ -89,10 +89,11 @@ SENTENCES = [
     ),
     (
         # a policy's 文件 is a document; 運維對象 a target, not a programming 物件; 佔比
-        # (a Hong Kong editor's review of corpus 18)
+        # (a Hong Kong editor's review of corpus 18; in Taiwan too, as OpenCC writes the
+        # word: its phrase 口占, to improvise a poem, read across 进口 + 占比 gave 占)
         "technical",
         "中央一号文件不是监管文件，运维对象的进口占比很低。",
-        "中央一號文件不是監管文件，運維對象的進口占比很低。",
+        "中央一號文件不是監管文件，運維對象的進口佔比很低。",
         "中央一號文件不是監管文件，運維對象的進口佔比很低。",
     ),
     (

@@ -51,6 +51,7 @@ PLAN: dict[str, tuple[str, str, str | None, str | None]] = {
 # (乾隆, 著作, 夥伴); only the others are normalised in a Simplified source.
 SIMPLIFIED_TOO = frozenset("昇瞭甦喆堃淼犇仝邨迺絜晳")
 SENTENCE_END = "。！？；!?;\n"
+WORD_BREAK = "\ue000"  # a private-use character: in no OpenCC phrase, converted as itself
 
 
 @functools.cache
@@ -172,9 +173,12 @@ class Converter:
         if len(base) != len(text):  # never seen: OpenCC's own output, unlisted
             self.artefacts.append({"source": text, "result": base, "why": "unaligned"})
             return self.main.convert(text)
+        seg: Words | None = None
+        if base != text:
+            seg = Words(text)
+            base = self._bounded(text, base, seg)
         if not self.terms and not self.words:
             return base
-        seg: Words | None = None  # made on the first candidate: most text has none
         keyed = text if self.match_on == "source" else base
         out: list[str] = []
         done = 0  # text[:done] is in ``out``
@@ -214,14 +218,25 @@ class Converter:
         return "".join(out)
 
     def _gap(self, text: str, base: str, start: int, end: int) -> str:
-        """``text[start:end]``, between two entries that replaced words, converted on its
-        own: an OpenCC phrase must not reach across a word an entry replaced (声明了: the
-        entry gives 宣告, and OpenCC's phrase 明了 → 明瞭 left 宣告瞭)."""
-        if start == end:
-            return ""
+        """``text[start:end]``, between two entries that replaced words: ``base`` there,
+        which no OpenCC phrase reaches into across a word's end (:meth:`_bounded`), so none
+        reaches across a word an entry replaced either (声明了: the entry gives 宣告, and
+        OpenCC's phrase 明了 → 明瞭 left 宣告瞭)."""
+        return base[start:end]
+
+    def _bounded(self, text: str, base: str, seg: Words) -> str:
+        """``base`` as OpenCC's character-level config gives it word by word: its phrases
+        choose among a character's Traditional forms, and one read across the end of a
+        word chose wrong (资金 + 链断裂 → 資金鍊, 有关 + 系统 → 有關係統, 一个 + 中央 →
+        一箇中央, 进口 + 占比 → 進口占比, 并 + 为 → 併為): each word is converted on its
+        own, in one call, the words held apart by a character no phrase holds."""
         assert self.base is not None
-        gap = self.base.convert(text[start:end])
-        return gap if len(gap) == end - start else base[start:end]
+        cuts = sorted(set(seg.start))
+        if len(cuts) < 2 or WORD_BREAK in text:
+            return base
+        words = [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+        apart = self.base.convert(WORD_BREAK.join(words)).replace(WORD_BREAK, "")
+        return apart if len(apart) == len(text) else base
 
     def _unchanged(self, out: str, text: str, line: int | None) -> None:
         """Record the regional words that stand whole in ``out`` (converted from ``text``)."""
