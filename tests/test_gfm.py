@@ -881,3 +881,46 @@ def test_mdbook_includes_read_their_files(tmp_path):
     listing.write_text(listing.read_text("utf-8").replace("你好", "再见"), "utf-8")
     build(src, tmp_path / "o", "html", "zh-Hans")
     assert "再见" in page.read_text("utf-8")
+
+
+def test_logseq_pages_read_as_logseq_shows_them(tmp_path):
+    """A Logseq page: its opening title:: and tags:: properties printed as a paragraph (and
+    no title was found), a block's id:: line printed its id, a block reference ((id))
+    printed the id, where Logseq shows the block's text; Logseq's outline stays a list."""
+    block = "64a1b2c3-1111-2222-3333-444455556666"
+    src = (
+        "title:: 学习笔记\ntags:: 机器学习, 笔记\n\n- ## 第一部分\n\t- 这是第一条笔记\n"
+        f"\t  id:: {block}\n\t- 引用 (({block}))\n\t- 另一页的 ((aaaaaaaa-1111-2222-3333-"
+        "444455556666)) 块\n\t  collapsed:: true\n\t- 作者:: 张三\n- 结尾。\n"
+    )
+    doc = doc_of(tmp_path, src)
+    assert doc.meta.title == "学习笔记"
+    text = stringify(doc.ast["blocks"])
+    assert "::" not in text.replace("作者:: 张三", "") and "((" not in text
+    assert "引用 这是第一条笔记" in text and "另一页的 块" in text
+    assert "作者:: 张三" in text  # not Logseq's own: shown, as Obsidian's Dataview shows it
+    lists = [b for b in doc.ast["blocks"] if b["t"] == "BulletList"]
+    assert len(lists) == 1 and len(lists[0]["c"]) == 2  # one outline, two top blocks
+    said = {d.code for d in doc.diagnostics}
+    assert {"page-properties", "attribute-lines", "block-reference-unresolved"} <= said
+    assert doc.line_of("结尾。") == src.count("\n")
+
+
+def test_attribute_lines_are_not_text(tmp_path):
+    """kramdown's attribute lists on their own line ({: .note}, {: #id}; SiYuan's export
+    puts {: id="…" updated="…"} under every block) printed as text, quotes curled; a list
+    with one under each item stays one list."""
+    src = (
+        '# 思源笔记\n{: id="20230101120000-abcdefg" updated="20230102"}\n\n这是段落。\n'
+        '{: id="20230101120001-hijklmn"}\n\n* 第一项\n  {: id="20230101120002-opqrstu"}\n'
+        "* 第二项\n{: .note}\n\n> 引用\n{: #quote}\n\n```\n{: id=\"在代码里\"}\n```\n\n结尾。\n"
+    )
+    doc = doc_of(tmp_path, src)
+    text = stringify(doc.ast["blocks"])
+    assert "{:" not in text.replace('{: id="在代码里"}', "") and "id=" not in text.split("{")[0]
+    code = [ast.text(e) for e in elements(doc.ast["blocks"]) if e["t"] == "CodeBlock"]
+    assert code == ['{: id="在代码里"}']  # code as written
+    lists = [b for b in doc.ast["blocks"] if b["t"] == "BulletList"]
+    assert len(lists) == 1 and len(lists[0]["c"]) == 2
+    assert "这是段落。" in text and "引用" in text
+    assert doc.line_of("结尾。") == src.count("\n")

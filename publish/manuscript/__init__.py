@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from publish.ast import run_filters
 from publish.document import Document
+from publish.manuscript.attributes import attribute_lines
 from publish.manuscript.autolinks import link_bare_urls
 from publish.manuscript.callouts import callout_syntax, callouts
 from publish.manuscript.captions import TableCaptions
@@ -74,6 +75,7 @@ def table_captions(doc: Document) -> None:
 TEXT_STEPS: tuple[Step, ...] = (
     remove_chat,  # chat around the report, kept in Document.removed
     toc_markers,  # [TOC], @[TOC](目录): each edition makes its own contents
+    attribute_lines,  # {: id="…"}, Logseq's key:: value and ((block)) references
     hexo_blocks,  # {% codeblock %}, {% blockquote %} as the code and quotes they are
     obsidian_syntax,  # ![[图.png|300]] a picture, %%comments%% and ^block-ids left out
     callout_syntax,  # GitHub/Obsidian/GitBook/VuePress callouts as fenced divs
