@@ -924,3 +924,27 @@ def test_attribute_lines_are_not_text(tmp_path):
     assert len(lists) == 1 and len(lists[0]["c"]) == 2
     assert "这是段落。" in text and "引用" in text
     assert doc.line_of("结尾。") == src.count("\n")
+
+
+def test_details_and_asides_around_markdown_are_boxes(tmp_path):
+    """<details><summary>安装步骤</summary> … </details> (a README's folded part) and
+    Notion's <aside>💡 … </aside> around Markdown: the summary printed as a bare line and
+    the part ran on into the text; each is a box now, the summary its title, nested ones
+    too. A <details> nothing closes stays as it was."""
+    from publish.manuscript.callouts import callout_kinds
+
+    src = (
+        "# 折叠\n\n<details>\n<summary><b>点击</b> 安装步骤</summary>\n\n折叠的内容。\n\n"
+        "```bash\npip install x\n```\n\n</details>\n\n<aside>\n💡 提示框。\n\n</aside>\n\n"
+        "<details><summary>外层</summary>\n\n外层内容\n\n<details>\n<summary>内层</summary>\n\n"
+        "内层内容\n\n</details>\n\n</details>\n\n<details>\n<summary>没有闭合</summary>\n\n正文。\n"
+    )
+    doc = doc_of(tmp_path, src)
+    assert callout_kinds(doc.ast) == ["note"] * 4
+    boxes = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Div" and "callout" in classes(e)]
+    titles = [stringify(ast.blocks_of(b)[0]) for b in boxes]
+    assert titles == ["点击 安装步骤", "注意", "外层", "内层"]
+    assert "折叠的内容。" in stringify(boxes[0]) and "提示框" in stringify(boxes[1])
+    assert "内层内容" in stringify(boxes[3]) and "内层内容" in stringify(boxes[2])
+    outside = [b for b in doc.ast["blocks"] if not (b["t"] == "Div" and b in boxes)]
+    assert "没有闭合" in stringify(outside) and "正文。" in stringify(outside)

@@ -18,7 +18,7 @@ from publish.ast import run_filters
 from publish.document import Document
 from publish.manuscript.attributes import attribute_lines
 from publish.manuscript.autolinks import link_bare_urls
-from publish.manuscript.callouts import callout_syntax, callouts
+from publish.manuscript.callouts import callout_syntax, callouts, html_boxes
 from publish.manuscript.captions import TableCaptions
 from publish.manuscript.chat import remove_chat
 from publish.manuscript.components import components
@@ -98,6 +98,7 @@ AST_STEPS: tuple[Step, ...] = (
     mdbook_includes,  # {{#include ../listings/main.rs}} in a code block: the file's lines
     strong_spans,
     expand_macros,  # TeX macros expanded
+    html_boxes,  # <details><summary>…</summary> … </details>, <aside>…</aside>: callouts
     callouts,  # callouts as boxes
     nested_headings,  # headings inside lists and quotes as bold paragraphs
     unwrap_heading_divs,  # divs around headings opened

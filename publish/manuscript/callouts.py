@@ -32,6 +32,7 @@ them as written, in code too: they go everywhere.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -257,6 +258,69 @@ def callouts(doc: Document) -> None:
             "callouts set as boxes: " + ", ".join(f"{k} ×{v}" for k, v in sorted(made.items())),
             kinds=made,
         )
+
+
+# <details><summary>标题</summary> … </details> (a README's folded part) and Notion's
+# <aside>💡 … </aside> around Markdown: each tag is a raw HTML block of its own (a blank
+# line ends one), the Markdown between them pandoc's blocks, and HTML's reading dropped the
+# tags, so a summary printed as a bare line; together they are a box, the summary its title.
+OPEN_BOX = re.compile(
+    r"^\s*<(details|aside)\b[^>]*>\s*(?:<summary\b[^>]*>(.*?)</summary>)?(.*)$", re.S | re.I
+)
+CLOSE_BOX = re.compile(r"^(.*?)</(details|aside)>\s*$", re.S | re.I)
+
+
+def html_boxes(doc: Document) -> None:
+    """After parsing, before :func:`callouts`: see :data:`OPEN_BOX`."""
+    made = sum(_boxes(lst) for lst in lists(doc.ast.get("blocks", []), _has_raw_block))
+    if made:
+        doc.info("html-boxes", f"{made} <details>/<aside> part(s) set as boxes")
+
+
+def _raw(x: Any) -> str:
+    from publish.manuscript.rawhtml import is_raw_html
+
+    return ast.text(x) if is_raw_html(x) and x["t"] == "RawBlock" else ""
+
+
+def _has_raw_block(lst: list[Any]) -> bool:
+    return any(map(_raw, lst))
+
+
+def _boxes(lst: list[Any]) -> int:
+    """The boxes made in ``lst`` (a box's own body, boxes in it too)."""
+    made, i = 0, 0
+    while i < len(lst):
+        m = OPEN_BOX.match(_raw(lst[i]))
+        j = _closing(lst, i, m.group(1).lower()) if m and not CLOSE_BOX.match(m.group(3)) else None
+        if m is None or j is None:
+            i += 1
+            continue
+        close = CLOSE_BOX.match(_raw(lst[j]))
+        assert close is not None
+        body = [ast.RawBlock("html", x.strip()) for x in (m.group(3),) if x.strip()]
+        body += lst[i + 1 : j]
+        body += [ast.RawBlock("html", x.strip()) for x in (close.group(1),) if x.strip()]
+        made += 1 + _boxes(body)
+        title = html.unescape(re.sub(r"<[^>]+>", "", m.group(2) or "")).strip()
+        kv = [["title", title]] if title else []
+        lst[i : j + 1] = [ast.Div(body, ast.make_attr("", ["callout", "callout-note"], kv))]
+        i += 1
+    return made
+
+
+def _closing(lst: list[Any], i: int, tag: str) -> int | None:
+    """Where the ``tag`` opened at ``lst[i]`` closes in ``lst`` (None: nowhere)."""
+    depth = 0
+    for j in range(i + 1, len(lst)):
+        inner = _raw(lst[j])
+        if (o := OPEN_BOX.match(inner)) and o.group(1).lower() == tag:
+            depth += 1
+        elif (c := CLOSE_BOX.match(inner)) and c.group(2).lower() == tag:
+            if depth == 0:
+                return j
+            depth -= 1
+    return None
 
 
 def _has_candidate(lst: list[Any]) -> bool:
