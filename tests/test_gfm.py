@@ -948,3 +948,49 @@ def test_details_and_asides_around_markdown_are_boxes(tmp_path):
     assert "内层内容" in stringify(boxes[3]) and "内层内容" in stringify(boxes[2])
     outside = [b for b in doc.ast["blocks"] if not (b["t"] == "Div" and b in boxes)]
     assert "没有闭合" in stringify(outside) and "正文。" in stringify(outside)
+
+
+def test_hugo_shortcodes_and_chunk_fences_read_as_markdown(tmp_path):
+    """A Hugo post's {{< admonition tip "标题" >}} … {{< /admonition >}} (FixIt), {{% notice
+    warning %}} (Learn), {{% alert title="注意" color="warning" %}} (Docsy) printed their
+    quoted words run into the body; {{< figure >}} lost its picture, {{< youtube >}} and
+    {{< bilibili >}} vanished, {{< link >}} lost its address. R Markdown's and Quarto's
+    ```{r echo=FALSE} gave a code block of class "{r"."""
+    import base64
+
+    from publish.manuscript.callouts import callout_kinds
+
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    )
+    (tmp_path / "a.png").write_bytes(png)
+    src = (
+        '# 短代码\n\n{{< admonition tip "小技巧" >}}\n这是**提示**。\n{{< /admonition >}}\n\n'
+        "{{% notice warning %}}\n注意安全。\n{{% /notice %}}\n\n"
+        '{{% alert title="注意" color="warning" %}}\n慎用。\n{{% /alert %}}\n\n'
+        '{{< figure src="a.png" title="架构图" >}}\n\n{{< youtube w7Ft2ymGmfc >}}\n\n'
+        "{{< bilibili BV1xx411c7mD >}}\n\n"
+        '{{< link href="https://example.com" content="示例网站" >}}\n\n'
+        "```{r echo=FALSE}\nsummary(cars)\n```\n\n```{python}\n#| echo: false\nprint(1)\n```\n\n"
+        "```\n{{< admonition tip >}}\n```\n\n结尾。\n"
+    )
+    doc = doc_of(tmp_path, src)
+    assert callout_kinds(doc.ast) == ["tip", "warning", "warning"]
+    boxes = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Div" and "callout" in classes(e)]
+    assert [stringify(ast.blocks_of(b)[0]) for b in boxes][::2] == ["小技巧", "注意"]
+    assert "这是提示。" in stringify(boxes[0]) and "慎用。" in stringify(boxes[2])
+    pictures = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Image"]
+    assert len(pictures) == 1 and stringify(pictures[0]) == "架构图"
+    links = [ast.url(e) for e in elements(doc.ast["blocks"]) if e["t"] == "Link"]
+    assert links == [
+        "https://www.youtube.com/watch?v=w7Ft2ymGmfc",
+        "https://www.bilibili.com/video/BV1xx411c7mD",
+        "https://example.com",
+    ]
+    code = [(classes(e), ast.text(e)) for e in elements(doc.ast["blocks"]) if e["t"] == "CodeBlock"]
+    assert code == [
+        (["r"], "summary(cars)"),
+        (["python"], "#| echo: false\nprint(1)"),
+        ([], "{{< admonition tip >}}"),  # code as written
+    ]
+    assert doc.line_of("结尾。") == src.count("\n")

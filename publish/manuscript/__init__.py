@@ -27,7 +27,7 @@ from publish.manuscript.htmlblocks import end_html_blocks, read_html_blocks
 from publish.manuscript.ids import unique_ids
 from publish.manuscript.images import Images
 from publish.manuscript.includes import mdbook_includes
-from publish.manuscript.liquid import hexo_blocks, liquid_tags, liquid_text
+from publish.manuscript.liquid import hexo_blocks, hugo_shortcodes, liquid_tags, liquid_text
 from publish.manuscript.lists import bullets_after_lines, nest_bullets
 from publish.manuscript.markers import (
     bold_next_to_punctuation,
@@ -77,6 +77,7 @@ TEXT_STEPS: tuple[Step, ...] = (
     toc_markers,  # [TOC], @[TOC](目录): each edition makes its own contents
     attribute_lines,  # {: id="…"}, Logseq's key:: value and ((block)) references
     hexo_blocks,  # {% codeblock %}, {% blockquote %} as the code and quotes they are
+    hugo_shortcodes,  # {{< admonition >}} boxes, {{< figure >}}, ```{r} chunk fences
     obsidian_syntax,  # ![[图.png|300]] a picture, %%comments%% and ^block-ids left out
     callout_syntax,  # GitHub/Obsidian/GitBook/VuePress callouts as fenced divs
     liquid_text,  # Liquid tags as link addresses

@@ -235,3 +235,91 @@ def hexo_blocks(doc: Document) -> None:
     if made:
         doc.text = "\n".join(lines)
         doc.info("hexo-blocks", f"{made} Hexo code or quote block(s) read as Markdown")
+
+# -- Hugo shortcodes and executable chunks, line for line --------------------------------
+
+# {{< admonition tip "标题" >}} … {{< /admonition >}} (FixIt, LoveIt), {{% notice warning %}}
+# (Learn, hugo-notice), {{< hint info >}} (Book), {{% alert title="注意" color="warning" %}}
+# (Docsy, Blowfish), {{< callout type="info" >}} (Hextra): a box; the kind is the first
+# word or type=/style=/color=, the title the quoted word or title=.
+BOX_OPEN = re.compile(
+    r"^ {0,3}\{\{([<%])\s*(admonition|notice|hint|alert|callout)\b(.*?)\s*[>%]\}\}\s*$", re.I
+)
+BOX_CLOSE = re.compile(
+    r"^ {0,3}\{\{[<%]\s*/\s*(admonition|notice|hint|alert|callout)\s*[>%]\}\}\s*$", re.I
+)
+# {{< figure src="…" title="…" >}} (Hugo's own), {{< youtube ID >}}, {{< bilibili BV… >}},
+# {{< link href="…" content="…" >}} (FixIt): a picture with its caption, a link.
+SINGLE = re.compile(
+    r"^( {0,3})\{\{[<%]\s*(figure|youtube|bilibili|link)\b(.*?)\s*[>%]\}\}\s*$", re.I
+)
+VIDEO = {
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "bilibili": "https://www.bilibili.com/video/{}",
+}
+# ```{r echo=FALSE}, ```{python}: an R Markdown or Quarto chunk, the language in braces
+CHUNK = re.compile(r"^( {0,3})(`{3,}|~{3,})\{([A-Za-z][\w+#.-]*)(?:[\s,][^{}]*)?\}[ \t]*$")
+
+
+def hugo_shortcodes(doc: Document) -> None:
+    """Text level, before :func:`liquid_text`: Hugo's boxes, figures, videos and links, and
+    R Markdown's and Quarto's chunk fences, as the Markdown they stand for, line for line
+    (see the constants above). A box nothing closes, and any other shortcode, are left to
+    :func:`liquid_text` (their quoted words)."""
+    if "{{" not in doc.text and "{" not in doc.text.replace("{{", ""):
+        return
+    from publish.manuscript.callouts import kind_of
+
+    lines = doc.text.split("\n")
+    info = scan(lines)
+    made = 0
+    for n, line in enumerate(lines):
+        if info[n].front:
+            continue
+        if info[n].code:
+            m = CHUNK.match(line) if info[n].fence else None  # a closing fence has no {…}
+            if m:
+                lines[n] = f"{m.group(1)}{m.group(2)}{m.group(3).lower()}"
+                made += 1
+            continue
+        if (m := BOX_OPEN.match(line)) is not None:
+            end = next((k for k in range(n + 1, len(lines)) if BOX_CLOSE.match(lines[k])), None)
+            if end is None or info[end].code:
+                continue
+            args = m.group(3)
+            named = {k.lower(): a if a is not None else b for k, a, b in NAMED_ARG.findall(args)}
+            plain = NAMED_ARG.sub("", args).split()
+            word = named.get("type") or named.get("style") or named.get("color")
+            word = word or next((w for w in plain if not w.startswith(('"', "'"))), "")
+            kind = kind_of(word) or ("warning" if word.lower() == "danger" else "note")
+            title = named.get("title") or next(
+                (a or b for a, b in QUOTED_ARG.findall(NAMED_ARG.sub("", args))), ""
+            )
+            attr = f' title="{title.replace(chr(34), chr(39))}"' if title else ""
+            lines[n] = f"::: {{.callout-{kind}{attr}}}"
+            lines[end] = ":::"
+            made += 1
+        elif (m := SINGLE.match(line)) is not None:
+            name, args = m.group(2).lower(), m.group(3)
+            named = {k.lower(): a if a is not None else b for k, a, b in NAMED_ARG.findall(args)}
+            plain = [w.strip("\"'") for w in NAMED_ARG.sub("", args).split()]
+            if name == "figure" and named.get("src"):
+                words = named.get("caption") or named.get("title") or named.get("alt") or ""
+                lines[n] = f"{m.group(1)}![{_md(words)}](<{named['src']}>)"
+            elif name in VIDEO and (named.get("id") or plain):
+                lines[n] = f"{m.group(1)}<{VIDEO[name].format(named.get('id') or plain[0])}>"
+            elif name == "link" and (named.get("href") or plain):
+                href = named.get("href") or plain[0]
+                words = named.get("content") or named.get("title") or href
+                lines[n] = f"{m.group(1)}[{_md(words)}](<{href}>)"
+            else:
+                continue
+            made += 1
+    if made:
+        doc.text = "\n".join(lines)
+        doc.info("hugo-shortcodes", f"{made} Hugo shortcode(s) or chunk fence(s) read as Markdown")
+
+
+def _md(words: str) -> str:
+    """``words`` as a link's or picture's text: its brackets escaped."""
+    return re.sub(r"([\[\]])", r"\\\1", words)
