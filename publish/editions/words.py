@@ -10,8 +10,24 @@ several words inside it (循环 + 神经网络); 完全 crossing the start of �
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from publish.editions.script import converter
+
+# Words jieba's list lacks or weighs too lightly, so that it cut them where the editions'
+# tables could not reach: 主线 + 程 (a main storyline, then 程), 在线 + 程中 (online, then
+# 程中) for 主线程 and 在线程中 (the main thread; in a thread). Added once, with jieba's own
+# suggested frequency; each is a test sentence (tests/test_vocabulary.py).
+EXTRA_WORDS = ("主线程", "线程")
+
+
+@functools.cache
+def _jieba() -> Any:
+    import rjieba  # here: loading its word list takes 0.12 s, and most text needs none
+
+    for word in EXTRA_WORDS:
+        rjieba.add_word(word, None, None)
+    return rjieba
 
 
 class Words:
@@ -20,10 +36,8 @@ class Words:
     def __init__(self, text: str) -> None:
         # jieba's word list is Simplified: a Traditional text is segmented through its
         # character-level Simplified twin (same length), positions map one to one.
-        import rjieba  # here: loading its word list takes 0.12 s, and most text needs none
-
         simple = converter("t2s").convert(text)
-        tokens = rjieba.cut(simple if len(simple) == len(text) else text)
+        tokens = _jieba().cut(simple if len(simple) == len(text) else text)
         self.start: list[int] = []
         self.end: list[int] = []
         pos = 0
