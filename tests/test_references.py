@@ -537,3 +537,36 @@ def test_csl_on_the_command_line(tmp_path):
         proc = run_cli("build", str(src), "--out", str(tmp_path / "o3"), "--csl", bad)
         assert proc.returncode == 2 and words in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_bare_citation_numbers_of_a_closing_list_of_sources(tmp_path):
+    """Gemini's Deep Research cites by a bare number after a space (观点 11，, 数据集 1。,
+    1, 2。) and ends with 引用的著作, one numbered line per source with its address and
+    "访问时间为 …" (when it read it): the numbers printed as words of the sentence and the
+    list as a list. They are its citations now; numbers with a unit, or words after them,
+    stay numbers; the list is the reference list, the titles without the date read."""
+    from publish.ast import stringify
+    from publish.build import prepare
+
+    src = tmp_path / "g.md"
+    src.write_text(
+        "# 报告\n\n## 定义\n\n综合各机构的观点 2，数据资产是合法拥有的资源 1。增长了 12%，"
+        "共 3 个，GPT 4 版本。多个来源 1, 2。超出范围 9。\n\n```\n代码 1。\n```\n\n"
+        "#### **引用的著作**\n\n"
+        "1. 数据资产（一）：概念及演进, 访问时间为 四月 20, 2025， "
+        "[https://a.example/402](https://a.example/402)  \n"
+        "2. 十四五规划解读 \\- 中国政府网, accessed April 20, 2025, "
+        "[https://b.example/x](https://b.example/x)  \n",
+        "utf-8",
+    )
+    doc = prepare(src)
+    refs = [(r.id, r.url, r.title) for r in doc.references]
+    assert refs == [
+        ("1", "https://b.example/x", "十四五规划解读 - 中国政府网"),
+        ("2", "https://a.example/402", "数据资产（一）：概念及演进"),
+    ]
+    text = stringify(doc.ast["blocks"])
+    assert "增长了 12%，共 3 个，GPT 4 版本。" in text and "超出范围 9。" in text
+    assert "观点 2" not in text and "引用的著作" not in text
+    said = {d.code for d in doc.diagnostics}
+    assert {"bare-citations", "references-listed"} <= said

@@ -48,6 +48,7 @@ from publish.manuscript.shape import (
     nested_headings,
     unwrap_heading_divs,
 )
+from publish.manuscript.sourcenumbers import bare_citation_numbers
 from publish.manuscript.texmath import tex_delimiters
 from publish.manuscript.tocmarks import toc_markers
 from publish.manuscript.truncation import check_truncation, close_cut_fence
@@ -90,6 +91,7 @@ TEXT_STEPS: tuple[Step, ...] = (
     bold_next_to_punctuation,
     highlights,  # ==highlights==
     nest_bullets,  # bullets under a numbered item nested in it
+    bare_citation_numbers,  # Gemini's "观点 11，" citations of its closing list of sources
     escape_markers,  # "[…]*" note markers kept literal
     close_cut_fence,  # a code block the text cuts off is closed
 )

@@ -35,7 +35,7 @@ from publish.references.urls import normalize
 TITLE = re.compile(
     r"(?:第?[\d一二三四五六七八九十]+[章节節、.．)）\s]*)?"
     r"(?:(?:参考|參考)(?:文献|文獻|资料|資料|链接|連結|来源|來源|网址|網址)?"
-    r"|引用(?:文献|文獻|资料|資料|来源|來源)?"
+    r"|引用(?:的著作|著作|文献|文獻|资料|資料|来源|來源)?"
     r"|(?:资料|資料|信息|資訊|数据|數據)?(?:来源|來源)(?:列表|清单|清單)?|出处|出處"
     r"|了解(?:更多|详细信息|詳細資訊)|延伸阅读|延伸閱讀"
     r"|references?|sources?|citations?|bibliography|works cited|learn more)\s*[:：]?",
@@ -243,7 +243,17 @@ def _title(entry: Entry) -> str:
     if not any(c.isalnum() for c in outside):
         return text
     words = [e for e in entry if e is not link or text]
-    return MARKER.sub("", stringify(words), count=1).strip(TRIM)
+    title = MARKER.sub("", stringify(words), count=1).strip(TRIM)
+    return ACCESSED.sub("", title).strip(TRIM) or title
+
+
+# The date a list says it read a source on, after the title (Gemini's "访问时间为 四月 20,
+# 2025", "accessed April 20, 2025"): not the title's words.
+ACCESSED = re.compile(
+    r"[,，]?\s*(?:访问时间为|訪問時間為|访问时间|訪問時間|访问于|訪問於|accessed(?: on)?)\s*"
+    r"[^,，]{1,20}[,，]?\s*\d{4}\s*$",
+    re.I,
+)
 
 
 def _unnumbered(entry: Entry) -> Entry:

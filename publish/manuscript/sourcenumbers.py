@@ -1,0 +1,90 @@
+"""Citation numbers written bare, as Gemini's Deep Research exports them.
+
+Its reports cite by a number after a space, before the sentence's punctuation or at a
+line's end (``观点 11，``, ``的数据资源或数据集 1。``, ``3, 12。``), and end with a numbered list
+of the sources under ``引用的著作`` / ``Works cited`` (``1. 标题, 访问时间为 四月 20, 2025，
+[https://…](https://…)``). pandoc printed the numbers as words of the sentence and the list
+as a list of its own, beside no reference list.
+
+Where a document ends with such a list (a heading the reference step knows as a list of
+sources, then numbered lines each holding an address), each bare number from 1 to the
+list's length, in the lines above it, becomes the citation ``[[n]](address)`` the reference
+step reads (``references/collect.py``), which then takes the list as the source's own
+(``references/listed.py``): one numbered list in every format, the titles the author's.
+A number after a digit, a space inside a number, or one followed by a unit (``12%``, ``3 个``)
+is not read; code is left alone; line numbers stay true.
+"""
+
+from __future__ import annotations
+
+import re
+
+from publish.document import Document
+from publish.lines import scan
+from publish.references.listed import TITLE
+
+HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+ENTRY = re.compile(r"^ {0,3}(\d{1,4})[.)][ \t]+\S")
+ADDRESS = re.compile(r"\]\((https?://[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)|(https?://[^\s<>()\]]+)")
+# a space, one number or several ("3, 12"), then the sentence's punctuation or the line's end
+BARE = re.compile(
+    r"(?<=[^\s\d%.,:;(（\[【#*|])[ \t](\d{1,3}(?:,[ \t]?\d{1,3})*)"
+    r"(?=[，。；：！？、,.;:!?)）]|[ \t]*$)"
+)
+
+
+def bare_citation_numbers(doc: Document) -> None:
+    """Text level, before parsing: see module."""
+    lines = doc.text.split("\n")
+    info = scan(lines)
+    start, sources = _sources(lines, info)
+    if not sources:
+        return
+    made = 0
+
+    def cite(m: re.Match[str]) -> str:
+        nonlocal made
+        numbers = [int(x) for x in re.split(r",[ \t]?", m.group(1))]
+        if not all(n in sources for n in numbers):
+            return m.group(0)
+        made += len(numbers)
+        return " " + "".join(f"[[{n}]](<{sources[n]}>)" for n in numbers)
+
+    for n in range(start):
+        if not (info[n].code or info[n].front) and not HEADING.match(lines[n]):
+            lines[n] = BARE.sub(cite, lines[n])
+    if made:
+        doc.text = "\n".join(lines)
+        doc.info(
+            "bare-citations",
+            f"{made} citation number(s) written bare (Gemini's 观点 11，) read as citations "
+            f"of the list of sources at line {start + 1}",
+            start + 1,
+        )
+
+
+def _sources(lines: list[str], info: list) -> tuple[int, dict[int, str]]:
+    """The last list of sources: its heading's line, and {number: address}."""
+    for n in range(len(lines) - 1, -1, -1):
+        m = HEADING.match(lines[n])
+        if m is None or info[n].code or not _is_title(m.group(1)):
+            continue
+        sources: dict[int, str] = {}
+        for k in range(n + 1, len(lines)):
+            line = lines[k]
+            if HEADING.match(line):
+                break
+            entry = ENTRY.match(line)
+            address = ADDRESS.search(line) if entry else None
+            if entry and address:
+                sources[int(entry.group(1))] = address.group(1) or address.group(2)
+        # numbered from 1 with few gaps: a list of sources, not a list that holds links
+        if len(sources) >= 2 and 1 in sources and len(sources) >= 0.8 * max(sources):
+            return n, sources
+        return 0, {}
+    return 0, {}
+
+
+def _is_title(text: str) -> bool:
+    text = re.sub(r"[*_`]", "", text).strip()
+    return 0 < len(text) <= 24 and bool(TITLE.fullmatch(text))
