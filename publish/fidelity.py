@@ -206,21 +206,28 @@ def _without_taken(doc: Document) -> str:
     """``doc.text`` with the lines of what a later stage took out on purpose blanked: the
     author's own list of sources, printed as the numbered list (``references-listed``),
     and a Notion link card's word, printed as its address (``notion-card``)."""
+    # each entry's words up to its address (written [https://…](https://…) in the source),
+    # when they are enough to tell its line; else the whole entry
     pieces = [
-        ln.strip()
+        words if len(words := re.split(r"\s*https?://", piece)[0]) >= 6 else piece
         for r in doc.removed
         if r.get("where") == "references-listed"
         for ln in str(r.get("text", "")).split("\n")
-        if len(ln.strip()) >= 2
+        if len(piece := ln.strip()) >= 2
     ]
     cards = {r.get("line") for r in doc.removed if r.get("where") == "notion-card"}
     if not pieces and not cards:
         return doc.text
     lines = doc.text.split("\n")
     for i, line in enumerate(lines):
-        if i + 1 in cards or any(p in line for p in pieces):
+        # the pieces are the list's words as read: a line's escapes (content\_1.htm) undone
+        plain = MD_ESCAPE.sub(r"\1", line) if "\\" in line else line
+        if i + 1 in cards or any(p in line or p in plain for p in pieces):
             lines[i] = _blank(line)
     return "\n".join(lines)
+
+
+MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escape (CommonMark 2.4)
 
 
 @functools.lru_cache(maxsize=8)

@@ -570,3 +570,24 @@ def test_bare_citation_numbers_of_a_closing_list_of_sources(tmp_path):
     assert "观点 2" not in text and "引用的著作" not in text
     said = {d.code for d in doc.diagnostics}
     assert {"bare-citations", "references-listed"} <= said
+
+
+def test_a_listed_entry_the_edition_words_differently_is_not_lost(tmp_path):
+    """An entry of the author's list whose title the Taiwan edition words its own way
+    (运营 → 營運) and whose address has a Markdown escape (content\\_1.htm) was reported
+    as lost text: its line, as written, was not matched to the entry the list took."""
+    src = tmp_path / "g.md"
+    src.write_text(
+        "# 报告\n\n## 定义\n\n数据资产需要运营 1，也需要治理 2。\n\n## 参考资料\n\n"
+        "1. 数据资产运营白皮书| 案例, 访问时间为 四月 20, 2025， "
+        "[https://a.example/content\\_1.htm](https://a.example/content_1.htm)\n"
+        "2. 数据治理指南, 访问时间为 四月 20, 2025， [https://b.example/](https://b.example/)\n",
+        "utf-8",
+    )
+    out = tmp_path / "o"
+    proc = run_cli("build", str(src), "--out", str(out), "--formats", "html", "--editions",
+                   "zh-Hant-TW")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "content-lost" not in proc.stderr, proc.stderr
+    page = (out / "g" / "g.zh-Hant-TW.html").read_text("utf-8")
+    assert "資料資產營運白皮書" in page and "訪問時間" not in page
