@@ -551,12 +551,15 @@ def test_bare_citation_numbers_of_a_closing_list_of_sources(tmp_path):
     src = tmp_path / "g.md"
     src.write_text(
         "# 报告\n\n## 定义\n\n综合各机构的观点 2，数据资产是合法拥有的资源 1。增长了 12%，"
-        "共 3 个，GPT 4 版本。多个来源 1, 2。超出范围 9。\n\n```\n代码 1。\n```\n\n"
+        "共 3 个，GPT 4 版本。多个来源 1, 2。超出范围 9。报告 3。\n\n```\n代码 1。\n```\n\n"
         "#### **引用的著作**\n\n"
         "1. 数据资产（一）：概念及演进, 访问时间为 四月 20, 2025， "
         "[https://a.example/402](https://a.example/402)  \n"
         "2. 十四五规划解读 \\- 中国政府网, accessed April 20, 2025, "
-        "[https://b.example/x](https://b.example/x)  \n",
+        "[https://b.example/x](https://b.example/x)  \n"
+        # the site first (it becomes a link of its own), the source's address last
+        "3. www.c.example, 访问时间为 四月 20, 2025， "
+        "[https://www.c.example/zh/white-paper.pdf](https://www.c.example/zh/white-paper.pdf)\n",
         "utf-8",
     )
     doc = prepare(src)
@@ -564,6 +567,7 @@ def test_bare_citation_numbers_of_a_closing_list_of_sources(tmp_path):
     assert refs == [
         ("1", "https://b.example/x", "十四五规划解读 - 中国政府网"),
         ("2", "https://a.example/402", "数据资产（一）：概念及演进"),
+        ("3", "https://www.c.example/zh/white-paper.pdf", "www.c.example"),
     ]
     text = stringify(doc.ast["blocks"])
     assert "增长了 12%，共 3 个，GPT 4 版本。" in text and "超出范围 9。" in text

@@ -224,18 +224,25 @@ def _entries(block: dict[str, Any]) -> list[Entry]:
 
 
 def _link(entry: Entry) -> str:
-    """The web address an entry links to (its first http(s) link), or ""."""
-    for e in elements(entry):
-        if kind(e) == "Link" and WEB.match(url(e)):
-            return url(e)
-    return ""
+    """The web address an entry links to, or "": see :func:`_main_link`."""
+    link = _main_link(entry)
+    return url(link) if link is not None and WEB.match(url(link)) else ""
+
+
+def _main_link(entry: Entry) -> Any:
+    """The entry's link to its source: its last web link (Gemini's "www.pwccn.com, 访问时间为
+    …, [https://…](https://…)" names its site first, which became a link of its own), else
+    its first link."""
+    links = [e for e in elements(entry) if kind(e) == "Link"]
+    web = [e for e in links if WEB.match(url(e))]
+    return web[-1] if web else links[0] if links else None
 
 
 def _title(entry: Entry) -> str:
     """The title an entry gives: its link's text when the entry says nothing more; else
     all its words (the link's text among them, a bare address left out), so that what
     the author wrote about a source ("(Star: 26) —— 解析实现。") is printed with it."""
-    link = next((e for e in elements(entry) if kind(e) == "Link"), None)
+    link = _main_link(entry)
     text = stringify(inlines_of(link)).strip() if link is not None else ""
     if URLISH.match(text):
         text = ""
