@@ -595,3 +595,36 @@ def test_a_listed_entry_the_edition_words_differently_is_not_lost(tmp_path):
     assert "content-lost" not in proc.stderr, proc.stderr
     page = (out / "g" / "g.zh-Hant-TW.html").read_text("utf-8")
     assert "資料資產營運白皮書" in page and "訪問時間" not in page
+
+
+def test_assistants_citation_markers(tmp_path):
+    """DeepSeek's [citation:3] and Kimi's [^2^] printed as written. With a list of sources
+    they cite it; without one they are left out, kept in the report, with a warning."""
+    from publish.ast import stringify
+    from publish.build import prepare
+
+    listed = tmp_path / "a.md"
+    listed.write_text(
+        "# 报告\n\n增长迅速[citation:2]，另有说法[^1^]，两者[citation:1, 2]。\n\n## 参考资料\n\n"
+        "1. [甲报告](https://a.example/1)\n2. [乙报告](https://b.example/2)\n",
+        "utf-8",
+    )
+    doc = prepare(listed)
+    assert [(r.id, r.url) for r in doc.references] == [
+        ("1", "https://b.example/2"),
+        ("2", "https://a.example/1"),
+    ]
+    assert "citation" not in stringify(doc.ast["blocks"])
+    bare = tmp_path / "b.md"
+    bare.write_text(
+        "# 报告\n\n增长迅速[citation:1][citation:3]。另一说法[^1^]。\n\n结尾。\n", "utf-8"
+    )
+    doc = prepare(bare)
+    assert stringify(doc.ast["blocks"]) == "增长迅速。另一说法。结尾。"
+    assert [r["text"] for r in doc.removed if r["where"] == "citation-marker"] == [
+        "[citation:1]",
+        "[citation:3]",
+        "[^1^]",
+    ]
+    said = [d for d in doc.diagnostics if d.code == "citation-markers-dropped"]
+    assert len(said) == 1 and said[0].line == 3 and said[0].severity == "warning"

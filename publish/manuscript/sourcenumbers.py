@@ -13,6 +13,10 @@ step reads (``references/collect.py``), which then takes the list as the source'
 (``references/listed.py``): one numbered list in every format, the titles the author's.
 A number after a digit, a space inside a number, or one followed by a unit (``12%``, ``3 个``)
 is not read; code is left alone; line numbers stay true.
+
+Other assistants mark their citations themselves: DeepSeek's ``[citation:3]``, Kimi's
+``[^2^]``. With such a list they are its citations too; without one (the sources stayed
+in the chat) they are left out, kept in the report, and said in a warning.
 """
 
 from __future__ import annotations
@@ -33,12 +37,18 @@ BARE = re.compile(
 )
 
 
+# Assistants' own markers: DeepSeek's [citation:3] (and [citation:1,4]), Kimi's [^2^].
+MARKER = re.compile(r"\[citation:\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)\]|\[\^(\d{1,3})\^\]")
+
+
 def bare_citation_numbers(doc: Document) -> None:
     """Text level, before parsing: see module."""
     lines = doc.text.split("\n")
     info = scan(lines)
     start, sources = _sources(lines, info)
+    _markers(doc, lines, info, sources)
     if not sources:
+        doc.text = "\n".join(lines)
         return
     made = 0
 
@@ -53,8 +63,8 @@ def bare_citation_numbers(doc: Document) -> None:
     for n in range(start):
         if not (info[n].code or info[n].front) and not HEADING.match(lines[n]):
             lines[n] = BARE.sub(cite, lines[n])
+    doc.text = "\n".join(lines)
     if made:
-        doc.text = "\n".join(lines)
         doc.info(
             "bare-citations",
             f"{made} citation number(s) written bare (Gemini's 观点 11，) read as citations "
@@ -88,3 +98,34 @@ def _sources(lines: list[str], info: list) -> tuple[int, dict[int, str]]:
 def _is_title(text: str) -> bool:
     text = re.sub(r"[*_`]", "", text).strip()
     return 0 < len(text) <= 24 and bool(TITLE.fullmatch(text))
+
+
+def _markers(doc: Document, lines: list[str], info: list, sources: dict[int, str]) -> None:
+    """DeepSeek's ``[citation:3]`` and Kimi's ``[^2^]``, copied from a chat with the
+    sources left behind in it: citations of the document's own list of sources where it
+    has one; else left out (they printed as written and led nowhere), kept in the report,
+    and said in one warning."""
+    dropped: list[tuple[int, str]] = []
+    for n, line in enumerate(lines):
+        if info[n].code or info[n].front or "[" not in line:
+            continue
+
+        def mark(m: re.Match[str], n: int = n) -> str:
+            numbers = [int(x) for x in re.split(r"\s*,\s*", m.group(1) or m.group(2))]
+            if sources and all(k in sources for k in numbers):
+                return "".join(f"[[{k}]](<{sources[k]}>)" for k in numbers)
+            dropped.append((n + 1, m.group(0)))
+            return ""
+
+        lines[n] = MARKER.sub(mark, line)
+    if not dropped:
+        return
+    for line, text in dropped:
+        doc.removed.append({"where": "citation-marker", "line": line, "text": text})
+    doc.warn(
+        "citation-markers-dropped",
+        f"{len(dropped)} citation marker(s) of a chat ({dropped[0][1]}…) name sources the "
+        "document does not list: left out; add the sources as links, or a numbered list "
+        "of them under a heading 参考资料",
+        dropped[0][0],
+    )
