@@ -551,7 +551,8 @@ def test_bare_citation_numbers_of_a_closing_list_of_sources(tmp_path):
     src = tmp_path / "g.md"
     src.write_text(
         "# 报告\n\n## 定义\n\n综合各机构的观点 2，数据资产是合法拥有的资源 1。增长了 12%，"
-        "共 3 个，GPT 4 版本。多个来源 1, 2。超出范围 9。报告 3。\n\n```\n代码 1。\n```\n\n"
+        "共 3 个，GPT 4 版本。多个来源 1, 2。超出范围 9。报告 3。见图 1。第 2，步骤 2。\n\n"
+        "```\n代码 1。\n```\n\n"
         "#### **引用的著作**\n\n"
         "1. 数据资产（一）：概念及演进, 访问时间为 四月 20, 2025， "
         "[https://a.example/402](https://a.example/402)  \n"
@@ -571,6 +572,7 @@ def test_bare_citation_numbers_of_a_closing_list_of_sources(tmp_path):
     ]
     text = stringify(doc.ast["blocks"])
     assert "增长了 12%，共 3 个，GPT 4 版本。" in text and "超出范围 9。" in text
+    assert "见图 1。第 2，步骤 2。" in text
     assert "观点 2" not in text and "引用的著作" not in text
     said = {d.code for d in doc.diagnostics}
     assert {"bare-citations", "references-listed"} <= said

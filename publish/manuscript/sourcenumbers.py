@@ -30,9 +30,10 @@ from publish.references.listed import TITLE
 HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 ENTRY = re.compile(r"^ {0,3}(\d{1,4})[.)][ \t]+\S")
 ADDRESS = re.compile(r"\]\((https?://[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)|(https?://[^\s<>()\]]+)")
-# a space, one number or several ("3, 12"), then the sentence's punctuation or the line's end
+# a space, one number or several ("3, 12"), then the sentence's punctuation or the line's end;
+# not a figure's, table's, chapter's or step's own number (见图 1。, 第 3，, 步骤 2。)
 BARE = re.compile(
-    r"(?<=[^\s\d%.,:;(（\[【#*|])[ \t](\d{1,3}(?:,[ \t]?\d{1,3})*)"
+    r"(?<=[^\s\d%.,:;(（\[【#*|图表第式例章节条步骤圖節條驟])[ \t](\d{1,3}(?:,[ \t]?\d{1,3})*)"
     r"(?=[，。；：！？、,.;:!?)）]|[ \t]*$)"
 )
 
