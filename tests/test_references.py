@@ -545,13 +545,14 @@ def test_bare_citation_numbers_of_a_closing_list_of_sources(tmp_path):
     "访问时间为 …" (when it read it): the numbers printed as words of the sentence and the
     list as a list. They are its citations now; numbers with a unit, or words after them,
     stay numbers; the list is the reference list, the titles without the date read."""
-    from publish.ast import stringify
+    from publish.ast import elements, stringify
     from publish.build import prepare
 
     src = tmp_path / "g.md"
     src.write_text(
         "# 报告\n\n## 定义\n\n综合各机构的观点 2，数据资产是合法拥有的资源 1。增长了 12%，"
         "共 3 个，GPT 4 版本。多个来源 1, 2。超出范围 9。报告 3。见图 1。第 2，步骤 2。\n\n"
+        "| 特征 | 说明 |\n| --- | --- |\n| 非实体性 | 需依托载体 2 |\n| 数量 | 3 |\n\n"
         "```\n代码 1。\n```\n\n"
         "#### **引用的著作**\n\n"
         "1. 数据资产（一）：概念及演进, 访问时间为 四月 20, 2025， "
@@ -573,6 +574,8 @@ def test_bare_citation_numbers_of_a_closing_list_of_sources(tmp_path):
     text = stringify(doc.ast["blocks"])
     assert "增长了 12%，共 3 个，GPT 4 版本。" in text and "超出范围 9。" in text
     assert "见图 1。第 2，步骤 2。" in text
+    cells = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Table"]
+    assert "需依托载体 [2]" in stringify(cells) and "数量3" in stringify(cells)  # a cell's number
     assert "观点 2" not in text and "引用的著作" not in text
     said = {d.code for d in doc.diagnostics}
     assert {"bare-citations", "references-listed"} <= said
