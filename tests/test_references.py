@@ -633,3 +633,20 @@ def test_assistants_citation_markers(tmp_path):
     ]
     said = [d for d in doc.diagnostics if d.code == "citation-markers-dropped"]
     assert len(said) == 1 and said[0].line == 3 and said[0].severity == "warning"
+
+
+def test_bare_numbers_stay_numbers_under_an_authors_own_list(tmp_path):
+    """An author's list of sources that is not Gemini's (no "访问时间为" on its entries): a
+    number before a full stop is the author's number, not a citation."""
+    from publish.ast import stringify
+    from publish.build import prepare
+
+    src = tmp_path / "r.md"
+    src.write_text(
+        "# 报告\n\n该校排名前 2。见[来源](https://a.example/1)。\n\n## 参考资料\n\n"
+        "1. [甲报告](https://a.example/1)\n2. [乙报告](https://b.example/2)\n",
+        "utf-8",
+    )
+    doc = prepare(src)
+    assert "该校排名前 2。" in stringify(doc.ast["blocks"])
+    assert "bare-citations" not in {d.code for d in doc.diagnostics}

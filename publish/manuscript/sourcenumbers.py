@@ -7,7 +7,8 @@ of the sources under ``引用的著作`` / ``Works cited`` (``1. 标题, 访问�
 as a list of its own, beside no reference list.
 
 Where a document ends with such a list (a heading the reference step knows as a list of
-sources, then numbered lines each holding an address), each bare number from 1 to the
+sources, then numbered lines each holding an address, most saying when the source was
+read, as Gemini's do), each bare number from 1 to the
 list's length, in the lines above it, becomes the citation ``[[n]](address)`` the reference
 step reads (``references/collect.py``), which then takes the list as the source's own
 (``references/listed.py``): one numbered list in every format, the titles the author's.
@@ -38,6 +39,7 @@ BARE = re.compile(
 )
 
 
+READ = re.compile(r"访问时间|訪問時間|accessed", re.I)  # Gemini's "访问时间为 四月 20, 2025"
 # Assistants' own markers: DeepSeek's [citation:3] (and [citation:1,4]), Kimi's [^2^].
 MARKER = re.compile(r"\[citation:\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)\]|\[\^(\d{1,3})\^\]")
 
@@ -48,7 +50,10 @@ def bare_citation_numbers(doc: Document) -> None:
     info = scan(lines)
     start, sources = _sources(lines, info)
     _markers(doc, lines, info, sources)
-    if not sources:
+    # Gemini's list says when it read each source: without that mark, a number before a
+    # full stop is left as the author's number (排名前 10。)
+    read = sum(bool(READ.search(lines[k])) for k in range(start, len(lines)))
+    if not sources or read < len(sources) / 2:
         doc.text = "\n".join(lines)
         return
     made = 0
