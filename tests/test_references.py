@@ -622,14 +622,18 @@ def test_assistants_citation_markers(tmp_path):
     assert "citation" not in stringify(doc.ast["blocks"])
     bare = tmp_path / "b.md"
     bare.write_text(
-        "# 报告\n\n增长迅速[citation:1][citation:3]。另一说法[^1^]。\n\n结尾。\n", "utf-8"
+        "# 报告\n\n增长迅速[citation:1][citation:3]。另一说法[^1^]。\n\n"
+        "ChatGPT 说:contentReference[oaicite:5]{index=5}，又说【6†L12-L20】 结尾。\n",
+        "utf-8",
     )
     doc = prepare(bare)
-    assert stringify(doc.ast["blocks"]) == "增长迅速。另一说法。结尾。"
+    assert stringify(doc.ast["blocks"]) == "增长迅速。另一说法。ChatGPT 说，又说结尾。"
     assert [r["text"] for r in doc.removed if r["where"] == "citation-marker"] == [
         "[citation:1]",
         "[citation:3]",
         "[^1^]",
+        ":contentReference[oaicite:5]{index=5}",
+        "【6†L12-L20】 ",
     ]
     said = [d for d in doc.diagnostics if d.code == "citation-markers-dropped"]
     assert len(said) == 1 and said[0].line == 3 and said[0].severity == "warning"

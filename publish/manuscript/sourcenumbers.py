@@ -17,7 +17,8 @@ is not read; code is left alone; line numbers stay true.
 
 Other assistants mark their citations themselves: DeepSeek's ``[citation:3]``, Kimi's
 ``[^2^]``. With such a list they are its citations too; without one (the sources stayed
-in the chat) they are left out, kept in the report, and said in a warning.
+in the chat) they are left out, kept in the report, and said in a warning, as ChatGPT's
+are (``:contentReference[oaicite:5]{index=5}``, ``【6†L12-L20】``: its own sources only).
 """
 
 from __future__ import annotations
@@ -40,8 +41,14 @@ BARE = re.compile(
 
 
 READ = re.compile(r"访问时间|訪問時間|accessed", re.I)  # Gemini's "访问时间为 四月 20, 2025"
-# Assistants' own markers: DeepSeek's [citation:3] (and [citation:1,4]), Kimi's [^2^].
-MARKER = re.compile(r"\[citation:\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)\]|\[\^(\d{1,3})\^\]")
+# Assistants' own markers: DeepSeek's [citation:3] (and [citation:1,4]), Kimi's [^2^]; and
+# ChatGPT's, which name sources of its own only (the space after one goes with it):
+# :contentReference[oaicite:5]{index=5}, 【6†L12-L20】.
+MARKER = re.compile(
+    r"\[citation:\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)\]|\[\^(\d{1,3})\^\]"
+    r"|(?::?contentReference\[oaicite:\d{1,4}\](?:\{index=\d{1,4}\})?|【\d{1,4}†[^】\n]{0,60}】)"
+    r"[ \t]?"
+)
 
 
 def bare_citation_numbers(doc: Document) -> None:
@@ -113,12 +120,13 @@ def _markers(doc: Document, lines: list[str], info: list, sources: dict[int, str
     and said in one warning."""
     dropped: list[tuple[int, str]] = []
     for n, line in enumerate(lines):
-        if info[n].code or info[n].front or "[" not in line:
+        if info[n].code or info[n].front or ("[" not in line and "【" not in line):
             continue
 
         def mark(m: re.Match[str], n: int = n) -> str:
-            numbers = [int(x) for x in re.split(r"\s*,\s*", m.group(1) or m.group(2))]
-            if sources and all(k in sources for k in numbers):
+            given = m.group(1) or m.group(2) or ""
+            numbers = [int(x) for x in re.split(r"\s*,\s*", given)] if given else []
+            if numbers and sources and all(k in sources for k in numbers):
                 return "".join(f"[[{k}]](<{sources[k]}>)" for k in numbers)
             dropped.append((n + 1, m.group(0)))
             return ""
