@@ -298,3 +298,13 @@ def test_domain_from_front_matter(tmp_path):
     assert d["data"] == {"domain": "technical", "by": "front matter"}
     page = readback.html_doc(out / "doc.zh-Hant-TW.html").xpath("//main")[0].text_content()
     assert "新版本已經釋出" in page
+
+
+def test_words_the_mainland_writes_too_are_no_taiwan_words_in_a_simplified_edition():
+    """The Taiwan tables give 供应商, 套件, 云端服务, 大型语言模型… as values; a Simplified
+    text that writes them is not left with Taiwan words (they were listed for review, and
+    the check loaded jieba's word list, 33 MB, for a Simplified edition)."""
+    conv = Converter("zh-Hans", "t2s", GLOSSARY)
+    text = "供应商通过云端服务提供套件和大型语言模型的范例，技术支援到位。"
+    assert conv.text(text) == text
+    assert conv.review() == []

@@ -68,6 +68,10 @@ def extra_dictionary(config: str) -> dict[str, str]:
 # never "Taiwan vocabulary" in a Simplified edition (电脑 for 计算机, 品质 for 质量).
 SHARED = frozenset(
     {"电脑", "品质", "帐号", "帐户", "档案", "物件", "发表会", "乔治亚", "德克萨斯"}
+    # the mainland writes these too (a Taiwan editor's table gives them as values)
+    | {"云端服务", "供应商", "套件", "用户端", "大型语言模型", "范例", "加码", "减码", "死结"}
+    | {"定期定额", "直属主管", "新创企业", "社群媒体", "存取权限", "存取模式", "文字编辑器"}
+    | {"纯文字", "高龄化", "当机", "批次处理", "转帐", "帐单", "技术支援", "封包", "实体机器"}
 )
 
 
