@@ -654,3 +654,23 @@ def test_bare_numbers_stay_numbers_under_an_authors_own_list(tmp_path):
     doc = prepare(src)
     assert "该校排名前 2。" in stringify(doc.ast["blocks"])
     assert "bare-citations" not in {d.code for d in doc.diagnostics}
+
+
+def test_bare_citations_under_a_bold_works_cited_label(tmp_path):
+    """An export that titles Gemini's list with a bold line, not a heading."""
+    from publish.ast import stringify
+    from publish.build import prepare
+
+    src = tmp_path / "g.md"
+    src.write_text(
+        "# 报告\n\n综合各机构的观点 2，数据资产是资源 1。\n\n**Works cited**\n\n"
+        "1. Data assets, accessed April 20, 2025, [https://a.example/1](https://a.example/1)\n"
+        "2. Plan - gov, accessed April 20, 2025, [https://b.example/2](https://b.example/2)\n",
+        "utf-8",
+    )
+    doc = prepare(src)
+    assert [(r.url, r.title) for r in doc.references] == [
+        ("https://b.example/2", "Plan - gov"),
+        ("https://a.example/1", "Data assets"),
+    ]
+    assert "Works cited" not in stringify(doc.ast["blocks"])

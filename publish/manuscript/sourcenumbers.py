@@ -30,6 +30,8 @@ from publish.lines import scan
 from publish.references.listed import TITLE
 
 HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
+# the list's title as a bold line of its own (an export that wrote no heading)
+LABEL = re.compile(r"^ {0,3}(?:\*\*|__)([^*_\n]{1,24}?)[:：]?(?:\*\*|__)[ \t]*$")
 ENTRY = re.compile(r"^ {0,3}(\d{1,4})[.)][ \t]+\S")
 ADDRESS = re.compile(r"\]\((https?://[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)\)|(https?://[^\s<>()\]]+)")
 # a space, one number or several ("3, 12"), then the sentence's punctuation or the line's end;
@@ -89,7 +91,7 @@ def bare_citation_numbers(doc: Document) -> None:
 def _sources(lines: list[str], info: list) -> tuple[int, dict[int, str]]:
     """The last list of sources: its heading's line, and {number: address}."""
     for n in range(len(lines) - 1, -1, -1):
-        m = HEADING.match(lines[n])
+        m = HEADING.match(lines[n]) or LABEL.match(lines[n])
         if m is None or info[n].code or not _is_title(m.group(1)):
             continue
         sources: dict[int, str] = {}
