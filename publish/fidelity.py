@@ -221,13 +221,11 @@ def _without_taken(doc: Document) -> str:
     lines = doc.text.split("\n")
     for i, line in enumerate(lines):
         # the pieces are the list's words as read: a line's escapes (content\_1.htm) undone
-        plain = MD_ESCAPE.sub(r"\1", line) if "\\" in line else line
+        plain = ESCAPE.sub(r"\1", line) if "\\" in line else line
         if i + 1 in cards or any(p in line or p in plain for p in pieces):
             lines[i] = _blank(line)
     return "\n".join(lines)
 
-
-MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escape (CommonMark 2.4)
 
 
 @functools.lru_cache(maxsize=8)
