@@ -27,7 +27,7 @@ import re
 
 from publish.document import Document
 from publish.lines import scan
-from publish.references.listed import TITLE
+from publish.references.listed import is_title
 
 HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
 # the list's title as a bold line of its own (an export that wrote no heading)
@@ -92,7 +92,7 @@ def _sources(lines: list[str], info: list) -> tuple[int, dict[int, str]]:
     """The last list of sources: its heading's line, and {number: address}."""
     for n in range(len(lines) - 1, -1, -1):
         m = HEADING.match(lines[n]) or LABEL.match(lines[n])
-        if m is None or info[n].code or not _is_title(m.group(1)):
+        if m is None or info[n].code or not is_title(re.sub(r"[*_`]", "", m.group(1))):
             continue
         sources: dict[int, str] = {}
         for k in range(n + 1, len(lines)):
@@ -108,11 +108,6 @@ def _sources(lines: list[str], info: list) -> tuple[int, dict[int, str]]:
             return n, sources
         return 0, {}
     return 0, {}
-
-
-def _is_title(text: str) -> bool:
-    text = re.sub(r"[*_`]", "", text).strip()
-    return 0 < len(text) <= 24 and bool(TITLE.fullmatch(text))
 
 
 def _markers(doc: Document, lines: list[str], info: list, sources: dict[int, str]) -> None:

@@ -96,7 +96,7 @@ def take_listed(doc: Document, refs: list[Reference], sidecar_titles: set[str]) 
 def _section(blocks: list[Any], i: int) -> tuple[int, int] | None:
     """(first block of the entries, end) of a list of sources headed at ``blocks[i]``."""
     head = blocks[i]
-    if kind(head) == "Header" and _is_title(stringify(inlines_of(head))):
+    if kind(head) == "Header" and is_title(stringify(inlines_of(head))):
         end = next(
             (
                 j
@@ -106,7 +106,7 @@ def _section(blocks: list[Any], i: int) -> tuple[int, int] | None:
             len(blocks),
         )
         return i, end
-    if kind(head) in ("Para", "Plain") and _is_title(_label(head)):
+    if kind(head) in ("Para", "Plain") and is_title(_label(head)):
         end = i + 1
         while end < len(blocks) and _entries(blocks[end]):
             end += 1
@@ -120,7 +120,8 @@ def _label(block: dict[str, Any]) -> str:
     return words if len(words) <= 24 else ""
 
 
-def _is_title(text: str) -> bool:
+def is_title(text: str) -> bool:
+    """A heading's or label's words that title a list of sources (:data:`TITLE`)."""
     return 0 < len(text) <= 24 and bool(TITLE.fullmatch(text.strip()))
 
 
