@@ -209,20 +209,15 @@ class Converter:
             size, value, kind = hit
             if value != base[i : i + size]:  # a phrase change, not a character conversion
                 self._record(text[i : i + size], value, line, kind, text, i)
-            out += (self._gap(text, base, done, i), value)
+            # between replacements: base, whose phrases stay inside words (_bounded), so none
+            # reaches across a word an entry replaced (声明了: 宣告 + 了, not 宣告瞭)
+            out += (base[done:i], value)
             olen += i - done
             self._spans.append((olen, olen + len(value), size))
             olen += len(value)
             i = done = i + size
-        out.append(self._gap(text, base, done, n) if done else base)
+        out.append(base[done:n] if done else base)
         return "".join(out)
-
-    def _gap(self, text: str, base: str, start: int, end: int) -> str:
-        """``text[start:end]``, between two entries that replaced words: ``base`` there,
-        which no OpenCC phrase reaches into across a word's end (:meth:`_bounded`), so none
-        reaches across a word an entry replaced either (声明了: the entry gives 宣告, and
-        OpenCC's phrase 明了 → 明瞭 left 宣告瞭)."""
-        return base[start:end]
 
     def _bounded(self, text: str, base: str, seg: Words) -> str:
         """``base`` as OpenCC's character-level config gives it word by word: its phrases
