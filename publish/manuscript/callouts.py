@@ -40,6 +40,7 @@ from publish import ast
 from publish.ast import Element, classes, elements, lists
 from publish.document import Document
 from publish.lines import scan
+from publish.manuscript.rawhtml import is_raw_html
 
 # Titles of the kinds, in Simplified Chinese (the editions convert them).
 TITLES = {
@@ -278,8 +279,6 @@ def html_boxes(doc: Document) -> None:
 
 
 def _raw(x: Any) -> str:
-    from publish.manuscript.rawhtml import is_raw_html
-
     return ast.text(x) if is_raw_html(x) and x["t"] == "RawBlock" else ""
 
 
