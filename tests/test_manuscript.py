@@ -732,3 +732,24 @@ def test_two_equal_tables_do_not_stop_the_cross_references(tmp_path):
     table = "| a | b |\n|---|---|\n| 1 | 2 |\n"
     doc = doc_of(tmp_path, f"# 题\n\n{table}\n正文\n\n{table}")
     assert len(_of(doc, "Table")) == 2
+
+
+def test_mathjax_names_of_tex_commands_are_typeset(tmp_path):
+    """\\bold{x}, \\Bbb R, \\bm{\\theta}, as MathJax and KaTeX (Typora, a blog) show them:
+    pandoc's texmath does not know them, and the formula printed as its TeX with a
+    warning. An author's own definition of one of the names still wins."""
+    from publish.ast import elements
+    from publish.ast import text as node_text
+
+    doc = doc_of(
+        tmp_path,
+        "# 优化\n\n迭代 $\\bold{x}_{k+1}=\\bold x_k$，集合 $\\Bbb R^n$ 与 $\\bm{\\theta}$。\n\n"
+        "$$\\newcommand{\\bold}[1]{\\mathrm{#1}}\\bold{y}$$\n",
+    )
+    maths = [node_text(e) for e in elements(doc.ast["blocks"]) if e["t"] == "Math"]
+    assert maths == [
+        "\\mathbf{x}_{k+1}=\\mathbf x_k",
+        "\\mathbb R^n",
+        "\\boldsymbol{\\theta}",
+        "\\mathrm{y}",
+    ]

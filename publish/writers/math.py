@@ -174,6 +174,9 @@ WORD = re.compile(r"\\[a-zA-Z]+")
 NEWCOMMANDS = {"\\newcommand", "\\renewcommand", "\\providecommand"}
 DEFS = {"\\def", "\\gdef", "\\edef", "\\xdef"}
 DEFINERS = NEWCOMMANDS | DEFS | {"\\let", "\\DeclareMathOperator"}
+# Names MathJax and KaTeX give commands of TeX's (an author writes them as Typora or a
+# blog shows them), which pandoc's texmath does not know: \bold{x} printed as its TeX.
+BUILT_IN = {"\\bold": "\\mathbf", "\\Bbb": "\\mathbb", "\\bm": "\\boldsymbol"}
 
 
 class MacroError(Exception):
@@ -212,7 +215,7 @@ def expand_macros(doc: Document) -> None:
     formula whose expansion passes :data:`MAX_GROWTH`, or the report's
     :data:`MAX_TOTAL_GROWTH`, or that cannot be read (a missing argument, an endless macro)
     is shown as its TeX, with a ``math-expansion`` warning."""
-    macros: dict[str, Macro] = {}
+    macros = {name: Macro(0, [command]) for name, command in BUILT_IN.items()}
     budget = MAX_TOTAL_GROWTH
     for elem in elements(doc.ast.get("blocks", [])):
         t = elem["t"]
