@@ -972,6 +972,7 @@ def test_hugo_shortcodes_and_chunk_fences_read_as_markdown(tmp_path):
         "{{< bilibili BV1xx411c7mD >}}\n\n"
         '{{< link href="https://example.com" content="示例网站" >}}\n\n'
         "```{r echo=FALSE}\nsummary(cars)\n```\n\n```{python}\n#| echo: false\nprint(1)\n```\n\n"
+        "``` js{4}\nlet a = 1\n```\n\n"
         "```\n{{< admonition tip >}}\n```\n\n结尾。\n"
     )
     doc = doc_of(tmp_path, src)
@@ -991,6 +992,7 @@ def test_hugo_shortcodes_and_chunk_fences_read_as_markdown(tmp_path):
     assert code == [
         (["r"], "summary(cars)"),
         (["python"], "#| echo: false\nprint(1)"),
+        (["js"], "let a = 1"),  # VuePress's lines to highlight: its class was "js{4}"
         ([], "{{< admonition tip >}}"),  # code as written
     ]
     assert doc.line_of("结尾。") == src.count("\n")

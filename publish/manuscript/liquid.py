@@ -257,8 +257,12 @@ VIDEO = {
     "youtube": "https://www.youtube.com/watch?v={}",
     "bilibili": "https://www.bilibili.com/video/{}",
 }
-# ```{r echo=FALSE}, ```{python}: an R Markdown or Quarto chunk, the language in braces
-CHUNK = re.compile(r"^( {0,3})(`{3,}|~{3,})\{([A-Za-z][\w+#.-]*)(?:[\s,][^{}]*)?\}[ \t]*$")
+# ```{r echo=FALSE}, ```{python}: an R Markdown or Quarto chunk, the language in braces;
+# ```js{4}, ``` html{2-3}: VuePress's and VitePress's lines to highlight, after the language
+CHUNK = re.compile(
+    r"^( {0,3})(`{3,}|~{3,})[ \t]*(?:\{([A-Za-z][\w+#.-]*)(?:[\s,][^{}]*)?\}"
+    r"|([A-Za-z][\w+#.-]*)\{[\d,\s-]*\})[ \t]*$"
+)
 
 
 def hugo_shortcodes(doc: Document) -> None:
@@ -279,7 +283,7 @@ def hugo_shortcodes(doc: Document) -> None:
         if info[n].code:
             m = CHUNK.match(line) if info[n].fence else None  # a closing fence has no {…}
             if m:
-                lines[n] = f"{m.group(1)}{m.group(2)}{m.group(3).lower()}"
+                lines[n] = f"{m.group(1)}{m.group(2)}{(m.group(3) or m.group(4)).lower()}"
                 made += 1
             continue
         if (m := BOX_OPEN.match(line)) is not None:
