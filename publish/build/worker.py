@@ -1,20 +1,24 @@
 """Worker processes: each writes the outputs it is given, from editions the build makes once
 in its own process (the orchestrator is build.py).
 
-The workers fork as the pool starts, before the build reads its first source: each imports
-WeasyPrint and sets its fonts up (in parallel with the build's parsing, on another core)
-and never loads what only the build needs: OpenCC's dictionaries and jieba's (about 80 MB)
-stay in the build's process, and each job brings its edition with it (pickled, about 0.1 MB
-for the seed). A worker's memory is what writing takes.
+The pool forks one process as it starts, before the build reads its first source: it
+imports WeasyPrint and PyMuPDF and sets the fonts up (in parallel with the build's parsing,
+on the other core), then forks the workers from itself, so that the import is paid once
+and its pages are shared, where each worker imported it on its own (0.43 CPU-s a worker,
+with three processes on two cores while the build parsed). It then only waits for them.
+No worker loads what only the build needs: OpenCC's dictionaries and jieba's (about 80 MB)
+stay in the build's process, and each job brings its edition with it (pickled, about
+0.1 MB for the seed). A worker's memory is what writing takes.
 
 The pool is publish's own rather than ``ProcessPoolExecutor``, for stopping: a job goes to
 a worker only when that worker is idle, so nothing is queued inside a worker that a Ctrl-C
 would still let run (the executor sent one job ahead to each, and a killed worker could
-leave its feeder thread blocked on a full pipe for good). Each worker leads its own process
-group, so the terminal's Ctrl-C reaches only the build, which decides, and killing the
-group ends the worker's pandoc runs with it. A worker dies with the build: the kernel
-signals it when its parent dies (``PR_SET_PDEATHSIG``), and a watchdog thread checks the
-parent too (other systems, or a worker stuck in C code).
+leave its feeder thread blocked on a full pipe for good). The forked process leads its own
+process group, which its workers and their pandoc runs share, so the terminal's Ctrl-C
+reaches only the build, which decides, and killing the group ends them all. A worker's end
+is seen as the end of its pipe, which no other process holds. They die with the build: the
+kernel signals each process when its parent dies (``PR_SET_PDEATHSIG``), and a watchdog
+thread checks the parent too (other systems, or a worker stuck in C code).
 """
 
 from __future__ import annotations
@@ -92,10 +96,10 @@ def _future() -> Future:
 
 
 class _Worker:
-    def __init__(self, process: Any, conn: Any) -> None:
-        self.process = process
+    def __init__(self, conn: Any) -> None:
         self.conn = conn
         self.job: Future | None = None
+        self.alive = True  # until its pipe ends
 
 
 class Pool:
@@ -118,15 +122,18 @@ class Pool:
         gc.freeze()
         method = "fork" if sys.platform == "linux" else None
         context = multiprocessing.get_context(method)
-        for _ in range(self.size):
-            mine, theirs = context.Pipe()
-            process = context.Process(
-                target=_serve, args=(theirs, os.getpid(), self.pdf), daemon=True
-            )
-            process.start()
-            theirs.close()  # so a dead worker reads as EOF here, never as a hang
-            self.workers.append(_Worker(process, mine))
+        pipes = [context.Pipe() for _ in range(self.size)]
+        mine, theirs = [p[0] for p in pipes], [p[1] for p in pipes]
+        self.origin = context.Process(
+            target=_origin, args=(theirs, mine, os.getpid(), self.pdf), daemon=True
+        )
+        self.origin.start()
         gc.unfreeze()  # the parent's own collections go on as before
+        with suppress(OSError):  # as the child does itself: whichever comes first
+            os.setpgid(self.origin.pid, self.origin.pid)
+        for end in theirs:
+            end.close()  # so a dead worker reads as EOF here, never as a hang
+        self.workers = [_Worker(end) for end in mine]
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         fut = _future()
@@ -136,20 +143,23 @@ class Pool:
 
     def _dispatch(self) -> None:
         for w in self.workers:
-            if self.queue and w.job is None and w.process.is_alive():
+            if self.queue and w.job is None and w.alive:
                 fut, fn, args = self.queue.popleft()
-                fut.set_running_or_notify_cancel()
-                w.job = fut
                 try:
                     w.conn.send((fn, args))
-                except OSError:
-                    self._died(w)
+                except OSError:  # the worker is gone: the job goes to another
+                    w.alive = False
+                    self.queue.appendleft((fut, fn, args))
+                    continue
                 except Exception as exc:  # noqa: BLE001 - the job's error, as the executor did
                     # The job does not pickle (nested too deep…): nothing was sent, since
                     # it is pickled whole before the first byte goes.
-                    w.job = None
-                    fut.set_exception(exc)
-        if self.queue and not any(w.process.is_alive() for w in self.workers):
+                    if fut.set_running_or_notify_cancel():
+                        fut.set_exception(exc)
+                    continue
+                fut.set_running_or_notify_cancel()
+                w.job = fut
+        if self.queue and not any(w.alive for w in self.workers):
             while self.queue:  # no worker left to run them
                 self.queue.popleft()[0].set_exception(WorkerDied("no worker process left"))
 
@@ -162,11 +172,8 @@ class Pool:
         from multiprocessing.connection import wait
 
         busy = {w.conn: w for w in self.workers if w.job is not None}
-        busy.update({w.process.sentinel: w for w in busy.values()})
         for ready in wait(list(busy), timeout) if busy else []:
-            w = busy[ready]
-            if w.job is not None:  # else its connection and its sentinel were both ready
-                self._receive(w)
+            self._receive(busy[ready])
         self._dispatch()
 
     def _receive(self, w: _Worker) -> None:
@@ -184,8 +191,9 @@ class Pool:
             fut.set_exception(value)
 
     def _died(self, w: _Worker) -> None:
+        w.alive = False
         if w.job is not None:
-            w.job.set_exception(WorkerDied(f"worker process {w.process.pid} ended"))
+            w.job.set_exception(WorkerDied("a worker process ended"))
             w.job = None
 
     def stop(self) -> None:
@@ -195,25 +203,25 @@ class Pool:
 
     def kill(self) -> None:
         """End every worker and its pandoc runs at once (safe in a signal handler)."""
-        for w in self.workers:
-            pid = w.process.pid
-            for end in (os.killpg, os.kill):
-                # OSError: not yet its own group leader, or gone already
-                with suppress(OSError):
-                    end(pid, signal.SIGKILL)
+        pid = self.origin.pid
+        if pid is None:
+            return
+        for end in (os.killpg, os.kill):
+            # OSError: not yet its own group leader, or gone already
+            with suppress(OSError):
+                end(pid, signal.SIGKILL)
 
     def shutdown(self) -> None:
-        """Idle workers are told to exit; all are waited for (killed if they linger)."""
+        """Idle workers are told to exit; all are waited for (killed if one is busy)."""
         self.stop()
         for w in self.workers:
-            if w.job is None:
+            if w.job is None and w.alive:
                 with suppress(OSError):
                     w.conn.send(None)
+        if self.running():
+            self.kill()
+        self.origin.join()  # which waits for its workers: their CPU time is counted
         for w in self.workers:
-            w.process.join(timeout=None if w.job is None else 0)
-            if w.process.is_alive():
-                self.kill()
-                w.process.join()
             # A result sent just before the worker was killed is still in the pipe: its
             # file is complete and in place, so it is recorded rather than lost.
             if w.job is not None and w.conn.poll():
@@ -223,9 +231,38 @@ class Pool:
         self.workers = []
 
 
-def _serve(conn: Any, parent: int, pdf: bool) -> None:
+def _origin(theirs: list[Any], mine: list[Any], parent: int, pdf: bool) -> None:
+    """The pool's first process: imports what the jobs need once, forks the workers from
+    itself, and waits for them (so the build's accounting counts their time)."""
+    for end in mine:
+        end.close()  # the build's ends: each worker then holds its own pipe alone
+    os.setpgid(0, 0)  # first: _stop kills this process's group
+    _guard(parent)
+    _warm_up(pdf, fonts=True)
+    if pdf:  # each PDF is read back, and its thumbnail drawn, with PyMuPDF (0.07 s import)
+        with suppress(ImportError):
+            import pymupdf  # noqa: F401
+    gc.freeze()  # what the import made stays out of the workers' collections
+    for i, conn in enumerate(theirs):
+        if os.fork() == 0:
+            try:
+                for other in theirs[:i] + theirs[i + 1 :]:
+                    other.close()
+                _guard(os.getppid())
+                _serve(conn)
+            finally:
+                os._exit(0)  # never the origin's exit handlers
+    for end in theirs:
+        end.close()
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    with suppress(ChildProcessError):
+        while True:
+            os.wait()
+
+
+def _serve(conn: Any) -> None:
     """A worker's life: jobs from ``conn`` until told to stop or the parent is gone."""
-    _init_worker(parent, pdf)
+    threading.Thread(target=_watch, args=(os.getppid(),), daemon=True).start()
     while True:
         try:
             msg = conn.recv()
@@ -281,19 +318,17 @@ def _libc() -> Any:
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _init_worker(parent: int, pdf: bool) -> None:
-    # Ctrl-C is the parent's to handle: it lets running jobs finish for a moment and
-    # records them; its own group leaves the worker out of the terminal's Ctrl-C.
+def _guard(parent: int) -> None:
+    """This process ends when ``parent`` does (signalled by the kernel where it can be,
+    else by the watchdog). Ctrl-C is the build's to handle: it lets running jobs finish for
+    a moment and records them; the pool's own group keeps the terminal's Ctrl-C out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop)
-    os.setpgid(0, 0)
     if sys.platform == "linux":
-        with suppress(OSError, AttributeError):  # else the watchdog below still notices
+        with suppress(OSError, AttributeError):  # else the watchdog still notices
             _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
     if os.getppid() != parent:  # the parent died before the signal was set up
         _stop(signal.SIGTERM, None)
-    _warm_up(pdf, fonts=True)
 
 
 def _watch(parent: int) -> None:
@@ -303,8 +338,8 @@ def _watch(parent: int) -> None:
 
 
 def _stop(signum: int, frame: Any) -> None:
-    """The worker and its pandoc runs end now; the build that owns the folder removes the
-    temporary files they leave (``build._sweep``)."""
+    """The pool's processes and their pandoc runs end now (they share one group); the build
+    that owns the folder removes the temporary files they leave (``build._sweep``)."""
     os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
