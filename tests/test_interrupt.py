@@ -69,14 +69,15 @@ def alive(pid: int) -> bool:
 
 
 def workers(pid: int) -> list[int]:
-    """The build's worker processes: its children running Python (not pandoc)."""
+    """The build's worker processes: its descendants running Python (not pandoc) that
+    have none of their own (the pool's first process forks them and only waits)."""
     mine = Path(f"/proc/{pid}/cmdline").read_bytes()
     found = []
     for c in descendants(pid):
         with suppress(OSError):
             if Path(f"/proc/{c}/cmdline").read_bytes() == mine:
                 found.append(c)
-    return found
+    return [c for c in found if not descendants(c) & set(found)]
 
 
 def holds(pid: int, path: Path) -> bool:
