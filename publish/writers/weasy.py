@@ -60,6 +60,11 @@ WeasyPrint has no public hook for any of these changes, so each wraps functions 
   (``pdf.add_tags`` reads the pages one by one), its structure elements becoming the
   bytes pydyf writes for them. Same bytes; the pages cannot be drawn again.
   With the two above: the 100-fold report's peak 773 → 590 MB (docs/benchmarks.md).
+- ``page-refs``: pydyf's ``PDF.page_references`` builds the tuple of every page's
+  reference each time it is read, and WeasyPrint reads it once for every structure
+  element it tags and every link target (``pdf/tags.py``, ``pdf/anchors.py``): pages ×
+  elements, quadratic in the report's length. The tuple is kept while the page list keeps
+  its length (pydyf only ever appends to it). Same bytes.
 - ``later-fonttools`` (:func:`load`): WeasyPrint imports fontTools' subsetter and its
   variable-font instancer with its PDF writer (``pdf/fonts.py``), 70 ms of every import,
   for its fall-backs only (no HarfBuzz subsetter, a variable font). While WeasyPrint is
@@ -722,6 +727,31 @@ def _patch_compression() -> str:
     return ""
 
 
+# -- page-refs ----------------------------------------------------------------------------
+
+
+def _patch_page_refs() -> str:
+    import pydyf
+
+    prop = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(prop, property) or prop.fget is None or prop.fset is not None:
+        return "pydyf's PDF.page_references is no longer a read-only property"
+    if "self.pages['Kids'][::3]" not in _source(prop.fget):
+        return "pydyf's PDF.page_references no longer reads the page list"
+    built = prop.fget
+
+    def page_references(pdf: Any) -> tuple[bytes, ...]:
+        kids = pdf.pages["Kids"]
+        kept = pdf.__dict__.get("_publish_page_refs")
+        if kept is None or kept[0] is not kids or kept[1] != len(kids):
+            kept = (kids, len(kids), built(pdf))
+            pdf.__dict__["_publish_page_refs"] = kept
+        return kept[2]
+
+    pydyf.PDF.page_references = property(page_references, doc=prop.__doc__)
+    return ""
+
+
 # -- cid-subset ---------------------------------------------------------------------------
 
 # Off only to compare (tests/test_weasy.py: the same pages either way); read at each call.
@@ -882,6 +912,7 @@ PATCHES: dict[str, Callable[[], str]] = {
     "justify": _patch_justify,
     "font-copy": _patch_font_copy,
     "compression": _patch_compression,
+    "page-refs": _patch_page_refs,
     "cid-subset": _patch_cid_subset,
     "pseudo-styles": _patch_pseudo_styles,
     "style-maps": _patch_style_maps,
