@@ -110,3 +110,18 @@ def test_headings_are_the_ones_github_shows(built, src):
     # the numbered list) is in the report; the first heading may be the title page's
     gfm = [h for h in _gfm_headings(src) if h and h not in taken]
     assert len(gfm) - 2 <= len(shown) <= len(gfm), (shown, gfm)
+
+
+def test_notes_carried_to_a_chapters_first_page_are_printed(tmp_path):
+    """A chapter (总结) starts on a page that also takes two notes carried over from the
+    page before. WeasyPrint laid such a page out a second time, because a running head
+    first appears on it, and the second time the carried notes were gone (74 and 75 of
+    the Traditional and Simplified editions): the running-once patch (writers/weasy.py)."""
+    src = CORPUS / "real-docs" / "46-book-ddia2-ch1-tradeoffs-footnotes.md"
+    proc = run_cli(
+        "build", str(src), "--out", str(tmp_path), "--formats", "pdf", "--editions", "zh-Hans"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "[content-lost]" not in proc.stderr, proc.stderr
+    text = readback.pdf_text(tmp_path / src.stem / f"{src.stem}.zh-Hans.pdf")
+    assert "Supreeth Shastri" in text and "Impact of GDPR" in text

@@ -90,6 +90,77 @@ def test_page_references_are_built_once_for_each_page_count():
     assert pdf.page_references[:3] == refs and len(pdf.page_references) == 4
 
 
+def chapters(targets: bool) -> str:
+    """Six chapters on A6, each with its running head; ``targets``: each ends with a link
+    that prints the page of the next chapter (target-counter)."""
+    return (
+        "<html lang=zh-Hans><style>@page { size: A6; @top-right { content: element(head, "
+        "start) } } .head { position: running(head) } body { font: 10pt 'Noto Serif CJK SC' }"
+        "a.to::after { content: ' 见第 ' target-counter(attr(href), page) ' 页' }</style>"
+        + "".join(
+            f"<div class=head>第{i}章</div><h1 id=c{i}>第{i}章</h1>"
+            + "<p>人工智能的发展很快，数据和网络是基础。</p>" * 12
+            + (f"<p><a class=to href='#c{(i + 1) % 6}'>下一章</a></p>" if targets else "")
+            for i in range(6)
+        )
+        + "</html>"
+    )
+
+
+def test_a_page_is_laid_out_once_when_its_running_head_first_appears(monkeypatch):
+    """WeasyPrint laid every page on which a running element first appears out twice
+    (for GCPM notes, which take room on their page; a running head only fills a margin
+    box): 9 of the ten-fold report's 45 pages, and the second time it dropped the notes
+    carried over from the page before (tests/test_corpus_docs.py)."""
+    import weasyprint
+    from weasyprint.layout import page
+
+    weasy.apply()
+    made: list[int] = []
+    real = page.make_page
+
+    def counting(*args, **kwargs):
+        made.append(args[4])  # page_number
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(page, "make_page", counting)
+    doc = weasyprint.HTML(string=chapters(targets=False)).render()
+    assert len(doc.pages) > 6 and sorted(made) == list(range(1, len(doc.pages) + 1))
+    heads = _margin_texts(doc)
+    assert heads[0] == "第0章" and heads[-1] == "第5章" and len(set(heads)) == 6
+
+
+def test_page_numbers_looked_up_are_filled_in_beside_running_heads():
+    """A page whose target-counter() waits for a later page is still laid out again."""
+    import weasyprint
+
+    weasy.apply()
+    doc = weasyprint.HTML(string=chapters(targets=True)).render()
+    numbers = {}
+    for number, sheet in enumerate(doc.pages, start=1):
+        for anchor in sheet.anchors:
+            numbers.setdefault(anchor, number)
+    text = "".join(_boxes_text(sheet._page_box) for sheet in doc.pages)
+    for i in range(6):
+        assert f"下一章 见第 {numbers[f'c{(i + 1) % 6}']} 页" in text
+    assert numbers["c5"] > 6
+
+
+def _boxes_text(box) -> str:
+    return "".join(getattr(b, "text", "") for b in box.descendants())
+
+
+def _margin_texts(doc) -> list[str]:
+    from weasyprint.formatting_structure import boxes
+
+    return [
+        _boxes_text(b)
+        for sheet in doc.pages
+        for b in sheet._page_box.children
+        if isinstance(b, boxes.MarginBox) and _boxes_text(b)
+    ]
+
+
 def test_an_unknown_weasyprint_version_is_left_stock(monkeypatch):
     import weasyprint
 
