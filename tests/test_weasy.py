@@ -514,3 +514,26 @@ def test_the_seed_pdf_is_the_same_bytes_with_and_without_the_memory_patches(
     monkeypatch.setattr(weasy, "written_once", contextlib.nullcontext)
     pdf.write(seed_edition, path)
     assert path.read_bytes() == ours
+
+
+def test_justified_text_boxes_make_their_pango_layouts_once(seed_edition, tmp_path, monkeypatch):
+    """Justifying a line gave each text box a Pango layout that was let go at once and made
+    again to draw it: now made when drawn only, and the PDF is the same byte for byte."""
+    from weasyprint.text import line_break
+
+    from publish.writers import pdf
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    made = []
+    real = line_break.Layout.setup
+    monkeypatch.setattr(
+        line_break.Layout, "setup", lambda self, style: made.append(1) or real(self, style)
+    )
+    path = tmp_path / "seed.pdf"
+    pdf.write(seed_edition, path)
+    ours, held = path.read_bytes(), len(made)
+    monkeypatch.setattr(weasy, "HELD_LAYOUTS", False)
+    made.clear()
+    pdf.write(seed_edition, path)
+    assert path.read_bytes() == ours
+    assert held < len(made) - 100  # a layout for every justified text box, made for nothing
