@@ -76,7 +76,27 @@ class Timeout(BuildError):
 
 
 @functools.cache
+def bundled() -> Path | None:
+    """The pandoc ``pypandoc-binary`` ships, found without importing pypandoc."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pypandoc")
+    if spec is None or not spec.origin:
+        return None
+    path = Path(spec.origin).parent / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+    return path if path.is_file() and os.access(path, os.X_OK) else None
+
+
+@functools.cache
 def binary() -> str:
+    """The bundled pandoc, the one the build state names (build/cache.py), whatever else is
+    on PATH. pypandoc's own search asks every pandoc it finds for its version and takes
+    the newest: 0.07 CPU-s in every process that runs pandoc, and a system pandoc newer
+    than the bundled one would have written outputs the state did not know. pypandoc
+    searches only when nothing is bundled."""
+    found = bundled()
+    if found is not None:
+        return str(found)
     import pypandoc
 
     return pypandoc.get_pandoc_path()

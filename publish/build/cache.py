@@ -167,14 +167,9 @@ def _packages() -> str:
 def _pandoc() -> str:
     """The bundled pandoc's identity (path, size, time): changes whenever pandoc does,
     without running it."""
-    import importlib.util
+    from publish import pandoc
 
-    spec = importlib.util.find_spec("pypandoc")
-    candidate = Path(spec.origin).parent / "files" / "pandoc" if spec and spec.origin else None
-    if candidate is None or not candidate.is_file():
-        from publish import pandoc
-
-        candidate = Path(pandoc.binary())
+    candidate = pandoc.bundled() or Path(pandoc.binary())
     stamp.watch(candidate)
     st = candidate.stat()
     return digest(f"{candidate}\0{st.st_size}\0{st.st_mtime_ns}".encode())
