@@ -454,15 +454,23 @@ LAYOUT_GC = (10_000, 10, 10)
 
 @contextlib.contextmanager
 def _collector(layout: bool) -> Iterator[None]:
+    """While a PDF is laid out: the thresholds above, and what the process held before
+    (modules, the document and its editions) frozen, so that the layout's full
+    collections never walk it: in the build's own process, the ten-fold report's body
+    was laid out in 1.70 s instead of the 1.49 s it takes in a process holding WeasyPrint
+    alone. A pool worker's imports stay frozen as its origin froze them."""
     if not layout:
         yield
         return
-    was = gc.get_threshold()
+    was, frozen = gc.get_threshold(), gc.get_freeze_count()
+    gc.freeze()
     gc.set_threshold(*LAYOUT_GC)
     try:
         yield
     finally:
         gc.set_threshold(*was)
+        if not frozen:
+            gc.unfreeze()
 
 
 class Inline:
