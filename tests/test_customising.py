@@ -223,3 +223,25 @@ def test_vocabulary_files_are_styles_too(tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = (tmp_path / "dist/report/report.zh-Hant-TW.html").read_text("utf-8")
     assert "模型參變數很多" in text
+
+
+def test_compiled_templates_are_kept_and_follow_their_source(tmp_path, monkeypatch):
+    """Templates compiled once are kept in the user's cache (as Python keeps bytecode);
+    a template that changes is compiled again, and a cache that cannot be written is
+    only slower."""
+    from publish.writers import common
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "page.j2").write_text("one {{ n }}", "utf-8")
+
+    def rendered(n: int) -> str:
+        return common._env.__wrapped__((folder,)).get_template("page.j2").render(n=n)
+
+    assert rendered(1) == "one 1"
+    assert len(list((tmp_path / "cache" / "publish" / "templates").glob("*.cache"))) == 1
+    (folder / "page.j2").write_text("two {{ n }}", "utf-8")
+    assert rendered(2) == "two 2"
+    monkeypatch.setenv("XDG_CACHE_HOME", "/proc/no-cache-here")
+    assert rendered(3) == "two 3"
