@@ -284,21 +284,32 @@ def _source(text: str, config: str | None) -> Source:
         pieces.append(URL.sub(lambda m: _blank(m.group()), t[lo:hi]))
         at = hi
     t = "".join(pieces)
+    chars, where, offsets = _folded(t)
+    literal_text = "\n".join(_fold_text(x) for x in literal)
+    return Source(chars, where, offsets, t, literal_text, _fold_text(text))
+
+
+def _folded(t: str) -> tuple[str, array.array[int], array.array[int]]:
+    """The content characters of ``t`` folded, with the line and the place in ``t`` of
+    each. Each distinct character is folded once, and each line translated whole: a
+    loop over every character took 0.06 s of a ten-fold report."""
+    table = {ord(c): fold(c) for c in set(t)}
+    keep = {c for c in set(t) if table[ord(c)]}
+    many = {c for c in keep if len(table[ord(c)]) > 1}  # "ﬁ" → "fi": one place, two chars
     chars: list[str] = []
     where = array.array("I")
     offsets = array.array("I")
-    line = 1
-    for i, c in enumerate(t):
-        if c == "\n":
-            line += 1
-            continue
-        f = fold(c)
-        if f:
-            chars.append(f)
-            where.extend([line] * len(f))
-            offsets.extend([i] * len(f))
-    literal_text = "\n".join(_fold_text(x) for x in literal)
-    return Source("".join(chars), where, offsets, t, literal_text, _fold_text(text))
+    at = 0
+    for number, line in enumerate(t.split("\n"), start=1):
+        if not many.isdisjoint(line):
+            places = [at + i for i, c in enumerate(line) for _ in table[ord(c)]]
+        else:
+            places = [at + i for i, c in enumerate(line) if c in keep]
+        chars.append(line.translate(table))
+        where.extend([number] * len(places))
+        offsets.extend(places)
+        at += len(line) + 1
+    return "".join(chars), where, offsets
 
 
 def _mask(t: str, spans: list[tuple[int, int]]) -> str:
@@ -319,7 +330,7 @@ def _convert(config: str | None, text: str) -> str:
 
 def _fold_text(s: str) -> str:
     """``s`` with its Han characters folded (markup kept) to compare shown markup."""
-    return "".join((fold(c) or c) if ord(c) > 0x2E7F else c for c in s)
+    return s.translate({ord(c): fold(c) or c for c in set(s) if ord(c) > 0x2E7F})
 
 
 # -- the outputs ----------------------------------------------------------------------------
