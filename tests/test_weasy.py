@@ -537,3 +537,32 @@ def test_justified_text_boxes_make_their_pango_layouts_once(seed_edition, tmp_pa
     pdf.write(seed_edition, path)
     assert path.read_bytes() == ours
     assert held < len(made) - 100  # a layout for every justified text box, made for nothing
+
+
+def test_pango_contexts_and_font_descriptions_are_made_once(seed_edition, tmp_path, monkeypatch):
+    """Each text box's layout had a new Pango context and font description, made for its
+    line and again to draw it; now one of each per direction and language, and per font.
+    The PDF is the same byte for byte; the patch runs only over the code it repeats."""
+    import hashlib
+
+    from weasyprint.text import fonts, line_break
+
+    from publish.writers import pdf
+
+    weasy.apply()
+    assert hashlib.sha256(
+        inspect.getsource(inspect.unwrap(line_break.Layout.setup)).encode()
+    ).hexdigest()[:16] == weasy.SETUP_SOURCE
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    made = []
+    real = fonts.get_font_description
+    monkeypatch.setattr(fonts, "get_font_description", lambda s: made.append(1) or real(s))
+    path = tmp_path / "seed.pdf"
+    pdf.write(seed_edition, path)
+    ours, reused = path.read_bytes(), len(made)
+    monkeypatch.setattr(weasy, "PANGO_REUSE", False)
+    made.clear()
+    monkeypatch.setattr(line_break, "get_font_description", fonts.get_font_description)
+    pdf.write(seed_edition, path)
+    assert path.read_bytes() == ours
+    assert reused < 40 < len(made)
