@@ -149,3 +149,18 @@ def test_workers_are_forked_from_one_process_that_imported_weasyprint():
     finally:
         pool.shutdown()
     assert pool.origin.exitcode == 0  # it waited for its workers, then ended
+
+
+def test_a_pdfs_thumbnail_and_read_back_share_one_opening(doc, tmp_path, monkeypatch):
+    """Opening a PDF in PyMuPDF reads its outline too (17 ms for a ten-fold report): the
+    job opens it once for the download page's thumbnail and the read-back check."""
+    import pymupdf
+
+    opened = []
+    real = pymupdf.open
+    monkeypatch.setattr(pymupdf, "open", lambda *a, **k: opened.append(a) or real(*a, **k))
+    made = worker.edition(doc, ("test-open", doc.stem), "zh-Hans", load_glossary(None), True)
+    done = worker.job(made, "pdf", tmp_path / "x.zh-Hans.pdf", {})
+    assert done["info"]["pages"] >= 2 and len(opened) == 1
+    assert (tmp_path / "x.zh-Hans.cover.png").stat().st_size > 1000
+    assert not [d for d in done["diagnostics"] if d["code"] == "content-lost"]

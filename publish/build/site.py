@@ -16,6 +16,7 @@ small PNG (``<stem>.<edition>.cover.png``), redrawn only when that output change
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -267,11 +268,23 @@ def covers(root: Path, found: list[dict[str, Any]]) -> dict[str, dict[str, int]]
     return made
 
 
-def draw_cover(output: Path, fmt: str) -> None:
-    """The worker's part: a PDF's thumbnail, drawn as soon as the PDF is written."""
+def draw_cover(output: Path, fmt: str, opened: Any = None) -> None:
+    """The worker's part: a PDF's thumbnail, drawn as soon as the PDF is written;
+    ``opened``: the PDF, open in PyMuPDF already."""
     name = re.sub(r"\.(pdf|epub)$", ".cover.png", output.name)
     if name != output.name:
-        _draw(output, fmt, output.with_name(name))
+        _draw(output, fmt, output.with_name(name), opened)
+
+
+def open_pdf(path: Path) -> Any:
+    """``path`` open in PyMuPDF, for the thumbnail and the read-back check to share; None
+    when PyMuPDF is missing or cannot read it (each then says so in its own way)."""
+    try:
+        import pymupdf
+
+        return pymupdf.open(path)
+    except Exception:  # noqa: BLE001 - a damaged file: the check reports it
+        return None
 
 
 def _find(root: Path, rel: str) -> Path | None:
@@ -290,7 +303,7 @@ def _png_size(path: Path) -> tuple[int, int] | None:
     return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
-def _draw(path: Path, fmt: str, png: Path) -> tuple[int, int] | None:
+def _draw(path: Path, fmt: str, png: Path, opened: Any = None) -> tuple[int, int] | None:
     try:
         import pymupdf
     except ImportError:
@@ -302,8 +315,8 @@ def _draw(path: Path, fmt: str, png: Path) -> tuple[int, int] | None:
                 return None
             doc = pymupdf.open(stream=found[0], filetype=found[1])
         else:
-            doc = pymupdf.open(path)
-        with doc:
+            doc = opened if opened is not None else pymupdf.open(path)
+        with contextlib.nullcontext(doc) if doc is opened else doc:
             page = doc[0]
             zoom = COVER_WIDTH / page.rect.width
             pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)

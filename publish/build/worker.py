@@ -427,10 +427,15 @@ def job(made: Made, fmt: str, path: Path, options: dict[str, Any]) -> dict[str, 
         with _collector(fmt == "pdf"):
             info = WRITERS[fmt](edition, path, **kwargs) or {}
         seconds = time.perf_counter() - start
-    if fmt == "pdf":  # the download page's thumbnail, here in parallel (about 30 ms)
-        site.draw_cover(path, fmt)
-    # Read the output back: text of the source missing from it, or markup shown as text.
-    found = fidelity.check_output(edition.doc, path, code, src=made.source)
+    opened = site.open_pdf(path) if fmt == "pdf" else None
+    try:
+        if fmt == "pdf":  # the download page's thumbnail, here in parallel (about 30 ms)
+            site.draw_cover(path, fmt, opened)
+        # Read the output back: text of the source missing from it, or markup shown as text.
+        found = fidelity.check_output(edition.doc, path, code, src=made.source, pdf=opened)
+    finally:
+        if opened is not None:
+            opened.close()
     return {
         "info": info,
         "seconds": seconds,

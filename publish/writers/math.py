@@ -41,11 +41,7 @@ def _text_escapes(tex: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def svg_img(tex: str, display: bool) -> str | None:
     """``<img>`` HTML for one formula, or None when ziamath cannot draw it."""
-    with warnings.catch_warnings():
-        # ziamath 0.13 finds its font with importlib.resources.path (deprecated in 3.11)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import ziamath
-
+    ziamath = _ziamath()
     try:
         svg = ziamath.Latex(_text_escapes(tex), size=SIZE, inline=not display).svg()
     except Exception:  # ziamath raises many kinds on TeX it cannot parse
@@ -90,6 +86,16 @@ def typeset(ast: dict[str, Any], doc: Document, what: str) -> None:
         _as_text(failed, ast["pandoc-api-version"], doc, what)
 
 
+def _ziamath() -> Any:
+    with warnings.catch_warnings():
+        # ziamath 0.13 finds its font with importlib.resources.path (deprecated in 3.11),
+        # as its module is first imported: by whichever of svg_img and _math_font runs first
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+
+    return ziamath
+
+
 @functools.cache
 def _math_font() -> frozenset[int]:
     """The code points of ziamath's math font (STIX Two Math): it draws CJK text in a
@@ -98,6 +104,7 @@ def _math_font() -> frozenset[int]:
 
     from fontTools.ttLib import TTFont
 
+    _ziamath()
     fonts = (files("ziamath") / "fonts").iterdir()
     path = next(p for p in fonts if p.name.endswith((".otf", ".ttf")))
     with path.open("rb") as f:
