@@ -359,6 +359,30 @@ def test_a_cut_off_url_prints_as_cut_off(tmp_path):
     assert shown == [("a", "https://a.example/x"), ("span", "https://patents.goo…")]
 
 
+def test_a_citation_cut_off_where_a_paragraph_ends_midway_is_read(tmp_path):
+    """A reply cut short inside a citation link, the next reply pasted after it: the cut
+    link is the citation its number makes elsewhere (it printed as "[[2]](https://…"
+    with a markup-shown warning), and the cut is reported where it is."""
+    src = tmp_path / "mid.md"
+    src.write_text(
+        "# 报告\n\n## 一、背景\n\n成本降低[[2]](https://www.example.org/news/2024/cost)。\n\n"
+        "## 二、趋势\n\n模型可以在笔记本电脑上运行[[2]](https://www.example.org/news/20\n\n"
+        "## 三、继续\n\n接着生成的内容[[1]](https://example.com/a)。\n",
+        "utf-8",
+    )
+    out = build(src, tmp_path / "out", "html", "zh-Hans")
+    report = json.loads((out / "mid.report.json").read_text())
+    said = {d["code"]: d for d in report["diagnostics"]}
+    assert said["source-cut-midway"]["line"] == 9
+    assert "markup-shown" not in said
+    page = readback.html_doc(out / "mid.zh-Hans.html")
+    paras = [p.text_content() for p in page.iter("p")]
+    # the same source as the whole link in the first paragraph: numbered [1] in order
+    assert "成本降低[1]。" in paras and "模型可以在笔记本电脑上运行[1]" in paras, paras
+    assert not any("https://www.example.org/news/20" in p for p in paras)
+    assert len(page.xpath("//div[@id='refs']//div[contains(@class, 'csl-entry')]")) == 2
+
+
 def test_an_address_written_as_a_link_shows_decoded(tmp_path):
     src = tmp_path / "auto.md"
     src.write_text(

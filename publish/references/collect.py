@@ -18,6 +18,7 @@ from publish.ast import (
     elements,
     inlines_of,
     kind,
+    lists,
     meta_value,
     raw_format,
     set_inlines,
@@ -90,9 +91,9 @@ class Citations(Filter):
     def __init__(self) -> None:
         self.marks: list[Mark] = []
         self.sites: list[tuple[dict[str, Any], Mark]] = []  # each citation link, its mark
-        self.dangling: Mark | None = None
-        self.dangling_elem: dict[str, Any] | None = None  # the Str the dangling link is in
-        self.dangling_at = 0  # where in that Str it starts
+        # Citation links cut off where a paragraph ends: (mark, the Str it is in, where in
+        # that Str it starts).
+        self.dangling: list[tuple[Mark, dict[str, Any], int]] = []
         self.titled: set[str] = set()  # references the sidecar gives a title
 
     # -- prepare: find every citation, decide identities ------------------------------------
@@ -115,15 +116,33 @@ class Citations(Filter):
                 elem.update(_cite(mark.ref, mark.number))
 
     def _find_dangling(self, doc: Document) -> None:
+        """Citation links whose address is cut off, ``[[23]](https://…%B``: where the
+        source ends (a draft cut short), and where a paragraph ends with one in the middle
+        of the document (a reply cut short, the next pasted after it)."""
+        blocks = doc.ast["blocks"]
         last_str = None
-        for elem in elements(doc.ast["blocks"][-1:]):
+        for elem in elements(blocks[-1:]):
             if kind(elem) == "Str":
                 last_str = elem
-        if last_str and (m := DANGLING.search(text(last_str))):
-            self.dangling = Mark(m.group(1), m.group(2), cut=True)
-            self.dangling_elem = last_str
-            self.dangling_at = m.start()
-            self.marks.append(self.dangling)
+        ends = [(last_str, False)] if last_str else []
+        for elem in elements(blocks[:-1]):
+            inlines = inlines_of(elem) if kind(elem) in ("Para", "Plain") else None
+            if inlines and kind(inlines[-1]) == "Str":
+                ends.append((inlines[-1], True))
+        for end, midway in ends:
+            if m := DANGLING.search(text(end)):
+                mark = Mark(m.group(1), m.group(2), cut=True)
+                self.dangling.append((mark, end, m.start()))
+                self.marks.append(mark)
+                if midway:
+                    doc.warn(
+                        "source-cut-midway",
+                        f"citation [{mark.number}]: its link is cut off where the paragraph "
+                        "ends, and the text goes on after it (a reply cut short, the next "
+                        "pasted after it?): check that nothing is missing here",
+                        doc.line_of(text(end)),
+                        number=mark.number,
+                    )
 
     def _repair(self, doc: Document) -> None:
         urls_by_number: dict[str, list[str]] = {}
@@ -223,7 +242,7 @@ class Citations(Filter):
                     if kind(item) != "Str" or "[[" not in text(item):
                         i += 1
                         continue
-                    if item is self.dangling_elem:
+                    if any(item is end for _, end, _ in self.dangling):
                         i += 1
                         continue
                     out: list[dict[str, Any]] = []
@@ -273,19 +292,20 @@ class Citations(Filter):
 
     # -- finalize: the dangling citation, and the bibliography in metadata ------------------
     def finalize(self, doc: Document) -> None:
-        if self.dangling and self.dangling.ref:
-            elem, at = self.dangling_elem, self.dangling_at
-            before = text(elem)[:at]
-            cite = _cite(self.dangling.ref, self.dangling.number)
-            doc.citations += 1
-            # Replace the Str in its parent list by text + citation.
-            for parent in elements(doc.ast["blocks"][-1:]):
-                for lst in _lists(parent):
-                    for i, item in enumerate(lst):
-                        if item is elem:
-                            lst[i : i + 1] = ([Str(before)] if before else []) + [cite]
-                            _merge_adjacent(lst)
-                            break
+        cut = {id(elem): (mark, at) for mark, elem, at in self.dangling if mark.ref}
+        if cut:
+            # Each Str replaced in its parent list by its text and the citation.
+            for lst in lists(doc.ast["blocks"], lambda lst: any(id(x) in cut for x in lst)):
+                for i, item in enumerate(lst):
+                    if id(item) in cut:
+                        mark, at = cut.pop(id(item))
+                        assert mark.ref is not None
+                        before = text(item)[:at]
+                        cite = _cite(mark.ref, mark.number)
+                        lst[i : i + 1] = [*([Str(before)] if before else []), cite]
+                        doc.citations += 1
+                        _merge_adjacent(lst)
+                        break
         meta = doc.ast["meta"]
         _incomplete(doc)
         if doc.references:
