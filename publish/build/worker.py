@@ -243,13 +243,14 @@ def _origin(theirs: list[Any], mine: list[Any], parent: int, pdf: bool) -> None:
         with suppress(ImportError):
             import pymupdf  # noqa: F401
     gc.freeze()  # what the import made stays out of the workers' collections
+    me = os.getpid()
     for i, conn in enumerate(theirs):
         if os.fork() == 0:
             try:
                 for other in theirs[:i] + theirs[i + 1 :]:
                     other.close()
-                _guard(os.getppid())
-                _serve(conn)
+                _guard(me)  # the origin's pid, not getppid(): it may be gone already
+                _serve(conn, me)
             finally:
                 os._exit(0)  # never the origin's exit handlers
     for end in theirs:
@@ -260,9 +261,9 @@ def _origin(theirs: list[Any], mine: list[Any], parent: int, pdf: bool) -> None:
             os.wait()
 
 
-def _serve(conn: Any) -> None:
-    """A worker's life: jobs from ``conn`` until told to stop or the parent is gone."""
-    threading.Thread(target=_watch, args=(os.getppid(),), daemon=True).start()
+def _serve(conn: Any, parent: int) -> None:
+    """A worker's life: jobs from ``conn`` until told to stop or ``parent`` is gone."""
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
     while True:
         try:
             msg = conn.recv()
