@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import json
 import re
 from html import unescape
@@ -24,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import nh3
-import yaml
 
 from publish import links
 from publish.document import Document, Reference
@@ -55,15 +55,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 EXTS = (".refs.yaml", ".refs.yml", ".refs.json")
 
 
-class _Loader(yaml.SafeLoader):
+@functools.cache
+def _loader() -> Any:
     """YAML without its date type: ``issued: 2024-13-45`` stays the text it is, for the
-    schema to name its line (PyYAML would fail the whole file without one)."""
+    schema to name its line (PyYAML would fail the whole file without one). Made when a
+    sidecar is read: PyYAML's import (18 ms) is for documents that have one."""
+    import yaml
 
+    class Loader(yaml.SafeLoader):
+        pass
 
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
 def path_for(source: Path) -> Path | None:
@@ -77,13 +83,15 @@ def path_for(source: Path) -> Path | None:
 def read(p: Path) -> list[dict[str, Any]]:
     """The entries of the sidecar ``p``, as written, after the schema check (see module).
     A malformed file is a :class:`SourceError` naming the file and line."""
+    import yaml
+
     try:
         text = p.read_text("utf-8")
         if p.suffix == ".json":
             data, lines = json.loads(text), None
         else:
-            data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
-            lines = yaml.compose(text, Loader=_Loader)
+            data = yaml.load(text, Loader=_loader())  # noqa: S506 (a SafeLoader)
+            lines = yaml.compose(text, Loader=_loader())
     except (OSError, ValueError, yaml.YAMLError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         mark = getattr(exc, "problem_mark", None)
@@ -105,6 +113,8 @@ def _entry_nodes(root: Any) -> list[dict[str, int]]:
     """For each entry, its keys' line numbers (1-based), from the YAML node tree."""
     if root is None:
         return []
+    import yaml
+
     seq = root
     if isinstance(root, yaml.MappingNode):
         seq = next((v for k, v in root.value if k.value == "references"), None)
