@@ -810,10 +810,13 @@ def _patch_running_once() -> str:
     ):
         return "make_page no longer marks a page for a second layout as it did"
 
+    def looked_up() -> None:
+        _LOOKUPS.n = getattr(_LOOKUPS, "n", 0) + 1
+
     def counting(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def counted(*args: Any, **kwargs: Any) -> Any:
-            _LOOKUPS.n = getattr(_LOOKUPS, "n", 0) + 1
+            looked_up()
             return fn(*args, **kwargs)
 
         return counted
@@ -829,7 +832,7 @@ def _patch_running_once() -> str:
     @functools.wraps(cache)
     def caching(self: Any, *args: Any, **kwargs: Any) -> Any:
         if self.counter_lookup_items:  # it may mark the pages of boxes that target it
-            _LOOKUPS.n = getattr(_LOOKUPS, "n", 0) + 1
+            looked_up()
         return cache(self, *args, **kwargs)
 
     collector.cache_target_page_counters = caching
@@ -918,7 +921,12 @@ HELD_LAYOUTS = True
 
 # sha256 of WeasyPrint 70's Layout.setup, whose steps _patch_pango_reuse repeats.
 SETUP_SOURCE = "fb227a55094f41d4"
-_PANGO = "_publish_pango"  # on a FontConfiguration: its contexts and font descriptions
+_PANGO = "_publish_pango"  # on a FontConfiguration: see _pango_kept
+
+
+def _pango_kept(config: Any) -> tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]:
+    """A font configuration's Pango contexts, font descriptions and feature strings."""
+    return config.__dict__.setdefault(_PANGO, ({}, {}, {}))
 
 
 def _patch_pango_reuse() -> str:
@@ -939,7 +947,7 @@ def _patch_pango_reuse() -> str:
     def context(style: Any) -> tuple[Any, Any]:
         """The Pango context (and language) of a style's direction and language."""
         config = style.font_config
-        kept = config.__dict__.setdefault(_PANGO, ({}, {}, {}))[0]
+        kept = _pango_kept(config)[0]
         override = style["font_language_override"]
         lang = (
             overrides.get(override.lower(), override) if override != "normal" else style["lang"]
@@ -963,7 +971,7 @@ def _patch_pango_reuse() -> str:
 
     def description(style: Any) -> Any:
         """The font description of a style's font (as fonts.get_font_description)."""
-        kept = style.font_config.__dict__.setdefault(_PANGO, ({}, {}, {}))[1]
+        kept = _pango_kept(style.font_config)[1]
         variations = style["font_variation_settings"]
         key = (
             tuple(style["font_family"]), style["font_style"], style["font_stretch"],
@@ -978,7 +986,7 @@ def _patch_pango_reuse() -> str:
     def feature_string(style: Any) -> bytes:
         """The OpenType features a style asks for, as Pango reads them (b"" for none)."""
         values = tuple(style[name] for name in FEATURES)
-        kept = style.font_config.__dict__.setdefault(_PANGO, ({}, {}, {}))[2]
+        kept = _pango_kept(style.font_config)[2]
         with contextlib.suppress(KeyError, TypeError):  # TypeError: a value that does not hash
             return kept[values]
         features = fonts.font_features(*values)
