@@ -263,24 +263,24 @@ def _em(text: str) -> float:
 
 
 def _numbered(toc: str, numbers: dict[str, int]) -> str:
-    """pandoc's contents, each entry its link (print.css draws the dot leaders behind it)
-    and the page number its heading has in the body, outside the link: one link per entry
-    (a link around both boxes became one per box). The entries' own ids, which nothing
-    on paper links to, are left out: each was an anchor WeasyPrint gathered on its page
-    and wrote as a named destination (0.04 s of the ten-fold report's 143 entries)."""
+    """pandoc's contents, each entry's link in a block of its own (``p.toc-entry``, whose
+    dot leaders print.css draws behind it) with the page number its heading has in the
+    body after the link, outside it: one link per entry (a link around both became one
+    per box). The entries' own ids, which nothing on paper links to, are left out: each
+    was an anchor WeasyPrint gathered on its page and wrote as a named destination (0.04 s
+    of the ten-fold report's 143 entries)."""
     root = _fragment(toc)
     for a in root.iter("a"):
         href = a.get("href") or ""
         if not href.startswith("#") or not (a.get("id") or "").startswith("toc-"):
             continue
         del a.attrib["id"]
-        title = etree.Element("span", {"class": "toc-title"})
-        page = etree.Element("span", {"class": "toc-page"})
+        entry = etree.Element("p", {"class": "toc-entry"})
+        a.addprevious(entry)
+        entry.tail, a.tail = a.tail, None
+        entry.append(a)
+        page = etree.SubElement(entry, "span", {"class": "toc-page"})
         page.text = str(numbers.get(href[1:], ""))
-        a.addprevious(title)
-        title.addnext(page)
-        page.tail, a.tail = a.tail, None
-        title.append(a)
     return _serialize(root)
 
 
