@@ -390,7 +390,8 @@ def _run(
     if not todo:
         return
     workers = max(1, min(config.jobs, len(todo)))
-    pool = worker.start(workers, any(j.fmt == "pdf" for j in todo))
+    formats = {j.fmt for j in todo}
+    pool = worker.start(workers, "pdf" in formats, formats)
     stop.pool = pool
     pending: dict[Future, Job] = {}
     progress.start()

@@ -34,7 +34,7 @@ import threading
 import time
 import traceback
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -76,15 +76,16 @@ class RemoteTraceback(Exception):
         return str(self.args[0])
 
 
-def start(workers: int, pdf: bool) -> Pool | Inline:
-    """A pool of ``workers`` processes (or this process alone, for one)."""
+def start(workers: int, pdf: bool, formats: Collection[str] | None = None) -> Pool | Inline:
+    """A pool of ``workers`` processes (or this process alone, for one), for jobs of
+    ``formats`` (default: all)."""
     if workers <= 1:
         if pdf:
             # WeasyPrint's import and font set-up (0.5 s) run while the source parses,
             # which is mostly waiting for pandoc.
-            threading.Thread(target=_warm_up, args=(True, True), daemon=True).start()
+            threading.Thread(target=_warm_up, args=(True, True, formats), daemon=True).start()
         return Inline()
-    return Pool(workers, pdf)
+    return Pool(workers, pdf, formats)
 
 
 def _future() -> Future:
@@ -108,8 +109,8 @@ class Pool:
 
     inline = False
 
-    def __init__(self, workers: int, pdf: bool) -> None:
-        self.size, self.pdf = workers, pdf
+    def __init__(self, workers: int, pdf: bool, formats: Collection[str] | None = None) -> None:
+        self.size, self.pdf, self.formats = workers, pdf, formats
         self.workers: list[_Worker] = []
         self.queue: deque[tuple[Future, Callable[..., Any], tuple[Any, ...]]] = deque()
         self._fork()
@@ -125,7 +126,9 @@ class Pool:
         pipes = [context.Pipe() for _ in range(self.size)]
         mine, theirs = [p[0] for p in pipes], [p[1] for p in pipes]
         self.origin = context.Process(
-            target=_origin, args=(theirs, mine, os.getpid(), self.pdf), daemon=True
+            target=_origin,
+            args=(theirs, mine, os.getpid(), self.pdf, self.formats),
+            daemon=True,
         )
         self.origin.start()
         gc.unfreeze()  # the parent's own collections go on as before
@@ -231,14 +234,16 @@ class Pool:
         self.workers = []
 
 
-def _origin(theirs: list[Any], mine: list[Any], parent: int, pdf: bool) -> None:
+def _origin(
+    theirs: list[Any], mine: list[Any], parent: int, pdf: bool, formats: Collection[str] | None
+) -> None:
     """The pool's first process: imports what the jobs need once, forks the workers from
     itself, and waits for them (so the build's accounting counts their time)."""
     for end in mine:
         end.close()  # the build's ends: each worker then holds its own pipe alone
     os.setpgid(0, 0)  # first: _stop kills this process's group
     _guard(parent)
-    _warm_up(pdf, fonts=True)
+    _warm_up(pdf, True, formats)
     if pdf:  # each PDF is read back, and its thumbnail drawn, with PyMuPDF (0.07 s import)
         with suppress(ImportError):
             import pymupdf  # noqa: F401
@@ -344,14 +349,16 @@ def _stop(signum: int, frame: Any) -> None:
     os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
-def _warm_up(pdf: bool, fonts: bool) -> None:
-    """The writers imported (WeasyPrint too for PDFs, and its fonts set up if ``fonts``)
-    before the first job needs them. A failure here is left to that job, which reports it
-    as one line (a thread or a pool initializer would print a traceback)."""
+def _warm_up(pdf: bool, fonts: bool, formats: Collection[str] | None = None) -> None:
+    """The writers of ``formats`` (default: all) imported (WeasyPrint too for PDFs, and its
+    fonts set up if ``fonts``) before the first job needs them. A failure here is left to
+    that job, which reports it as one line (a thread or a pool initializer would print a
+    traceback)."""
     try:
-        import publish.writers
+        from publish.writers import FORMATS, WRITERS
 
-        publish.writers.WRITERS  # noqa: B018 - the writers imported (they load on first use)
+        for fmt in FORMATS if formats is None else formats:
+            WRITERS[fmt]  # noqa: B018 - imported on first use
 
         if pdf and fonts:
             _font_config()

@@ -942,7 +942,11 @@ def _patch_pango_reuse() -> str:
     digest = hashlib.sha256(_source(setup).encode()).hexdigest()[:16]
     if digest != SETUP_SOURCE:
         return "Layout.setup is not the code this patch repeats (its source changed)"
+    if tuple(inspect.signature(fonts.font_features).parameters) != FEATURES:
+        return "text.fonts.font_features reads other style values than this patch passes it"
     directions, overrides = constants.PANGO_DIRECTION, constants.LST_TO_ISO
+    # one C call for the eight values (a generator over FEATURES took a third of the time)
+    features_of = operator.itemgetter(*FEATURES)
 
     def context(style: Any) -> tuple[Any, Any]:
         """The Pango context (and language) of a style's direction and language."""
@@ -985,7 +989,7 @@ def _patch_pango_reuse() -> str:
 
     def feature_string(style: Any) -> bytes:
         """The OpenType features a style asks for, as Pango reads them (b"" for none)."""
-        values = tuple(style[name] for name in FEATURES)
+        values = features_of(style)
         kept = _pango_kept(style.font_config)[2]
         with contextlib.suppress(KeyError, TypeError):  # TypeError: a value that does not hash
             return kept[values]
