@@ -596,3 +596,30 @@ def test_a_character_only_a_fallback_serif_has_is_not_called_missing(tmp_path):
             if "\U0001d453" in s["text"]
         }
     assert fonts and all("DejaVu" in f for f in fonts), fonts
+
+
+def test_long_running_heads_stay_on_the_page(tmp_path):
+    """A title or chapter too long for the head line is cut short with "…" inside the
+    text block's width, on left and right pages alike (it ran off the page's edge)."""
+    title = "一个标题非常长的报告" * 8
+    chapters = [f"# 第{c}章 一个很长的章节标题" + "用来检查页眉" * 12 for c in (1, 2)]
+    body = "\n\n".join(f"{h}\n\n" + ("正文内容。" * 60 + "\n\n") * 8 for h in chapters)
+    src = tmp_path / "heads.md"
+    src.write_text(f"---\ntitle: {title}\n---\n\n{body}", "utf-8")
+    path = build(src, tmp_path / "out", "pdf", "zh-Hans") / "heads.zh-Hans.pdf"
+    body_pages = [i for i, (_, foot) in enumerate(readback.pdf_margins(path)) if foot.isdigit()]
+    assert len(body_pages) >= 4
+    with pymupdf.open(path) as doc:
+        for i in body_pages[:4]:
+            page = doc[i]
+            left, right = 66.6, page.rect.width - 66.6  # print.css: the side margins
+            band = pymupdf.Rect(0, 0, page.rect.width, 0.08 * page.rect.height)
+            pix = page.get_pixmap(dpi=72, clip=band, colorspace=pymupdf.csGRAY)
+            ink = [(x, y) for x in range(pix.width) for y in range(pix.height)]
+            dark = [x for x, y in ink if pix.pixel(x, y)[0] < 160]
+            assert dark, f"page {i + 1} has no head"
+            assert left - 2 <= min(dark) and max(dark) <= right + 2, (i + 1, min(dark), max(dark))
+            # cut by publish, so that the head reads as drawn: its words, then "…"
+            head = "".join(page.get_text(clip=band).split())  # a Han–Latin gap reads as " "
+            source = "".join([title, *chapters]).replace(" ", "")
+            assert head.endswith("…") and head[:-1] in source, head

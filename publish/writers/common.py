@@ -167,6 +167,7 @@ def render_page(edition: Edition, toc: str, body: str, styles: list[str], **cont
         "date": dates.printed_date(edition),  # 2026年3月31日, or "" when the source has none
         "created": "",
         "title_lines": [],  # the cover title broken into lines (pdf.py), else one
+        "head_title": "",  # the title as the print page's running head (pdf.py), else whole
         "part": "all",  # the print edition lays out "front" (cover, contents) and "body" apart
         "labels": edition.labels,
         "version": __version__,

@@ -116,6 +116,7 @@ def write(
         styles=styles,
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", now),
         title_lines=cover_lines(printed.title, TEXT_WIDTH[paper] * BODY_PT / COVER_TITLE_PT),
+        head_title=head_line(printed.title, head_capacity(paper)),
     )
     source = edition.doc.source.parent
     fetch = fetcher(edition.doc, pictures=source, files=STYLES)
@@ -384,7 +385,7 @@ def for_print(edition: Edition, paper: str = "A4", joined: bool = True) -> Editi
     _equal_widths_to_content(ast["blocks"])
     _wide_tables(ast["blocks"], TEXT_WIDTH[paper])
     _short_cells_whole(ast["blocks"], TEXT_WIDTH[paper])
-    _running_heads(ast["blocks"])
+    _running_heads(ast["blocks"], head_capacity(paper))
     return dataclasses.replace(edition, ast=ast)
 
 
@@ -513,18 +514,48 @@ def _short_cells_whole(blocks: list[Any], width: int) -> None:
                         set_inlines(block, [Span(inlines_of(block), make_attr(classes=["nobr"]))])
 
 
-def _running_heads(blocks: list[Any]) -> None:
+def _running_heads(blocks: list[Any], capacity: float) -> None:
     """Before each chapter heading, its words in a ``div.running-head`` that print.css
     takes out of the text into the page's head (a running element): a head laid out as
-    the text is, Han–Latin gaps and all, where a string() head is plain text. Notes and
-    links stay in the heading."""
+    the text is, Han–Latin gaps and all, where a string() head is plain text; cut to
+    ``capacity`` em (:func:`head_line`). Notes and links stay in the heading."""
     for lst in lists(blocks):
         at = [i for i, e in enumerate(lst) if isinstance(e, dict) and e.get("t") == "Header"]
         for i in reversed(at):
             if level(lst[i]) == 1:
-                words = stringify(inlines_of(lst[i])).strip()
+                words = head_line(stringify(inlines_of(lst[i])).strip(), capacity)
                 head = Div([Plain([{"t": "Str", "c": words}])], make_attr(classes=["running-head"]))
                 lst.insert(i, head)
+
+
+# The running heads' size in pt (print.css .running-head, .running-title).
+HEAD_PT = 8.5
+
+
+def head_capacity(paper: str) -> float:
+    """How many em of the running heads' size the head line holds on ``paper``."""
+    return TEXT_WIDTH[paper] * BODY_PT / HEAD_PT
+
+
+def head_line(text: str, capacity: float) -> str:
+    """``text`` as a running head: whole if it fits in ``capacity`` em, else cut short
+    with "…" (at a character, never inside a Latin word where a space comes near). A
+    head is one line (print.css: nowrap) in a box as wide as the text block, which
+    clips what overflows; WeasyPrint's own ``text-overflow: ellipsis`` maps the glyphs
+    it draws to the wrong characters (a copy of the head read as other text)."""
+    if _em(text) <= capacity:
+        return text
+    room, width, cut = capacity - 1.5, 0.0, 0  # the ellipsis, and a little for the estimate
+    for ch in text:
+        width += _em(ch)
+        if width > room:
+            break
+        cut += 1
+    head = text[:cut]
+    word = re.search(r"[A-Za-z0-9]+$", head)
+    if word and cut < len(text) and text[cut].isalnum() and " " in head[-12:]:
+        head = head[: word.start()]  # the Latin word the cut fell in, left out whole
+    return head.rstrip(" ，、：；,:;—-") + "…"
 
 
 CLOSING = "。，、；：！？）」』】》”’.,;:!?)"
