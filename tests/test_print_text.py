@@ -182,6 +182,35 @@ def test_widening_only_inside_inter_character(tmp_path):
     assert right - first_line_end(tmp_path / "off.pdf") > 2  # 81.3 mm is 21.9 characters
 
 
+def test_a_line_left_short_by_a_long_address_is_not_spread(tmp_path):
+    """A label whose address goes to the next line ("原始 URL：" + a long URL that breaks
+    only at its slashes) stays set close, flush at its start: justified, its few
+    characters came out 2–4 em apart. Lines of prose around it are still justified."""
+    import weasyprint
+
+    url = "https://www.example.com/en/newsroom/press-releases/" + "-".join(["gartner"] * 12)
+    prose = "深度学习作为人工智能领域的核心驱动力，延续了其迅猛发展的势头。" * 3
+    page = (
+        "<html lang=zh-Hant-TW><meta charset=utf-8><style>@page { size: 120mm 90mm; margin: 10mm }"
+        "body { margin: 0; font: 10.5pt 'Noto Serif CJK TC'; text-align: justify }"
+        f"p {{ width: 81.3mm; margin: 0 }}</style><p>原始 URL：<a class=uri href='{url}'>"
+        f"{url}</a></p><p>{prose}</p></html>"
+    )
+    with justify.inter_character():
+        weasyprint.HTML(string=page).write_pdf(tmp_path / "a.pdf")
+    with pymupdf.open(tmp_path / "a.pdf") as doc:
+        lines = [ln for b in doc[0].get_text("rawdict")["blocks"] for ln in b.get("lines", [])]
+    chars = [c for ln in lines for s in ln["spans"] for c in s["chars"]]
+    first = {c["c"]: c["bbox"] for c in chars[:3]}
+    em = 10.5
+    assert first["始"][0] - first["原"][0] < 1.2 * em, first  # the label set close
+    right = (10 + 81.3) * 72 / 25.4
+    ends = [max(c["bbox"][2] for s in ln["spans"] for c in s["chars"]) for ln in lines]
+    assert ends[0] < right - em  # flush at its start, not spread to the margin
+    # the prose's five lines, its last one apart, are justified to the margin
+    assert all(e == pytest.approx(right, abs=0.3) for e in ends[-5:-1]), ends
+
+
 def test_a_list_broken_by_code_goes_on_with_its_numbers(tmp_path):
     """Steps with a code block between them (GitHub: 1, 2, 3): the HTML keeps
     <ol start="2">, but WeasyPrint ignores start and printed 1., 1., 2.; pandoc numbers the

@@ -357,12 +357,23 @@ def _patch_justify() -> str:
     from publish.writers import justify, spacing
 
     count = getattr(inline, "count_expandable_spaces", None)
+    justify_line = getattr(inline, "justify_line", None)
     layout = getattr(line_break, "Layout", None)
     set_text = getattr(layout, "set_text", None)
-    if count is None or set_text is None:
-        return "weasyprint.layout.inline.count_expandable_spaces or Layout.set_text is gone"
-    if _params(count)[:1] != ["box"] or _params(set_text)[:3] != ["self", "text", "justify"]:
-        return "count_expandable_spaces(box) or Layout.set_text(self, text, justify) changed"
+    if count is None or set_text is None or justify_line is None:
+        return (
+            "weasyprint.layout.inline.count_expandable_spaces, justify_line or "
+            "Layout.set_text is gone"
+        )
+    if (
+        _params(count)[:1] != ["box"]
+        or _params(set_text)[:3] != ["self", "text", "justify"]
+        or _params(justify_line)[:3] != ["context", "line", "extra_width"]
+    ):
+        return (
+            "count_expandable_spaces(box), justify_line(context, line, extra_width) or "
+            "Layout.set_text(self, text, justify) changed"
+        )
     text_box = inline.boxes.TextBox
 
     @functools.wraps(count)
@@ -384,7 +395,16 @@ def _patch_justify() -> str:
             justify.widen_gaps(self, drawing=on)
         return result
 
+    @functools.wraps(justify_line)
+    def within_limit(context: Any, line: Any, extra_width: Any, *args: Any, **kwargs: Any) -> Any:
+        if justify.active() and justify.too_loose(
+            extra_width, inline.count_expandable_spaces(line), line.style["font_size"]
+        ):
+            return None  # left flush at its start
+        return justify_line(context, line, extra_width, *args, **kwargs)
+
     inline.count_expandable_spaces = counted
+    inline.justify_line = within_limit
     layout.set_text = with_spacing
     return ""
 
