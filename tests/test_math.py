@@ -183,3 +183,52 @@ def test_escapes_in_formula_text_print_their_character() -> None:
 
     assert picture(r"\text{anomaly\_degree}") == picture(r"\text{anomaly_degree}")
     assert picture(r"\text{anomaly\_degree}") != picture(r"\text{anomaly\backslash degree}")
+
+
+LINES = r"""# 多行公式
+
+行内两行 $E=h\nu=\hbar\omega\\ p=\frac{h}{\lambda}=\hbar k$，尾随换行 $f(x)=\int c\,dx\\$。
+
+$$\frac{\partial\Psi}{\partial t}=-\frac{i}{\hbar}E\Psi\\ \nabla^2\Psi=-\frac{p^2}{\hbar^2}\Psi$$
+
+$$a &= b \\ c &= d$$
+
+$$\begin{gathered}i\hbar\partial_t\psi=\hat{H}\psi\\\\-i\hbar\partial_t\psi^{*}=\psi^{*}\hat{H}\end{gathered}$$
+
+期望值 $\lang x \rang$，实数集 $\R^n$，箭头 $a \rarr b$，空集 $\empty$。
+"""
+
+
+def test_formulas_of_several_lines_and_katex_names_convert(tmp_path: Path) -> None:
+    r"""Lines split by ``\\`` outside an environment (MathJax and KaTeX break the line
+    there) and KaTeX's own names (\lang, \R, \rarr, \empty) reach every format as math:
+    pandoc printed their TeX ("Could not convert TeX math"), or read \lang as ⟪. An empty
+    row (``\\\\``, a source escaping its backslashes twice) draws in the PDF (ziamath gave
+    it a box 20,000 em high, which WeasyPrint refused)."""
+    src = tmp_path / "lines.md"
+    src.write_text(LINES, "utf-8")
+    out = tmp_path / "out"
+    proc = run_cli("build", str(src), "--out", str(out), "--editions", "zh-Hans")
+    assert proc.returncode == 0, proc.stderr
+    assert "Could not convert" not in proc.stderr and "pdf-warning" not in proc.stderr
+    n = formulas(src)
+    html = readback.html_doc(out_path(out, src, "html"))
+    assert len(html.xpath("//math")) == n == 9
+    assert len(html.xpath("//math//mtable")) >= 4  # the stacked formulas: rows of a table
+    shown = "".join(html.xpath("//math//text()"))
+    assert "⟨" in shown and "⟩" in shown and "⟪" not in shown
+    assert all(c in shown for c in "ℝ→∅")
+    assert not TEX.search(_text_outside_math(html))
+    body = readback.docx_xml(out_path(out, src, "docx"))
+    assert len(list(body.iter(f"{M}oMath"))) == n
+    assert not TEX.search("".join(t.text or "" for t in body.iter(f"{readback.W}t")))
+    assert not TEX.search(readback.pdf_text(out_path(out, src, "pdf")))
+
+
+def test_stacked_lines_only_outside_environments() -> None:
+    toks = math.tokens
+    assert math.stacked(toks(r"a\\b")) == r"\begin{gathered}a\\b\end{gathered}"
+    assert math.stacked(toks(r"a&=b\\c&=d")) == r"\begin{aligned}a&=b\\c&=d\end{aligned}"
+    assert math.stacked(toks(r"x=1\\")) == "x=1"  # a last break opens no line
+    assert math.stacked(toks(r"\begin{cases}a\\b\end{cases}")) is None
+    assert math.stacked(toks(r"\frac{a\\b}{c}")) is None

@@ -38,18 +38,37 @@ def _text_escapes(tex: str) -> str:
     return TEXT_ARG.sub(lambda m: m.group(1) + TEXT_ESCAPE.sub(r"\1", m.group(2)) + "}", tex)
 
 
+def _no_empty_rows(tex: str) -> str:
+    """``tex`` with each run of ``\\\\`` (blank between them) as one: an empty row, which
+    ``\\\\\\\\`` makes (a Markdown source escaping its backslashes twice, as Zhihu's
+    exports do), gave ziamath a box 20,000 em high (0.13) and the formula printed wrong."""
+    if tex.count(LINE_BREAK) < 2:
+        return tex
+    out: list[str] = []
+    for tok in tokens(tex):
+        if tok == LINE_BREAK:
+            while out and not out[-1].strip():
+                out.pop()  # the blank since the last row's end
+            if out and out[-1] == LINE_BREAK:
+                continue
+        out.append(tok)
+    return untokens(out)
+
+
 @functools.lru_cache(maxsize=4096)
 def svg_img(tex: str, display: bool) -> str | None:
     """``<img>`` HTML for one formula, or None when ziamath cannot draw it."""
     ziamath = _ziamath()
     try:
-        svg = ziamath.Latex(_text_escapes(tex), size=SIZE, inline=not display).svg()
+        svg = ziamath.Latex(_no_empty_rows(_text_escapes(tex)), size=SIZE, inline=not display).svg()
     except Exception:  # ziamath raises many kinds on TeX it cannot parse
         return None
     m = VIEWBOX.search(svg)
     if m is None:
         return None
     _, top, width, height = (float(v) for v in m.groups())
+    if width <= 0 or height <= 0:  # a box ziamath got wrong: set as text instead
+        return None
     depth = height + top  # below the baseline (y = 0)
     style = f"width:{width / SIZE:.3f}em;height:{height / SIZE:.3f}em"
     if not display:
@@ -181,9 +200,31 @@ WORD = re.compile(r"\\[a-zA-Z]+")
 NEWCOMMANDS = {"\\newcommand", "\\renewcommand", "\\providecommand"}
 DEFS = {"\\def", "\\gdef", "\\edef", "\\xdef"}
 DEFINERS = NEWCOMMANDS | DEFS | {"\\let", "\\DeclareMathOperator"}
-# Names MathJax and KaTeX give commands of TeX's (an author writes them as Typora or a
-# blog shows them), which pandoc's texmath does not know: \bold{x} printed as its TeX.
-BUILT_IN = {"\\bold": "\\mathbf", "\\Bbb": "\\mathbb", "\\bm": "\\boldsymbol"}
+# Names MathJax and KaTeX give commands of TeX's (an author writes them as Typora, VS
+# Code's preview or a blog shows them), which pandoc's texmath does not know (\bold{x}
+# and $\R$ printed as their TeX) or reads otherwise (\lang as ⟪, not ⟨): KaTeX's
+# macros.js, the names that are not TeX's own.
+BUILT_IN = {
+    "\\bold": "\\mathbf", "\\Bbb": "\\mathbb", "\\bm": "\\boldsymbol",
+    "\\lang": "\\langle", "\\rang": "\\rangle",
+    "\\R": "\\mathbb{R}", "\\N": "\\mathbb{N}", "\\Z": "\\mathbb{Z}",
+    "\\reals": "\\mathbb{R}", "\\Reals": "\\mathbb{R}", "\\natnums": "\\mathbb{N}",
+    "\\cnums": "\\mathbb{C}", "\\Complex": "\\mathbb{C}",
+    "\\empty": "\\emptyset", "\\isin": "\\in", "\\infin": "\\infty",
+    "\\larr": "\\leftarrow", "\\rarr": "\\rightarrow", "\\lrarr": "\\leftrightarrow",
+    "\\harr": "\\leftrightarrow", "\\uarr": "\\uparrow", "\\darr": "\\downarrow",
+    "\\Larr": "\\Leftarrow", "\\lArr": "\\Leftarrow", "\\Rarr": "\\Rightarrow",
+    "\\rArr": "\\Rightarrow", "\\Lrarr": "\\Leftrightarrow", "\\lrArr": "\\Leftrightarrow",
+    "\\Harr": "\\Leftrightarrow", "\\hArr": "\\Leftrightarrow", "\\Uarr": "\\Uparrow",
+    "\\uArr": "\\Uparrow", "\\Darr": "\\Downarrow", "\\dArr": "\\Downarrow",
+    "\\real": "\\Re", "\\image": "\\Im", "\\alef": "\\aleph", "\\alefsym": "\\aleph",
+    "\\weierp": "\\wp", "\\thetasym": "\\vartheta",
+    "\\sub": "\\subset", "\\sube": "\\subseteq", "\\supe": "\\supseteq",
+    "\\and": "\\land", "\\or": "\\lor", "\\bull": "\\bullet", "\\exist": "\\exists",
+    "\\plusmn": "\\pm", "\\Dagger": "\\ddagger", "\\sect": "\\S",
+    "\\clubs": "\\clubsuit", "\\diamonds": "\\diamondsuit", "\\hearts": "\\heartsuit",
+    "\\spades": "\\spadesuit",
+}  # fmt: skip
 
 
 class MacroError(Exception):
@@ -222,7 +263,7 @@ def expand_macros(doc: Document) -> None:
     formula whose expansion passes :data:`MAX_GROWTH`, or the report's
     :data:`MAX_TOTAL_GROWTH`, or that cannot be read (a missing argument, an endless macro)
     is shown as its TeX, with a ``math-expansion`` warning."""
-    macros = {name: Macro(0, [command]) for name, command in BUILT_IN.items()}
+    macros = {name: Macro(0, tokens(command)) for name, command in BUILT_IN.items()}
     budget = MAX_TOTAL_GROWTH
     for elem in elements(doc.ast.get("blocks", [])):
         t = elem["t"]
@@ -232,18 +273,63 @@ def expand_macros(doc: Document) -> None:
         elif t == "Math":
             tex = node.text(elem)
             toks = tokens(tex)
-            if not any(tok in macros or tok in DEFINERS for tok in toks):
+            out = tex
+            if any(tok in macros or tok in DEFINERS for tok in toks):
+                try:
+                    out = untokens(_expand(toks, macros, len(tex) + min(MAX_GROWTH, budget)))
+                except MacroError as exc:
+                    _as_source(elem, doc, tex, str(exc))
+                    continue
+                budget -= max(0, len(out) - len(tex))
+                toks = tokens(out)
+            if LINE_BREAK in toks:
+                out = stacked(toks) or out
+            if out == tex:
                 continue
-            try:
-                out = untokens(_expand(toks, macros, len(tex) + min(MAX_GROWTH, budget)))
-            except MacroError as exc:
-                _as_source(elem, doc, tex, str(exc))
-                continue
-            budget -= max(0, len(out) - len(tex))
             node.set_text(elem, out)
             if not out.strip():  # only definitions: nothing to show, as MathJax shows it
                 elem.clear()
                 elem.update(node.Span([]))
+
+
+LINE_BREAK = "\\\\"
+# Environments whose rows \\ separates; a formula's own \\ elsewhere is a line break.
+BEGIN, END = "\\begin", "\\end"
+
+
+def stacked(toks: list[str]) -> str | None:
+    """A formula whose lines are separated by ``\\\\`` outside any environment (MathJax
+    and KaTeX, in Typora, Obsidian or a blog, break the line there) as one environment
+    that pandoc's texmath reads: ``aligned`` when its lines align at ``&``, else
+    ``gathered`` (centred lines); a ``\\\\`` ending the formula is dropped. texmath
+    could not read it (``unexpected control sequence \\\\``) and the formula printed as
+    its TeX. None when every ``\\\\`` is inside braces or an environment."""
+    depth = envs = 0
+    breaks: list[int] = []
+    align = False
+    for i, tok in enumerate(toks):
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth = max(0, depth - 1)
+        elif tok == BEGIN:
+            envs += 1
+        elif tok == END:
+            envs = max(0, envs - 1)
+        elif depth == 0 and envs == 0:
+            if tok == LINE_BREAK:
+                breaks.append(i)
+            elif tok == "&":
+                align = True
+    if not breaks:
+        return None
+    body = list(toks)
+    while body and (body[-1] == LINE_BREAK or not body[-1].strip()):
+        body.pop()  # a last \\\\ opens no line
+    if LINE_BREAK not in body:
+        return untokens(body)
+    env = "aligned" if align else "gathered"
+    return f"{BEGIN}{{{env}}}{untokens(body)}{END}{{{env}}}"
 
 
 def _as_source(elem: Element, doc: Document, tex: str, why: str) -> None:
