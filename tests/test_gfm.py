@@ -716,6 +716,26 @@ def test_highlights_and_shortcodes_print_as_their_authors_see_them(tmp_path):
     assert "highlight" in codes(doc)
 
 
+def test_a_hugo_figure_without_a_picture_captions_the_table_under_it(tmp_path):
+    """A book's {{< figure id=… title="表 1-1. …" >}} over its table (corpus real-docs/46):
+    the table's caption, numbered as the others (it printed as a line of text above a
+    table captioned "表 1" alone); one over no table stays its words, in italics."""
+    doc = doc_of(
+        tmp_path,
+        "# 数据\n\n"
+        '{{< figure id="tab_oltp" title="表 1-1. 比较_OLTP_与*分析*" class="w-full my-4" >}}\n\n'
+        "| 属性 | OLTP |\n|---|---|\n| 读取 | 点查询 |\n\n"
+        '{{< figure id="fig_x" caption="图 1-2. 无图" >}}\n\n结尾。\n',
+    )
+    (table,) = [e for e in elements(doc.ast["blocks"]) if e["t"] == "Table"]
+    assert stringify(ast.caption_blocks(table)) == "表 1 比较_OLTP_与*分析*"
+    text = stringify(doc.ast["blocks"])
+    assert "图 1-2. 无图" in text and "{{<" not in text and "w-full" not in text
+    assert "表 1-1" not in text.replace(stringify(ast.caption_blocks(table)), "")
+    emph = [stringify(e) for e in elements(doc.ast["blocks"]) if e["t"] == "Emph"]
+    assert emph == ["图 1-2. 无图"]
+
+
 def test_theme_components_print_the_words_they_show(tmp_path):
     doc = doc_of(
         tmp_path,

@@ -307,9 +307,13 @@ def hugo_shortcodes(doc: Document) -> None:
             name, args = m.group(2).lower(), m.group(3)
             named = {k.lower(): a if a is not None else b for k, a, b in NAMED_ARG.findall(args)}
             plain = [w.strip("\"'") for w in NAMED_ARG.sub("", args).split()]
+            words = named.get("caption") or named.get("title") or named.get("alt") or ""
             if name == "figure" and named.get("src"):
-                words = named.get("caption") or named.get("title") or named.get("alt") or ""
                 lines[n] = f"{m.group(1)}![{_md(words)}](<{named['src']}>)"
+            elif name == "figure" and words.strip():
+                # No picture: the caption of what follows (a book's "表 1-1. …" over its
+                # table), an italic line, which captions.py reads as a table's caption.
+                lines[n] = f"{m.group(1)}*{_md(words.strip())}*"
             elif name in VIDEO and (named.get("id") or plain):
                 lines[n] = f"{m.group(1)}<{VIDEO[name].format(named.get('id') or plain[0])}>"
             elif name == "link" and (named.get("href") or plain):
@@ -325,5 +329,6 @@ def hugo_shortcodes(doc: Document) -> None:
 
 
 def _md(words: str) -> str:
-    """``words`` as a link's or picture's text: its brackets escaped."""
-    return re.sub(r"([\[\]])", r"\\\1", words)
+    """``words`` as a link's, picture's or emphasis' text: its brackets and emphasis
+    markers escaped."""
+    return re.sub(r"([\[\]*_])", r"\\\1", words)
