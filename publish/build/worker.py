@@ -355,10 +355,12 @@ def _warm_up(pdf: bool, fonts: bool, formats: Collection[str] | None = None) -> 
     that job, which reports it as one line (a thread or a pool initializer would print a
     traceback)."""
     try:
-        from publish.writers import FORMATS, WRITERS
+        from publish.config import FORMATS
+        from publish.writers import WRITERS
 
         for fmt in FORMATS if formats is None else formats:
-            WRITERS[fmt]  # noqa: B018 - imported on first use
+            if fmt in FORMATS:
+                WRITERS[fmt]  # noqa: B018 - imported on first use
 
         if pdf and fonts:
             _font_config()

@@ -16,19 +16,19 @@ from publish.document import Edition
 
 Writer = Callable[[Edition, Path], dict]
 
-__all__ = ["FORMATS", "WRITERS"]
-
-# format -> the module (in this package) whose ``write`` writes it
-FORMATS = {"pdf": "pdf", "epub": "epub", "docx": "docx", "html": "html"}
+__all__ = ["WRITERS"]
 
 
 class _Writers(dict[str, Writer]):
-    """format -> its writer, imported when first asked for."""
+    """format (one of ``config.FORMATS``, each written by the module of its name) -> its
+    writer, imported when first asked for."""
 
     def __missing__(self, fmt: str) -> Writer:
+        from publish.config import FORMATS
+
         if fmt not in FORMATS:
             raise KeyError(fmt)
-        write: Writer = importlib.import_module(f"{__name__}.{FORMATS[fmt]}").write
+        write: Writer = importlib.import_module(f"{__name__}.{fmt}").write
         self[fmt] = write
         return write
 
