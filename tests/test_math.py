@@ -148,11 +148,14 @@ def test_a_formula_ziamath_cannot_draw_becomes_text(monkeypatch) -> None:
 
 
 def test_cjk_in_a_formula_is_set_as_text_not_boxes(tmp_path) -> None:
-    """STIX Two Math has no CJK: ziamath would draw 距离 as empty boxes. Such a formula
-    is set as text (CJK fonts), with a warning naming the characters."""
+    """STIX Two Math has no CJK: ziamath would draw 距离 as empty boxes. Words at a
+    formula's top level (``\\text{距离}``, ``(取A^2=1)``, ``…,固有频率``) are set as the page's
+    text between the formula's pieces, drawn as pictures; a formula with CJK deeper (in a
+    fraction) is set as text, with a warning naming the characters."""
     src = tmp_path / "cjk.md"
     src.write_text(
-        "# 公式\n\n速度 $v = \\text{距离} / t$ 与 $E=mc^2$。\n\n"
+        "# 公式\n\n速度 $v = \\text{距离} / t$ 与 $E=mc^2$，取值 $Re=R^2,(取A^2=1)$ 之后。\n\n"
+        "$$U(x)=\\frac{k}{2}x^2,\\quad k=\\mu\\omega_{0}^2,固有频率$$\n\n"
         "$$v=\\frac{\\text{距离}}{\\text{时间} + 1}$$\n",
         "utf-8",
     )
@@ -161,11 +164,17 @@ def test_cjk_in_a_formula_is_set_as_text_not_boxes(tmp_path) -> None:
         "build", str(src), "--out", str(out), "--formats", "pdf", "--editions", "zh-Hans"
     )
     assert proc.returncode == 0, proc.stderr
-    assert "[math-unreadable]" in proc.stderr and "距离" in proc.stderr
-    text = readback.pdf_body_text(out / "cjk" / "cjk.zh-Hans.pdf")
-    assert re.search(r"v\s*=\s*距离\s*/\s*t", text), text
+    unreadable = [line for line in proc.stderr.splitlines() if "math-unreadable" in line]
+    assert len(unreadable) == 1 and "距离时间" in unreadable[0], proc.stderr  # the fraction
+    path = out / "cjk" / "cjk.zh-Hans.pdf"
+    text = readback.pdf_body_text(path)
+    for words in ("速度", "距离", "取", "之后", "固有频率"):
+        assert words in text, (words, text)
     assert re.search(r"v\s*=\s*距离\s*/\s*\(时间\s*\+\s*1\)", text), text  # in words
     assert "\\" not in text and "$" not in text  # never the TeX
+    with pymupdf.open(path) as pdf:
+        drawn = sum(len(page.get_drawings()) for page in pdf)
+    assert drawn >= 3 * 5  # v =, / t, E=mc², Re=R²,(, A²=1), U(x)=…: glyph outlines
 
 
 def test_escapes_in_formula_text_print_their_character() -> None:

@@ -91,8 +91,9 @@ def typeset(ast: dict[str, Any], doc: Document, what: str) -> None:
             for i, elem in enumerate(item):
                 if isinstance(elem, dict) and elem.get("t") == "Math":
                     tex = node.text(elem)
+                    display = node.math_kind(elem) == "DisplayMath"
                     lacking = [c for c in dict.fromkeys(tex) if ord(c) > 127 and not _drawn(c)]
-                    img = None if lacking else svg_img(tex, node.math_kind(elem) == "DisplayMath")
+                    img = _with_words(tex, display) if lacking else svg_img(tex, display)
                     if img is None:
                         failed.append((elem, "".join(lacking)))
                     else:
@@ -103,6 +104,84 @@ def typeset(ast: dict[str, Any], doc: Document, what: str) -> None:
             stack.append(node.content(item) if "t" in item else list(item.values()))
     if failed:
         _as_text(failed, ast["pandoc-api-version"], doc, what)
+
+
+# Commands whose argument is text, not math: Chinese in one is set as the page's text.
+TEXT_COMMANDS = {"\\text", "\\textrm", "\\mbox", "\\textnormal", "\\mathrm"}
+
+
+def _with_words(tex: str, display: bool) -> str | None:
+    """A formula holding words the math font has not (``速度 = \\frac{s}{t}``, ``(取
+    A^2=1)``, ``\\text{其中}``), when they stand at its top level (not inside a fraction's
+    braces or an environment): its math drawn in pieces and its words set between them as
+    the page's text, in the text's fonts, as MathJax sets them. None otherwise."""
+    pieces = _pieces(tex)
+    if pieces is None or not any(words for words, _ in pieces):
+        return None
+    out = []
+    for words, piece in pieces:
+        if words:
+            out.append(f'<span class="math-words">{escape(piece)}</span>')
+            continue
+        # inline pictures, on the words' baseline; a display formula's in display style
+        img = svg_img(f"\\displaystyle {piece}" if display else piece, False)
+        if img is None:
+            return None
+        out.append(img)
+    kind = "display" if display else "inline"
+    return f'<span class="math {kind} pieces">{"".join(out)}</span>'
+
+
+def _pieces(tex: str) -> list[tuple[bool, str]] | None:
+    """``tex`` as (words?, piece) in order: runs of characters the math font lacks at the
+    formula's top level, and :data:`TEXT_COMMANDS`' arguments there holding one, are
+    words; the rest math (blank pieces dropped). None when such a character sits deeper."""
+    toks = tokens(tex)
+    pieces: list[tuple[bool, list[str]]] = []
+
+    def add(words: bool, tok: str) -> None:
+        if pieces and pieces[-1][0] == words:
+            pieces[-1][1].append(tok)
+        else:
+            pieces.append((words, [tok]))
+
+    depth = envs = 0
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if depth == 0 and envs == 0 and tok in TEXT_COMMANDS:
+            j = i + 1
+            while j < len(toks) and not toks[j].strip():
+                j += 1
+            if j < len(toks) and toks[j] == "{":
+                level, k = 0, j
+                while k < len(toks):
+                    level += (toks[k] == "{") - (toks[k] == "}")
+                    if level == 0:
+                        break
+                    k += 1
+                inner = untokens(toks[j + 1 : k])
+                if any(ord(c) > 127 and not _drawn(c) for c in inner):
+                    add(True, TEXT_ESCAPE.sub(r"\1", inner))
+                    i = k + 1
+                    continue
+        if len(tok) == 1 and ord(tok) > 127 and not _drawn(tok):
+            if depth or envs:
+                return None
+            add(True, tok)
+        else:
+            add(False, tok)
+            if tok == "{":
+                depth += 1
+            elif tok == "}":
+                depth = max(0, depth - 1)
+            elif tok == BEGIN:
+                envs += 1
+            elif tok == END:
+                envs = max(0, envs - 1)
+        i += 1
+    out = [(words, "".join(p) if words else untokens(p)) for words, p in pieces]
+    return [(words, piece) for words, piece in out if piece.strip()]
 
 
 def _ziamath() -> Any:
