@@ -49,6 +49,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lhtml
 
+from publish.ast import meta_text
 from publish.document import Diagnostic, Document
 from publish.lines import NESTED, scan
 from publish.manuscript.includes import DIRECTIVE as INCLUDE
@@ -144,7 +145,9 @@ HIDE = [
     re.compile(r"\[\^[^\]\n]*\]:?"),
     re.compile(r"\[\[?\s*\d{1,4}\s*\]\]?"),  # citation marks: renumbered in the outputs
     # cross-references (@fig-a): printed as "图 1" (manuscript/crossrefs.py)
-    re.compile(r"\[?(?<![A-Za-z0-9_.@])@(?:fig|tbl|sec|eq)-[A-Za-z0-9_](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?\]?"),
+    re.compile(
+        r"\[?(?<![A-Za-z0-9_.@])@(?:fig|tbl|sec|eq)-[A-Za-z0-9_](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?\]?"
+    ),
     re.compile(r"\[\[[^\[\]|\n]*\|"),  # a wikilink's target when it has a label
     # list numbers and task boxes (drawn by the reader, not text); fence and caption marks
     re.compile(r"(?m)^(?:[ \t]*>)*[ \t]*\d{1,9}[.)](?=[ \t]|$)"),
@@ -188,11 +191,13 @@ def _blank(s: str) -> str:
     return re.sub(r"[^\n]", " ", s)
 
 
-def source(doc: Document, edition: str | None = None) -> Source:
+def source(doc: Document, edition: str | None = None, glossary: Any = None) -> Source:
     """The content of ``doc.text`` (the manuscript stage's text: removed chat is blanked in
     it), with what is not printed as written blanked, line numbers kept; for ``edition``,
-    converted as the editions stage converts it (the same OpenCC config), so that the
-    edition's phrasing (多任务→多工, 智能→智慧) is not taken for lost text."""
+    converted as the editions stage converts it, so that the edition's phrasing (多任务→多工,
+    智能→智慧) is not taken for lost text: with ``glossary`` (the build's) by the edition's
+    own converter, its vocabulary tables and the document's domain included (a general
+    text's 數據 where OpenCC writes 資料), else by the same OpenCC config."""
     config = None
     if edition:
         from publish.editions.script import CONFIGS, detect_script
@@ -200,7 +205,14 @@ def source(doc: Document, edition: str | None = None) -> Source:
         script = detect_script(doc.text)
         region = (doc.region or "TW") if script == "Hant" else ""
         config = CONFIGS.get((script, region), {}).get(edition)
-    return _source(_without_taken(doc), config)
+    text = _without_taken(doc)
+    if glossary is None or not config or edition is None:
+        return _source(text, config)
+    from publish.editions.convert import Converter
+
+    domain = meta_text(doc.ast.get("meta", {}).get("domain")) or "technical"
+    conv = Converter(edition, config, glossary, quotes=False, domain=domain)
+    return _build_source(text, conv.words_only)
 
 
 def _without_taken(doc: Document) -> str:
@@ -228,9 +240,12 @@ def _without_taken(doc: Document) -> str:
     return "\n".join(lines)
 
 
-
 @functools.lru_cache(maxsize=8)
 def _source(text: str, config: str | None) -> Source:
+    return _build_source(text, functools.partial(_convert, config))
+
+
+def _build_source(text: str, convert: Callable[[str], str]) -> Source:
     literal: list[str] = []
     t = text
     m = FRONT.match(t)
@@ -281,7 +296,7 @@ def _source(text: str, config: str | None) -> Source:
     pieces: list[str] = []
     at = 0
     for lo, hi in [*code, (len(t), len(t))]:
-        pieces.append(_convert(config, masked[at:lo]))
+        pieces.append(convert(masked[at:lo]) if masked[at:lo].strip() else masked[at:lo])
         pieces.append(URL.sub(lambda m: _blank(m.group()), t[lo:hi]))
         at = hi
     t = "".join(pieces)
@@ -729,14 +744,16 @@ def _capped(found: list[Diagnostic], name: str) -> list[Diagnostic]:
     return out
 
 
-def check(doc: Document, outputs: dict[str, Path] | Iterable[Path]) -> list[Diagnostic]:
+def check(
+    doc: Document, outputs: dict[str, Path] | Iterable[Path], glossary: Any = None
+) -> list[Diagnostic]:
     """Every output of ``doc`` checked (``outputs``: name → path, or paths), findings that
     several outputs share merged into one diagnostic naming them all (``data["outputs"]``),
-    in source order."""
+    in source order; ``glossary``: the one the editions were made with (see :func:`source`)."""
     items = outputs.items() if isinstance(outputs, dict) else ((p.name, p) for p in outputs)
     merged: dict[tuple[Any, ...], tuple[Diagnostic, list[str]]] = {}
     for name, path in items:
-        for d in _check(source(doc, edition_of(name)), Path(path), name):
+        for d in _check(source(doc, edition_of(name), glossary), Path(path), name):
             key = (d.code, d.line, d.data.get("text"), d.data.get("kind"), d.data.get("more"))
             if key in merged:
                 merged[key][1].append(name)
@@ -795,6 +812,9 @@ def verify(out: Path, sources: list[Path] | None = None) -> list[str]:
         if r.get("format") in READERS and not r["path"].endswith(".phrases.html"):
             stem = Path(r["path"]).parts[0]
             by_stem.setdefault(stem, {})[Path(r["path"]).name] = out / r["path"]
+    from publish.editions.glossary import load_glossary
+
+    glossary = load_glossary(None)  # the default one, as a build without --glossary
     problems = []
     for stem, outputs in sorted(by_stem.items()):
         path = known.get(stem)
@@ -803,7 +823,7 @@ def verify(out: Path, sources: list[Path] | None = None) -> list[str]:
                             "publish.fidelity DIR SOURCE...")  # fmt: skip
             continue
         doc = prepare(path)
-        for d in check(doc, {n: p for n, p in outputs.items() if p.is_file()}):
+        for d in check(doc, {n: p for n, p in outputs.items() if p.is_file()}, glossary):
             if d.severity != "info":
                 problems.append(f"{path}:{d.line or 1}: warning: {d.message} [{d.code}]")
     return problems

@@ -118,12 +118,14 @@ SENTENCES = [
         "請查看項目文件，字串要轉義，網卡驅動已更新。",
     ),
     (
-        # partners (a Taiwan editor's review of corpus 21); a mail service and an address
-        # in Hong Kong (邮箱 gave 電郵地址: QQ 電郵地址, and 邮箱地址 電郵地址地址)
+        # an economic report's figures and policies, partners (a Taiwan editor's review of
+        # corpus 21: s2twp's computing senses 資料, 最佳化), its data centre still 資料中心; a
+        # mail service and an address in Hong Kong (邮箱 gave 電郵地址: QQ 電郵地址, and
+        # 邮箱地址 電郵地址地址)
         "general",
-        "与合作伙伴一起；请输入邮箱地址，或查看QQ邮箱，电子邮箱也行。",
-        "與合作夥伴一起；請輸入郵箱地址，或查看QQ郵箱，電子郵箱也行。",
-        "與合作夥伴一起；請輸入電郵地址，或查看QQ電郵，電郵也行。",
+        "央行数据显示，要优化营商环境，与合作伙伴建数据中心；请输入邮箱地址，或查看QQ邮箱。",
+        "央行數據顯示，要優化營商環境，與合作夥伴建資料中心；請輸入郵箱地址，或查看QQ郵箱。",
+        "央行數據顯示，要優化營商環境，與合作夥伴建數據中心；請輸入電郵地址，或查看QQ電郵。",
     ),
     (
         # Taiwan counts 10^12 in 兆 and writes 高齡化; a study's 志願者 are not 志工

@@ -51,8 +51,8 @@ class Made(NamedTuple):
 
     edition: Any
     said: list[dict[str, Any]]  # diagnostics while it was made, as JSON
-    # The source as this edition prints it (fidelity.source: converted by OpenCC), which
-    # the check of each output reads: made here, so that no worker loads OpenCC.
+    # The source as this edition prints it (fidelity.source: converted as the edition
+    # was), which the check of each output reads: made here, so that no worker loads OpenCC.
     source: Any
 
 
@@ -406,7 +406,7 @@ def edition(doc: Document, token: tuple[Any, ...], code: str, glossary: Any, quo
         return _EDITIONS[k]
     with channel() as heard:
         made = make_edition(doc, code, glossary, quotes=quotes)
-    _EDITIONS[k] = Made(made, [d.as_json() for d in heard], fidelity.source(doc, code))
+    _EDITIONS[k] = Made(made, [d.as_json() for d in heard], fidelity.source(doc, code, glossary))
     while len(_EDITIONS) > _KEEP:
         _EDITIONS.popitem(last=False)
     return _EDITIONS[k]

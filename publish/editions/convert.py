@@ -153,6 +153,17 @@ class Converter:
             result = result.translate(HANS_QUOTES)
         return result
 
+    def words_only(self, text: str) -> str:
+        """``text`` converted as :meth:`text` converts it, words alone (quotes left as they
+        are), nothing recorded: the source as the fidelity check compares it."""
+        out: list[str] = []
+        pos = 0
+        for m in self.protect.finditer(text):
+            out += (self._convert(text[pos : m.start()], None), m.group(0))
+            pos = m.end()
+        out.append(self._convert(text[pos:], None))
+        return "".join(out)
+
     def _plain(self, text: str, line: int | None) -> str:
         if not text or not IS_HAN.search(text):
             return text
