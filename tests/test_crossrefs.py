@@ -116,6 +116,24 @@ def test_the_word_is_not_said_twice(tmp_path: Path):
     assert stringify(para) == "如图 1 所示；见 (1) 式；如表1所列；1 号图；见 图 1。"
 
 
+def test_a_traditional_text_numbers_its_figures_in_its_own_script(tmp_path: Path):
+    """A Taiwan blog's figures: 圖 1, not the Simplified 图 1 (its own editions are not
+    converted, and printed the label as the manuscript stage wrote it)."""
+    _png(tmp_path / "a.png")
+    src = tmp_path / "tw.md"
+    src.write_text(
+        "# 標題\n\n這是一段繁體中文的說明文字，如圖 @fig-a 所示；另見 @fig-a。\n\n"
+        "![依原文整理。點圖可放大。](a.png){#fig-a}\n",
+        "utf-8",
+    )
+    folder = build(src, tmp_path / "o", "html", "zh-Hant-TW")
+    page = readback.html_doc(folder / "tw.zh-Hant-TW.html")
+    labels = [e.text_content() for e in page.xpath("//*[contains(@class, 'figure-label')]")]
+    assert labels == ["圖 1"]
+    text = page.text_content()
+    assert "如圖 1 所示" in text and "另見 圖 1" in text and "图" not in text
+
+
 def test_table_label_on_an_italic_caption_line(tmp_path: Path):
     src = tmp_path / "t.md"
     src.write_text(

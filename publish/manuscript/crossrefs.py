@@ -57,7 +57,7 @@ REF = re.compile(
 # themselves ("如图 @fig-a 所示", "见 @eq-b 式", Quarto's own advice being `-@fig-a`): the
 # word is left out when the text beside the reference already says it, or with "-@".
 PREFIX = {"fig": "图", "tbl": "表", "eq": "式", "sec": ""}
-SAID = {"图": "图圖", "表": "表", "式": "式"}
+SAID = {"图": "图圖", "圖": "图圖", "表": "表", "式": "式"}
 Targets = dict[str, tuple[str, str]]  # label -> (word, number): ("图", "2")
 LABEL = re.compile(r"\{#((?:fig|tbl|sec|eq)-[^\s}]+)\}")
 CAPTION_NUMBER = re.compile(r"^\s*(?:表格?|Table)\s*(\d+(?:[.-]\d+)*)")
@@ -187,8 +187,17 @@ def _has_display_math(items: list[Any]) -> bool:
     return any(isinstance(x, dict) and x.get("t") == "Math" for x in items)
 
 
+def _figure_word(doc: Document) -> str:
+    """图, or 圖 in a Traditional text: a Traditional edition of a Traditional source is
+    not converted, and printed the Simplified 图 (a Taiwan blog's "图 1")."""
+    from publish.editions.script import detect_script
+
+    return "圖" if detect_script(doc.text) == "Hant" else "图"
+
+
 def _number_figures(doc: Document, targets: Targets) -> None:
     """"图 N" before each figure's caption, as tables have "表 N"."""
+    word = _figure_word(doc)
     n = 0
     for fig in elements(doc.ast.get("blocks", [])):
         if fig["t"] != "Figure":
@@ -197,13 +206,13 @@ def _number_figures(doc: Document, targets: Targets) -> None:
         if not caption and not name.startswith("fig-"):
             continue
         n += 1
-        label = Span([Str("图"), Space(), Str(str(n))], make_attr("", ["figure-label"]))
+        label = Span([Str(word), Space(), Str(str(n))], make_attr("", ["figure-label"]))
         if caption and caption[0]["t"] in ("Plain", "Para"):
             set_inlines(caption[0], [label, Space(), *inlines_of(caption[0])])
         else:
             set_caption_blocks(fig, [Plain([label]), *caption])
         if name:
-            targets[name] = ("图", str(n))
+            targets[name] = (word, str(n))
 
 
 def _tables(doc: Document, targets: Targets) -> None:
