@@ -53,10 +53,11 @@ def inter_character() -> Iterator[bool]:
 # The widest share of a line's slack one opportunity (a space, a widened CJK character) is
 # given, in em of the line's font: a line that would need more is left flush at its start,
 # as a last line is. Such a line ends where an unbreakable run (a long address, a file
-# name) went to the next line, leaving a few characters to carry the slack: "原　　始
-# 　　URL：" came out 2.4-3.9 em apart in a corpus report. Lines of prose need at most
-# 0.3 em (the seed and four corpus documents, 600 justified lines).
-MAX_SHARE = 0.5
+# name, a bracketed English citation) went to the next line, leaving a few characters to
+# carry the slack: "原　　始　　URL：" came out 2.4-3.9 em apart in a corpus report, "所 放
+# 緩 [Xinhua…" 0.41 em (a typographer's review of corpus 21). Lines of Chinese prose need
+# at most 0.25 em (the seed and six corpus documents, 800 justified lines).
+MAX_SHARE = 0.3
 
 
 def too_loose(extra: float, opportunities: float, font_size: float) -> bool:
