@@ -277,3 +277,35 @@ def test_no_line_is_one_character_alone(pages, seed_dir):
                     if lone.fullmatch(text):
                         found.append((path.name, page.number, text))
     assert not found
+
+
+def test_captions_stay_with_their_tables_and_pictures():
+    """print.css keeps a table's caption with its first rows and a figure's picture with
+    its caption, wherever the page breaks: the print page's own styles, a short text
+    pushed down a line at a time past a page's foot (a typographer's review found "表 6" at
+    the foot of a page, its table on the next)."""
+    import weasyprint
+
+    from publish.writers.common import css
+
+    rows = "".join(f"<tr><td>行{i}</td><td>数值{i}</td></tr>" for i in range(6))
+    para = "<p>" + "正文内容。" * 90 + "</p>"
+    apart = {"table": 0, "figure": 0}
+    styles = css("fonts.css", "base.css", "print.css")
+    for k in range(40):
+        page = (
+            f"<html lang=zh-Hans><meta charset=utf-8><style>{styles}</style>"
+            f"<main>{para * 5}{'<p>短。</p>' * k}<table><caption>表六的标题</caption>{rows}"
+            f"</table>{para}{'<p>短。</p>' * k}<figure><div style='height:90mm;background:#999'>"
+            "</div><figcaption>图一的说明</figcaption></figure></main></html>"
+        )
+        doc = pymupdf.open(stream=weasyprint.HTML(string=page).write_pdf(), filetype="pdf")
+        texts = [p.get_text() for p in doc]
+        on = {w: next(i for i, t in enumerate(texts) if w in t) for w in ("表六", "行0", "图一")}
+        box = next(
+            i for i, p in enumerate(doc)
+            if any(d.get("fill") and d["rect"].height > 200 for d in p.get_drawings())
+        )  # fmt: skip
+        apart["table"] += on["表六"] != on["行0"]
+        apart["figure"] += box != on["图一"]
+    assert apart == {"table": 0, "figure": 0}
