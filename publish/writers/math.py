@@ -171,14 +171,7 @@ def _pieces(tex: str) -> list[tuple[bool, str]] | None:
             add(True, tok)
         else:
             add(False, tok)
-            if tok == "{":
-                depth += 1
-            elif tok == "}":
-                depth = max(0, depth - 1)
-            elif tok == BEGIN:
-                envs += 1
-            elif tok == END:
-                envs = max(0, envs - 1)
+            depth, envs = _nested(tok, depth, envs)
         i += 1
     out = [(words, "".join(p) if words else untokens(p)) for words, p in pieces]
     return [(words, piece) for words, piece in out if piece.strip()]
@@ -372,6 +365,19 @@ def expand_macros(doc: Document) -> None:
 
 
 LINE_BREAK = "\\\\"
+
+
+def _nested(tok: str, depth: int, envs: int) -> tuple[int, int]:
+    """The brace depth and the environments open after ``tok``."""
+    if tok == "{":
+        return depth + 1, envs
+    if tok == "}":
+        return max(0, depth - 1), envs
+    if tok == BEGIN:
+        return depth, envs + 1
+    if tok == END:
+        return depth, max(0, envs - 1)
+    return depth, envs
 # Environments whose rows \\ separates; a formula's own \\ elsewhere is a line break.
 BEGIN, END = "\\begin", "\\end"
 
@@ -387,19 +393,12 @@ def stacked(toks: list[str]) -> str | None:
     breaks: list[int] = []
     align = False
     for i, tok in enumerate(toks):
-        if tok == "{":
-            depth += 1
-        elif tok == "}":
-            depth = max(0, depth - 1)
-        elif tok == BEGIN:
-            envs += 1
-        elif tok == END:
-            envs = max(0, envs - 1)
-        elif depth == 0 and envs == 0:
+        if depth == 0 and envs == 0:
             if tok == LINE_BREAK:
                 breaks.append(i)
             elif tok == "&":
                 align = True
+        depth, envs = _nested(tok, depth, envs)
     if not breaks:
         return None
     body = list(toks)
