@@ -127,6 +127,28 @@ def test_page_numbers_and_running_heads(seed_dir, ed):
     assert ran_on >= 1 or ed != "zh-Hans"
 
 
+def test_a_chapter_pushed_to_the_next_page_heads_it(tmp_path):
+    """A real report (corpus 17, Taiwan): 資料來源 starts at the top of a right page, its
+    heading pushed there with its first lines, and that page was headed by the chapter
+    after it (the head's place stayed at the foot of the page before). Every right page
+    whose first line is a chapter's heading is headed by that chapter."""
+    from tests.conftest import corpus
+
+    src = corpus("real-docs/17-ai-zhtw-marketing-4p-research.md")
+    path = build(src, tmp_path / "o", "pdf", "zh-Hant-TW") / f"{src.stem}.zh-Hant-TW.pdf"
+    titles = {title for title, _ in chapters(path)}
+    marks = readback.pdf_margins(path)
+    with pymupdf.open(path) as doc:
+        first = [readback.pdf_body_text_of(p).split("\n", 1)[0].strip() for p in doc]
+    starts = [
+        (i, line) for i, line in enumerate(first)
+        if line in titles and marks[i][1].isdigit() and int(marks[i][1]) % 2 == 1
+    ]  # fmt: skip
+    assert len(starts) >= 2, starts  # 第四部分 and 資料來源
+    for i, line in starts:
+        assert marks[i][0].replace(" ", "") == line.replace(" ", ""), (i + 1, marks[i], line)
+
+
 @pytest.mark.parametrize("ed", EDITIONS)
 def test_page_labels_are_the_printed_numbers(seed_dir, ed):
     """A viewer's page numbers (/PageLabels) are the ones printed at each page's foot;

@@ -335,7 +335,25 @@ def _marked(body: str) -> str:
     tree = _fragment(body)
     _citation_marks(tree)
     _list_starts(tree)
+    _heads_with_headings(tree)
     return _serialize(tree)
+
+
+def _heads_with_headings(root: Any) -> None:
+    """Each chapter's ``div.running-head`` and its heading in one ``div.chapter-head``,
+    which print.css never breaks: a heading pushed to the next page (kept with its text)
+    left its head's place on the page before, which then ran the next chapter's head
+    (corpus 17: 資料來源's page headed by the chapter after it). Done in the HTML, after
+    pandoc made the contents (it lists no heading inside a div)."""
+    for head in root.xpath('//div[@class="running-head"]'):
+        heading = head.getnext()
+        if heading is None or heading.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            continue
+        box = lxml.html.Element("div", {"class": "chapter-head"})
+        head.addprevious(box)
+        box.tail, heading.tail = heading.tail, None
+        box.append(head)  # moves it, with its tail (the whitespace before the heading)
+        box.append(heading)
 
 
 def _fragment(markup: str) -> Any:
