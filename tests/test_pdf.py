@@ -645,3 +645,17 @@ def test_long_running_heads_stay_on_the_page(tmp_path):
             head = "".join(page.get_text(clip=band).split())  # a Han–Latin gap reads as " "
             source = "".join([title, *chapters]).replace(" ", "")
             assert head.endswith("…") and head[:-1] in source, head
+
+
+def test_head_line_cuts_at_a_character_never_inside_a_word():
+    from publish.writers.pdf import _em, head_line
+
+    assert head_line("短标题", 54) == "短标题"
+    cut = head_line("一个标题非常长的报告" * 8, 54)
+    assert cut.endswith("…") and _em(cut) <= 54 and cut[:-1] in "一个标题非常长的报告" * 8
+    words = "A very long English chapter title about Transformers and models"
+    latin = head_line(f"{words} {words}", 54)
+    assert latin.endswith("…") and latin[:-1].split()[-1] in words.split()  # whole words
+    # a Latin word the cut does not fall in (Chinese follows it) is kept
+    mixed = head_line("模型" * 24 + "GPT" + "模型研究" * 10, 54)
+    assert "GPT" in mixed and mixed.endswith("…")

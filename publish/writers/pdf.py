@@ -571,7 +571,8 @@ def head_line(text: str, capacity: float) -> str:
         cut += 1
     head = text[:cut]
     word = re.search(r"[A-Za-z0-9]+$", head)
-    if word and cut < len(text) and text[cut].isalnum() and " " in head[-12:]:
+    inside = cut < len(text) and text[cut].isascii() and text[cut].isalnum()
+    if word and inside and " " in head[-12:]:
         head = head[: word.start()]  # the Latin word the cut fell in, left out whole
     return head.rstrip(" ，、：；,:;—-") + "…"
 
