@@ -49,7 +49,6 @@ from typing import Any
 from lxml import etree
 from lxml import html as lhtml
 
-from publish.ast import meta_text
 from publish.document import Diagnostic, Document
 from publish.lines import NESTED, scan
 from publish.manuscript.includes import DIRECTIVE as INCLUDE
@@ -206,13 +205,11 @@ def source(doc: Document, edition: str | None = None, glossary: Any = None) -> S
         region = (doc.region or "TW") if script == "Hant" else ""
         config = CONFIGS.get((script, region), {}).get(edition)
     text = _without_taken(doc)
-    if glossary is None or not config or edition is None:
+    if glossary is None or not config:
         return _source(text, config)
-    from publish.editions.convert import Converter
+    from publish.editions.edition import converter_for
 
-    domain = meta_text(doc.ast.get("meta", {}).get("domain")) or "technical"
-    conv = Converter(edition, config, glossary, quotes=False, domain=domain)
-    return _build_source(text, conv.words_only)
+    return _build_source(text, converter_for(doc, edition, glossary).words_only)
 
 
 def _without_taken(doc: Document) -> str:

@@ -139,14 +139,7 @@ class Converter:
         """Converted ``text``; records phrase changes seen at ``line``."""
         if not text:
             return text
-        out: list[str] = []
-        pos = 0
-        for m in self.protect.finditer(text):
-            out.append(self._plain(text[pos : m.start()], line))
-            out.append(m.group(0))  # a URL or a kept word
-            pos = m.end()
-        out.append(self._plain(text[pos:], line))
-        result = "".join(out)
+        result = self._protected(text, lambda part: self._plain(part, line))
         if self.traditional and self.quotes:
             result = _quotes(result)
         elif self.simplifying:
@@ -155,20 +148,24 @@ class Converter:
 
     def words_only(self, text: str) -> str:
         """``text`` converted as :meth:`text` converts it, words alone (quotes left as they
-        are), nothing recorded: the source as the fidelity check compares it."""
+        are), no regional word looked for: the source as the fidelity check compares it."""
+        return self._protected(text, lambda part: self._plain(part, None, regional=False))
+
+    def _protected(self, text: str, convert: Callable[[str], str]) -> str:
+        """``convert`` applied between the URLs and kept words, which stay as written."""
         out: list[str] = []
         pos = 0
         for m in self.protect.finditer(text):
-            out += (self._convert(text[pos : m.start()], None), m.group(0))
+            out += (convert(text[pos : m.start()]), m.group(0))
             pos = m.end()
-        out.append(self._convert(text[pos:], None))
+        out.append(convert(text[pos:]))
         return "".join(out)
 
-    def _plain(self, text: str, line: int | None) -> str:
+    def _plain(self, text: str, line: int | None, regional: bool = True) -> str:
         if not text or not IS_HAN.search(text):
             return text
         out = self._convert(text, line)
-        if self.regional:
+        if regional and self.regional:
             self._unchanged(out, text, line)
         return out
 

@@ -179,13 +179,21 @@ def _convert_meta(meta: dict[str, Any], conv: Converter) -> None:
                 fields[key] = meta_value(conv.text(meta_text(v)))
 
 
+def converter_for(doc: Document, code: str, glossary: Glossary, quotes: bool = True) -> Converter:
+    """The converter of ``doc``'s edition ``code``: the OpenCC config of its script and
+    region, the glossary, the domain source.settle decided. The fidelity check's source is
+    converted by one too (publish/fidelity.py)."""
+    config = CONFIGS[(doc.script, doc.region if doc.script == "Hant" else "")][code]
+    domain = meta_text(doc.ast["meta"].get("domain")) or "technical"
+    return Converter(code, config, glossary, quotes=quotes, locate=doc.line_of, domain=domain)
+
+
 def make_edition(doc: Document, code: str, glossary: Glossary, quotes: bool = True) -> Edition:
     """Editions stage: convert a copy of ``doc.ast`` for ``code``, then cite it."""
-    config = CONFIGS[(doc.script, doc.region if doc.script == "Hant" else "")][code]
+    conv = converter_for(doc, code, glossary, quotes)
     ast = json.loads(json.dumps(doc.ast))  # a private copy; faster than copy.deepcopy
     # settled by source.settle; not for the writers (DOCX would list it as a property)
-    domain = meta_text(ast["meta"].pop("domain", None)) or "technical"
-    conv = Converter(code, config, glossary, quotes=quotes, locate=doc.line_of, domain=domain)
+    ast["meta"].pop("domain", None)
     convert_tree(ast["blocks"], conv)
     _convert_meta(ast["meta"], conv)
     labels = LABELS[code]
